@@ -1,0 +1,22 @@
+/**
+ * The differentiable ops and the attributes each records on the tape. `vjpRules` is typed as a
+ * mapped type over this interface, so adding an op here without a VJP rule fails to compile.
+ */
+import type { Shape } from '../tensor.js';
+import type { BinaryFn, UnaryFn } from '../ops/elementwise/elementwise.js';
+import type { ReduceOp } from '../ops/reduce/reduce.js';
+
+export interface OpAttrs {
+  unary: { readonly fn: UnaryFn; readonly p: number };
+  binary: { readonly fn: BinaryFn };
+  where: Record<string, never>;
+  broadcastTo: { readonly shape: Shape };
+  reduce: { readonly op: ReduceOp; readonly axis: number; readonly keepDims: boolean };
+  reshape: { readonly shape: Shape };
+  transpose: { readonly perm: readonly number[] };
+  slice: { readonly axis: number; readonly start: number; readonly inputShape: Shape };
+  concat: { readonly axis: number; readonly sizes: readonly number[] };
+  matmul: { readonly transA: boolean; readonly transB: boolean };
+}
+
+export type OpName = keyof OpAttrs;

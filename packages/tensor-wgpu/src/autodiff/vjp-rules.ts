@@ -1,0 +1,91 @@
+/**
+ * One VJP rule per differentiable op: given the upstream gradient g (shaped like the output), the
+ * tape node (inputs, attrs, saved) and the output, return one gradient per input (null: none).
+ * Rules run with recording off. The table's type makes a missing rule a compile error.
+ */
+import type { Tensor, TapeNode } from '../tensor.js';
+import type { OpAttrs, OpName } from './op-attrs.js';
+import { BINARY, fill, nary, unaryGrad } from '../ops/elementwise/elementwise.js';
+import { reduce, sumToShape } from '../ops/reduce/reduce.js';
+import { concat, padAlong, reshape, slice, transpose } from '../ops/layout/layout.js';
+import { matmul } from '../ops/matmul/matmul.js';
+
+export interface Node<K extends OpName> extends TapeNode {
+  readonly attrs: OpAttrs[K];
+}
+export type VjpRule<K extends OpName> = (g: Tensor, node: Node<K>, out: Tensor) => Array<Tensor | null>;
+
+const inputs = (node: TapeNode): Tensor[] => node.inputs as Tensor[];
+/** Binary-derivative expressions name g; the nary kernels call their third operand c. */
+const withG = (expr: string): string => expr.replace(/\bg\b/g, 'c');
+
+export const vjpRules: { [K in OpName]: VjpRule<K> } = {
+  // dx = g · f'(x), fused in one kernel per function.
+  unary: (g, node, out) => [unaryGrad(node.attrs.fn, g, inputs(node)[0]!, out, node.attrs.p)],
+  // da = Σ_broadcast ∂f/∂a · g (likewise b).
+  binary: (g, node) => {
+    const [a, b] = inputs(node) as [Tensor, Tensor];
+    const rule = BINARY[node.attrs.fn];
+    const da = nary(`d${node.attrs.fn}/da`, withG(rule.da), [a, b, g], g.shape);
+    const db = nary(`d${node.attrs.fn}/db`, withG(rule.db), [a, b, g], g.shape);
+    return [sumToShape(da, a.shape), sumToShape(db, b.shape)];
+  },
+  // d(cond ? a : b): g routed to the chosen side; cond gets none.
+  where: (g, node) => {
+    const [cond, a, b] = inputs(node) as [Tensor, Tensor, Tensor];
+    const zero = fill([], 0);
+    const da = nary('where', 'select(c, b, a != T(0.0))', [cond, g, zero], g.shape);
+    const db = nary('where', 'select(c, b, a != T(0.0))', [cond, zero, g], g.shape);
+    return [null, sumToShape(da, a.shape), sumToShape(db, b.shape)];
+  },
+  // Broadcasting's adjoint sums over the broadcast axes.
+  broadcastTo: (g, node) => [sumToShape(g, node.attrs.shape)],
+  // sum: g broadcast back; mean: g/n broadcast back; max: g where x equals the max.
+  reduce: (g, node, out) => {
+    const x = inputs(node)[0]!;
+    const kept = x.shape.map((d, i) => (i === node.attrs.axis ? 1 : d));
+    const gk = g.view(kept);
+    if (node.attrs.op === 'max') {
+      const yk = out.view(kept);
+      return [nary('dmax', 'select(T(0.0), c, a == b)', [x, yk, gk], x.shape)];
+    }
+    const n = node.attrs.op === 'mean' ? x.shape[node.attrs.axis]! : 1;
+    return [nary('dsum', `a * T(${(1 / n).toExponential(9)})`, [gk], x.shape)];
+  },
+  reshape: (g, node) => [reshape(g, node.attrs.shape)],
+  // The inverse permutation.
+  transpose: (g, node) => {
+    const inverse = new Array<number>(node.attrs.perm.length);
+    node.attrs.perm.forEach((d, i) => (inverse[d] = i));
+    return [transpose(g, inverse)];
+  },
+  // Slice's adjoint pads with zeros.
+  slice: (g, node) => [padAlong(g, node.attrs.inputShape, node.attrs.axis, node.attrs.start)],
+  // Concat's adjoint splits.
+  concat: (g, node) => {
+    let at = 0;
+    return node.attrs.sizes.map((size) => slice(g, node.attrs.axis, at, (at += size)));
+  },
+  // C = op(A)·op(B): see the four cases; broadcast batches are summed back.
+  matmul: (g, node) => {
+    const [a, b] = inputs(node) as [Tensor, Tensor];
+    const { transA, transB } = node.attrs;
+    let da: Tensor;
+    let db: Tensor;
+    if (!transA && !transB) {
+      da = matmul(g, b, { transB: true }); // g·Bᵀ
+      db = matmul(a, g, { transA: true }); // Aᵀ·g
+    } else if (transA && !transB) {
+      da = matmul(b, g, { transB: true }); // B·gᵀ
+      db = matmul(a, g); // A·g
+    } else if (!transA && transB) {
+      da = matmul(g, b); // g·B
+      db = matmul(g, a, { transA: true }); // gᵀ·A
+    } else {
+      da = matmul(b, g, { transA: true, transB: true }); // Bᵀ·gᵀ
+      db = matmul(g, a, { transA: true, transB: true }); // gᵀ·Aᵀ
+    }
+    return [sumToShape(da, a.shape), sumToShape(db, b.shape)];
+  },
+};
+

@@ -1,0 +1,25 @@
+/**
+ * @optimlab/tensor-wgpu: f32 tensors on WebGPU with hand-written WGSL kernels and reverse-mode
+ * autodiff. This file is the package's only public surface.
+ */
+export { getGpu, gpuSync, destroyDevice, NoAdapterError, GpuError } from './device.js';
+export type { Gpu, AdapterDescription, KernelVariant } from './device.js';
+export { memoryStats, trimPool } from './buffer.js';
+export { flush, sync, runtimeStats } from './runtime.js';
+export { Tensor, scope, scopeAsync } from './tensor.js';
+export type { DType, Shape } from './tensor.js';
+export { tensor, zeros, ones, full } from './creation.js';
+export { backward, noGrad, requireGrad, isGradEnabled } from './autodiff/tape.js';
+export type { OpName, OpAttrs } from './autodiff/op-attrs.js';
+export {
+  unary, binary, compare, where, broadcastTo, fill, addInPlace, copy,
+  add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, rsqrt, abs, sign, tanh, sigmoid,
+  relu, silu, gelu, square, mulScalar, addScalar, powScalar,
+} from './ops/elementwise/elementwise.js';
+export type { UnaryFn, BinaryFn, CompareFn } from './ops/elementwise/elementwise.js';
+export { reduce, sum, mean, max, sumAll, meanAll, sumToShape } from './ops/reduce/reduce.js';
+export { reshape, transpose, slice, concat } from './ops/layout/layout.js';
+export { matmul, setMatmulVariant } from './ops/matmul/matmul.js';
+export type { MatmulOptions } from './ops/matmul/matmul.js';
+export { randUniform, randNormal } from './ops/random/random.js';
+export { philoxRef } from './ops/random/philox.ref.js';

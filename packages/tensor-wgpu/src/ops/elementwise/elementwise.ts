@@ -1,0 +1,173 @@
+/**
+ * Elementwise ops: unary functions (with a scalar parameter p where one makes sense), binary
+ * arithmetic with NumPy broadcasting, comparisons and `where`. Each unary function carries its
+ * derivative so the VJP is one fused kernel.
+ */
+import { record } from '../../autodiff/tape.js';
+import { dispatch, kernel } from '../../runtime.js';
+import { Tensor, type Shape, sameShape } from '../../tensor.js';
+import { assertF32, broadcastShapes, broadcastStrides, f32, grid1d, u32 } from '../common.js';
+import { MAX_RANK, addInPlaceWgsl, fillWgsl, naryBroadcastWgsl, naryVec4Wgsl, unaryGradWgsl, unaryWgsl } from './elementwise.wgsl.js';
+
+const GELU_C = 'T(0.7978845608028654)'; // sqrt(2/pi), tanh approximation of GELU
+/** f(x, p) and f'(x) given x, y = f(x), p. Expressions over T (f32 or vec4<f32>). */
+export const UNARY = {
+  neg: { f: '-x', df: 'T(-1.0)' },
+  exp: { f: 'exp(x)', df: 'y' },
+  log: { f: 'log(x)', df: 'T(1.0) / x' },
+  sqrt: { f: 'sqrt(x)', df: 'T(0.5) / y' },
+  rsqrt: { f: 'inverseSqrt(x)', df: 'T(-0.5) * y * y * y' },
+  abs: { f: 'abs(x)', df: 'sign(x)' },
+  sign: { f: 'sign(x)', df: 'T(0.0)' },
+  // tanh of |x| > 15 is ±1 in f32; the clamp avoids inf/inf in implementations using exp.
+  tanh: { f: 'tanh(clamp(x, T(-15.0), T(15.0)))', df: 'T(1.0) - y * y' },
+  sigmoid: { f: 'T(1.0) / (T(1.0) + exp(-x))', df: 'y * (T(1.0) - y)' },
+  relu: { f: 'max(x, T(0.0))', df: 'select(T(0.0), T(1.0), x > T(0.0))' },
+  silu: {
+    f: 'x / (T(1.0) + exp(-x))',
+    df: '(T(1.0) / (T(1.0) + exp(-x))) * (T(1.0) + x * (T(1.0) - T(1.0) / (T(1.0) + exp(-x))))',
+  },
+  // GELU, tanh approximation (GPT-2): 0.5 x (1 + tanh(c (x + 0.044715 x^3))).
+  gelu: {
+    f: `T(0.5) * x * (T(1.0) + tanh(clamp(${GELU_C} * (x + T(0.044715) * x * x * x), T(-15.0), T(15.0))))`,
+    df: `T(0.5) * (T(1.0) + tanh(clamp(${GELU_C} * (x + T(0.044715) * x * x * x), T(-15.0), T(15.0)))) + T(0.5) * x * (T(1.0) - pow(tanh(clamp(${GELU_C} * (x + T(0.044715) * x * x * x), T(-15.0), T(15.0))), T(2.0))) * ${GELU_C} * (T(1.0) + T(0.134145) * x * x)`,
+  },
+  square: { f: 'x * x', df: 'T(2.0) * x' },
+  /** x·p */
+  scale: { f: 'x * p', df: 'p' },
+  /** x + p */
+  shift: { f: 'x + p', df: 'T(1.0)' },
+  /** x^p for x > 0 (WGSL pow) */
+  powScalar: { f: 'pow(x, p)', df: 'p * pow(x, p - T(1.0))' },
+} as const satisfies Record<string, { f: string; df: string }>;
+export type UnaryFn = keyof typeof UNARY;
+
+/** f(a, b) and the two partial derivatives' products with g (given a, b, y, g). */
+export const BINARY = {
+  add: { f: 'a + b', da: 'g', db: 'g' },
+  sub: { f: 'a - b', da: 'g', db: '-g' },
+  mul: { f: 'a * b', da: 'g * b', db: 'g * a' },
+  div: { f: 'a / b', da: 'g / b', db: '-g * a / (b * b)' },
+  pow: { f: 'pow(a, b)', da: 'g * b * pow(a, b - T(1.0))', db: 'g * pow(a, b) * log(a)' },
+  maximum: { f: 'max(a, b)', da: 'select(T(0.0), g, a >= b)', db: 'select(g, T(0.0), a >= b)' },
+  minimum: { f: 'min(a, b)', da: 'select(T(0.0), g, a <= b)', db: 'select(g, T(0.0), a <= b)' },
+} as const satisfies Record<string, { f: string; da: string; db: string }>;
+export type BinaryFn = keyof typeof BINARY;
+
+/** Comparisons give 1 or 0 and have no gradient. */
+const COMPARE = {
+  gt: 'select(T(0.0), T(1.0), a > b)',
+  ge: 'select(T(0.0), T(1.0), a >= b)',
+  lt: 'select(T(0.0), T(1.0), a < b)',
+  eq: 'select(T(0.0), T(1.0), a == b)',
+} as const;
+export type CompareFn = keyof typeof COMPARE;
+
+const vec4Count = (n: number): number => Math.ceil(n / 4);
+
+export function unary(fn: UnaryFn, x: Tensor, p = 0): Tensor {
+  assertF32(x, fn);
+  const y = new Tensor(x.shape);
+  const n4 = vec4Count(x.size);
+  dispatch(kernel(`unary:${fn}`, () => unaryWgsl(UNARY[fn].f)), [u32(n4), f32(p)], [x.buffer, y.buffer], grid1d(n4));
+  return record('unary', [x], { fn, p }, y);
+}
+
+/** g · f'(x) for the unary op that produced y (used by its VJP). */
+export function unaryGrad(fn: UnaryFn, g: Tensor, x: Tensor, y: Tensor, p: number): Tensor {
+  const dx = new Tensor(x.shape);
+  const n4 = vec4Count(x.size);
+  const k = kernel(`unary-grad:${fn}`, () => unaryGradWgsl(UNARY[fn].df));
+  dispatch(k, [u32(n4), f32(p)], [g.buffer, x.buffer, y.buffer, dx.buffer], grid1d(n4));
+  return dx;
+}
+
+/** Runs `expr` over broadcast operands (vec4 fast path when every shape equals the output's). */
+export function nary(name: string, expr: string, inputs: readonly Tensor[], outShape?: Shape): Tensor {
+  for (const t of inputs) assertF32(t, name);
+  const shape = outShape ?? broadcastShapes(name, ...inputs.map((t) => t.shape));
+  if (shape.length > MAX_RANK) throw new RangeError(`${name}: rank ${shape.length} exceeds ${MAX_RANK}.`);
+  const out = new Tensor(shape);
+  const buffers = [...inputs.map((t) => t.buffer), out.buffer];
+  if (inputs.every((t) => sameShape(t.shape, shape))) {
+    const n4 = vec4Count(out.size);
+    dispatch(kernel(`nary4:${inputs.length}:${expr}`, () => naryVec4Wgsl(inputs.length, expr)), [u32(n4)], buffers, grid1d(n4));
+    return out;
+  }
+  const pad = MAX_RANK - shape.length;
+  const dims = [...new Array<number>(pad).fill(1), ...shape];
+  const uniforms = [u32(out.size), ...dims.map(u32)];
+  for (const t of inputs) {
+    const strides = broadcastStrides(t.shape, shape);
+    uniforms.push(...[...new Array<number>(pad).fill(0), ...strides].map(u32));
+  }
+  dispatch(kernel(`naryb:${inputs.length}:${expr}`, () => naryBroadcastWgsl(inputs.length, expr)), uniforms, buffers, grid1d(out.size));
+  return out;
+}
+
+export function binary(fn: BinaryFn, a: Tensor, b: Tensor): Tensor {
+  return record('binary', [a, b], { fn }, nary(fn, BINARY[fn].f, [a, b]));
+}
+
+export function compare(fn: CompareFn, a: Tensor, b: Tensor): Tensor {
+  return nary(fn, COMPARE[fn], [a, b]);
+}
+
+/** cond ≠ 0 ? a : b, with broadcasting. */
+export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
+  return record('where', [cond, a, b], {}, nary('where', 'select(c, b, a != T(0.0))', [cond, a, b]));
+}
+
+/** A copy of x broadcast to `shape` (gradient: sum back over the broadcast axes). */
+export function broadcastTo(x: Tensor, shape: Shape): Tensor {
+  broadcastShapes('broadcastTo', x.shape, shape);
+  return record('broadcastTo', [x], { shape: x.shape }, nary('copy', 'a', [x], shape));
+}
+
+/** A fresh tensor filled with `value` (f32, or i32 bits when dtype is i32). */
+export function fill(shape: Shape, value: number, dtype: 'f32' | 'i32' = 'f32'): Tensor {
+  const out = new Tensor(shape, dtype);
+  const bits = new DataView(new ArrayBuffer(4));
+  if (dtype === 'f32') bits.setFloat32(0, value, true);
+  else bits.setInt32(0, value, true);
+  const n4 = vec4Count(out.size);
+  dispatch(kernel('fill', fillWgsl), [u32(n4), u32(bits.getUint32(0, true))], [out.buffer], grid1d(n4));
+  return out;
+}
+
+/** dst += src, in place (same shape; not recorded on the tape). */
+export function addInPlace(dst: Tensor, src: Tensor): void {
+  if (!sameShape(dst.shape, src.shape)) throw new RangeError('addInPlace: shapes differ');
+  const n4 = vec4Count(dst.size);
+  dispatch(kernel('add-in-place', addInPlaceWgsl), [u32(n4)], [src.buffer, dst.buffer], grid1d(n4));
+}
+
+/** A contiguous copy (not recorded). */
+export function copy(x: Tensor): Tensor {
+  return nary('copy', 'a', [x]);
+}
+
+// Friendly names.
+export const add = (a: Tensor, b: Tensor): Tensor => binary('add', a, b);
+export const sub = (a: Tensor, b: Tensor): Tensor => binary('sub', a, b);
+export const mul = (a: Tensor, b: Tensor): Tensor => binary('mul', a, b);
+export const div = (a: Tensor, b: Tensor): Tensor => binary('div', a, b);
+export const pow = (a: Tensor, b: Tensor): Tensor => binary('pow', a, b);
+export const maximum = (a: Tensor, b: Tensor): Tensor => binary('maximum', a, b);
+export const minimum = (a: Tensor, b: Tensor): Tensor => binary('minimum', a, b);
+export const neg = (x: Tensor): Tensor => unary('neg', x);
+export const exp = (x: Tensor): Tensor => unary('exp', x);
+export const log = (x: Tensor): Tensor => unary('log', x);
+export const sqrt = (x: Tensor): Tensor => unary('sqrt', x);
+export const rsqrt = (x: Tensor): Tensor => unary('rsqrt', x);
+export const abs = (x: Tensor): Tensor => unary('abs', x);
+export const sign = (x: Tensor): Tensor => unary('sign', x);
+export const tanh = (x: Tensor): Tensor => unary('tanh', x);
+export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x);
+export const relu = (x: Tensor): Tensor => unary('relu', x);
+export const silu = (x: Tensor): Tensor => unary('silu', x);
+export const gelu = (x: Tensor): Tensor => unary('gelu', x);
+export const square = (x: Tensor): Tensor => unary('square', x);
+export const mulScalar = (x: Tensor, s: number): Tensor => unary('scale', x, s);
+export const addScalar = (x: Tensor, s: number): Tensor => unary('shift', x, s);
+export const powScalar = (x: Tensor, s: number): Tensor => unary('powScalar', x, s);

@@ -1,0 +1,98 @@
+/**
+ * Shape ops: reshape (a view, no copy), transpose (any permutation), slice along an axis, concat.
+ * Copies go through one strided gather kernel; the adjoints (pad, split) through a strided scatter.
+ */
+import { record } from '../../autodiff/tape.js';
+import { dispatch, kernel } from '../../runtime.js';
+import { Tensor, type Shape, shapeStr } from '../../tensor.js';
+import { contiguousStrides, grid1d, normAxis, u32 } from '../common.js';
+import { fill } from '../elementwise/elementwise.js';
+import { MAX_RANK } from '../elementwise/elementwise.wgsl.js';
+import { gatherStridedWgsl, scatterStridedWgsl } from './layout.wgsl.js';
+
+function stridedUniforms(n: number, dims: readonly number[], strides: readonly number[], offset: number) {
+  if (dims.length > MAX_RANK) throw new RangeError(`rank ${dims.length} exceeds ${MAX_RANK}`);
+  const pad = MAX_RANK - dims.length;
+  return [n, ...new Array<number>(pad).fill(1), ...dims, ...new Array<number>(pad).fill(0), ...strides, offset].map(u32);
+}
+
+/** out (contiguous, shape dims) = x read with `strides` from `offset`. Not recorded. */
+export function gatherStrided(x: Tensor, dims: readonly number[], strides: readonly number[], offset: number): Tensor {
+  const out = new Tensor(dims, x.dtype);
+  if (out.size > 0) {
+    const k = kernel(`gather-strided:${x.dtype}`, () => gatherStridedWgsl(x.dtype));
+    dispatch(k, stridedUniforms(out.size, dims, strides, offset), [x.buffer, out.buffer], grid1d(out.size));
+  }
+  return out;
+}
+
+/** Writes contiguous x into `into` at `strides` from `offset`. Not recorded. */
+export function scatterStrided(into: Tensor, x: Tensor, strides: readonly number[], offset: number): void {
+  if (x.size === 0) return;
+  dispatch(kernel('scatter-strided', scatterStridedWgsl), stridedUniforms(x.size, x.shape, strides, offset), [x.buffer, into.buffer], grid1d(x.size));
+}
+
+/** Same data, new shape (one dim may be -1). Shares storage. */
+export function reshape(x: Tensor, shape: Shape): Tensor {
+  const known = shape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+  const resolved = shape.map((d) => (d === -1 ? x.size / known : d));
+  const size = resolved.reduce((a, b) => a * b, 1);
+  if (size !== x.size || !resolved.every(Number.isInteger)) {
+    throw new RangeError(`reshape: cannot view ${shapeStr(x.shape)} (${x.size} elements) as ${shapeStr(shape)}.`);
+  }
+  return record('reshape', [x], { shape: x.shape }, x.view(resolved));
+}
+
+/** Permutes axes (default: reverse them). */
+export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+  const p = perm ?? x.shape.map((_, i) => x.ndim - 1 - i);
+  if (p.length !== x.ndim || new Set(p).size !== x.ndim || p.some((d) => d < 0 || d >= x.ndim)) {
+    throw new RangeError(`transpose: [${p.join(', ')}] is not a permutation of ${x.ndim} axes.`);
+  }
+  const strides = contiguousStrides(x.shape);
+  const out = gatherStrided(x, p.map((d) => x.shape[d]!), p.map((d) => strides[d]!), 0);
+  return record('transpose', [x], { perm: p }, out);
+}
+
+/** x[..., start:end, ...] along `axis`. */
+export function slice(x: Tensor, axis: number, start: number, end: number): Tensor {
+  const a = normAxis(axis, x.ndim, 'slice');
+  const n = x.shape[a]!;
+  if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= n)) {
+    throw new RangeError(`slice: [${start}, ${end}) is outside axis ${a} of ${shapeStr(x.shape)}.`);
+  }
+  const strides = contiguousStrides(x.shape);
+  const dims = x.shape.map((d, i) => (i === a ? end - start : d));
+  const out = gatherStrided(x, dims, strides, start * strides[a]!);
+  return record('slice', [x], { axis: a, start, inputShape: x.shape }, out);
+}
+
+/** Zero tensor of `shape` with g written at [start, start + g.shape[axis]) along `axis` (slice's adjoint). */
+export function padAlong(g: Tensor, shape: Shape, axis: number, start: number): Tensor {
+  const out = fill(shape, 0);
+  const strides = contiguousStrides(shape);
+  scatterStrided(out, g, strides, start * strides[axis]!);
+  return out;
+}
+
+/** Joins tensors along `axis` (all other dims equal). */
+export function concat(xs: readonly Tensor[], axis: number): Tensor {
+  const first = xs[0];
+  if (!first) throw new RangeError('concat: needs at least one tensor.');
+  const a = normAxis(axis, first.ndim, 'concat');
+  for (const x of xs) {
+    if (x.ndim !== first.ndim || x.shape.some((d, i) => i !== a && d !== first.shape[i])) {
+      throw new RangeError(`concat: ${shapeStr(x.shape)} does not match ${shapeStr(first.shape)} outside axis ${a}.`);
+    }
+  }
+  const sizes = xs.map((x) => x.shape[a]!);
+  const shape = first.shape.map((d, i) => (i === a ? sizes.reduce((p, q) => p + q, 0) : d));
+  const out = new Tensor(shape, first.dtype);
+  const strides = contiguousStrides(shape);
+  let at = 0;
+  for (const x of xs) {
+    scatterStrided(out, x, strides, at * strides[a]!);
+    at += x.shape[a]!;
+  }
+  return record('concat', xs, { axis: a, sizes }, out);
+}

@@ -1,0 +1,42 @@
+/**
+ * Strided copies behind transpose, slice, concat and their adjoints.
+ * Uniforms: [0] n, [1..6] dims (rank padded to 6), [7..12] strides of the strided side, [13] offset.
+ * - gather: out[i] = x[offset + Σ coord_d · stride_d] (out contiguous)
+ * - scatter: out[offset + Σ coord_d · stride_d] = x[i] (x contiguous; writes into an existing buffer)
+ */
+import { PARAMS_WGSL, storage } from '../wgsl.js';
+import { linearIndex, mainSignature } from '../common.js';
+
+const stridedIndex = /* wgsl */ `
+fn strided(i: u32) -> u32 {
+  var rem = i;
+  var at = pu(13u);
+  for (var d = 5i; d >= 0; d--) {
+    let dim = pu(1u + u32(d));
+    at += (rem % dim) * pu(7u + u32(d));
+    rem = rem / dim;
+  }
+  return at;
+}`;
+
+export const gatherStridedWgsl = (type: 'f32' | 'i32'): string => /* wgsl */ `
+${PARAMS_WGSL}
+${storage(1, 'xs', `array<${type}>`, 'read')}
+${storage(2, 'out', `array<${type}>`, 'read_write')}
+${stridedIndex}
+${mainSignature(256)} {
+  let i = ${linearIndex(256)};
+  if (i >= pu(0u)) { return; }
+  out[i] = xs[strided(i)];
+}`;
+
+export const scatterStridedWgsl = /* wgsl */ `
+${PARAMS_WGSL}
+${storage(1, 'xs', 'array<f32>', 'read')}
+${storage(2, 'out', 'array<f32>', 'read_write')}
+${stridedIndex}
+${mainSignature(256)} {
+  let i = ${linearIndex(256)};
+  if (i >= pu(0u)) { return; }
+  out[strided(i)] = xs[i];
+}`;

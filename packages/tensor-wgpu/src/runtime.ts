@@ -1,0 +1,220 @@
+/**
+ * Execution: pipeline cache, bind-group cache, uniform arenas and command batching.
+ *
+ * Dispatches are recorded into one open command encoder and submitted together by `flush()` —
+ * when a uniform arena fills, before any upload or readback, or when the caller syncs. Nothing here
+ * reads back to the CPU unless asked. Pipelines and shader modules are cached for the device's
+ * lifetime (Dawn-node crashed here when live pipelines were garbage collected).
+ */
+import { acquireBuffer, type PooledBuffer, resetPool } from './buffer.js';
+import { gpuSync, onDeviceDestroy, throwPendingGpuError } from './device.js';
+
+/** A compiled compute kernel: WGSL with a `Params` uniform at binding 0, storage buffers after. */
+export interface Kernel {
+  readonly name: string;
+  readonly pipeline: GPUComputePipeline;
+  readonly id: number;
+}
+
+/** One uniform field: 'u32' | 'i32' | 'f32' with its value. */
+export type UniformValue = { readonly u32: number } | { readonly i32: number } | { readonly f32: number };
+
+const SLOT_BYTES = 256; // minUniformBufferOffsetAlignment
+const ARENA_SLOTS = 256;
+
+interface State {
+  kernels: Map<string, Kernel>;
+  bindGroups: Map<string, GPUBindGroup>;
+  /** Bind groups evicted from the cache: kept referenced until the device goes away (GC crash). */
+  graveyard: GPUBindGroup[];
+  encoder: GPUCommandEncoder | undefined;
+  pass: GPUComputePassEncoder | undefined;
+  /** Uniform slots of the open batch; rewritten per submit (queue order keeps that safe). */
+  arena: GPUBuffer | undefined;
+  uniformData: ArrayBuffer;
+  slot: number;
+  dispatches: number;
+  submits: number;
+  keepAlive: unknown[];
+}
+
+let state: State | undefined;
+let nextKernelId = 1;
+
+function st(): State {
+  if (state) return state;
+  const s: State = {
+    kernels: new Map(),
+    bindGroups: new Map(),
+    graveyard: [],
+    encoder: undefined,
+    pass: undefined,
+    arena: undefined,
+    uniformData: new ArrayBuffer(SLOT_BYTES * ARENA_SLOTS),
+    slot: 0,
+    dispatches: 0,
+    submits: 0,
+    keepAlive: [],
+  };
+  state = s;
+  onDeviceDestroy(() => {
+    state = undefined;
+    resetPool();
+  });
+  return s;
+}
+
+/** Compiles (once) a kernel from WGSL; `name` is the cache key, so it must identify the source. */
+export function kernel(name: string, wgsl: string | (() => string)): Kernel {
+  const s = st();
+  const cached = s.kernels.get(name);
+  if (cached) return cached;
+  const { device } = gpuSync();
+  const code = typeof wgsl === 'string' ? wgsl : wgsl();
+  const module = device.createShaderModule({ code, label: name });
+  const pipeline = device.createComputePipeline({
+    layout: 'auto',
+    compute: { module, entryPoint: 'main' },
+    label: name,
+  });
+  const k: Kernel = { name, pipeline, id: nextKernelId++ };
+  s.kernels.set(name, k);
+  s.keepAlive.push(module);
+  return k;
+}
+
+function arena(s: State): GPUBuffer {
+  s.arena ??= gpuSync().device.createBuffer({
+    size: SLOT_BYTES * ARENA_SLOTS,
+    usage: 0x40 | 0x08, // UNIFORM | COPY_DST
+  });
+  return s.arena;
+}
+
+function writeUniforms(s: State, values: readonly UniformValue[]): number {
+  if (values.length * 4 > SLOT_BYTES) throw new Error('too many uniforms for one slot');
+  if (s.slot === ARENA_SLOTS) flush();
+  const offset = s.slot * SLOT_BYTES;
+  const view = new DataView(s.uniformData, offset, SLOT_BYTES);
+  values.forEach((v, i) => {
+    if ('u32' in v) view.setUint32(i * 4, v.u32, true);
+    else if ('i32' in v) view.setInt32(i * 4, v.i32, true);
+    else view.setFloat32(i * 4, v.f32, true);
+  });
+  s.slot++;
+  return offset;
+}
+
+/**
+ * Records one dispatch. Uniforms go to binding 0 (a 256-byte slot of the batch's uniform arena),
+ * `buffers` to bindings 1..n in order.
+ */
+export function dispatch(
+  k: Kernel,
+  uniforms: readonly UniformValue[],
+  buffers: readonly PooledBuffer[],
+  workgroups: readonly [number, number?, number?],
+): void {
+  const s = st();
+  const { device } = gpuSync();
+  const offset = writeUniforms(s, uniforms);
+  s.encoder ??= device.createCommandEncoder();
+  s.pass ??= s.encoder.beginComputePass();
+  const group = bindGroupAt(s, k, buffers, offset);
+  s.pass.setPipeline(k.pipeline);
+  s.pass.setBindGroup(0, group);
+  s.pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
+  s.dispatches++;
+}
+
+function bindGroupAt(s: State, k: Kernel, buffers: readonly PooledBuffer[], offset: number): GPUBindGroup {
+  // One bind group per (kernel, buffers, uniform slot): slots repeat every arena, so the cache hits
+  // whenever a training step replays the same sequence of dispatches.
+  let key = `${k.id}@${offset}`;
+  for (const b of buffers) key += `:${b.id}`;
+  let group = s.bindGroups.get(key);
+  if (group) return group;
+  if (s.bindGroups.size > 20000) {
+    for (const g of s.bindGroups.values()) s.graveyard.push(g);
+    s.bindGroups.clear();
+  }
+  const entries: GPUBindGroupEntry[] = [
+    { binding: 0, resource: { buffer: arena(s), offset, size: SLOT_BYTES } },
+  ];
+  buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b.buffer } }));
+  group = gpuSync().device.createBindGroup({ layout: k.pipeline.getBindGroupLayout(0), entries });
+  s.bindGroups.set(key, group);
+  return group;
+}
+
+/** Copies `bytes` from one buffer to another, in queue order with the dispatches. */
+export function copyBuffer(src: PooledBuffer, srcOffset: number, dst: PooledBuffer, dstOffset: number, bytes: number): void {
+  const s = st();
+  if (s.pass) {
+    s.pass.end();
+    s.pass = undefined;
+  }
+  s.encoder ??= gpuSync().device.createCommandEncoder();
+  s.encoder.copyBufferToBuffer(src.buffer, srcOffset, dst.buffer, dstOffset, bytes);
+}
+
+/** Submits everything recorded so far (one submit). */
+export function flush(): void {
+  const s = st();
+  if (s.encoder) {
+    const { device } = gpuSync();
+    if (s.pass) s.pass.end();
+    if (s.slot > 0) device.queue.writeBuffer(arena(s), 0, s.uniformData, 0, s.slot * SLOT_BYTES);
+    device.queue.submit([s.encoder.finish()]);
+    s.submits++;
+    s.encoder = undefined;
+    s.pass = undefined;
+    s.slot = 0;
+  }
+  throwPendingGpuError();
+}
+
+/** Flushes and waits until the GPU has finished all submitted work. */
+export async function sync(): Promise<void> {
+  flush();
+  await gpuSync().device.queue.onSubmittedWorkDone();
+  throwPendingGpuError();
+}
+
+/** Uploads bytes into a buffer (flushes recorded work first so pooled reuse stays ordered). */
+export function upload(dst: PooledBuffer, data: ArrayBufferView, dstOffset = 0): void {
+  flush();
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const padded = bytes.byteLength % 4 === 0 ? bytes : padTo4(bytes);
+  gpuSync().device.queue.writeBuffer(dst.buffer, dstOffset, padded);
+}
+
+function padTo4(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(Math.ceil(bytes.byteLength / 4) * 4);
+  out.set(bytes);
+  return out;
+}
+
+/** Reads `bytes` bytes of a buffer back to the CPU (flushes and waits). */
+export async function download(src: PooledBuffer, bytes: number, srcOffset = 0): Promise<ArrayBuffer> {
+  const { device } = gpuSync();
+  const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+  const staging = device.createBuffer({ size, usage: 0x01 | 0x08 }); // MAP_READ | COPY_DST
+  copyBuffer(src, srcOffset, { buffer: staging, bytes: size, id: -1 }, 0, size);
+  flush();
+  await staging.mapAsync(0x01);
+  const out = staging.getMappedRange().slice(0, bytes);
+  staging.unmap();
+  staging.destroy();
+  throwPendingGpuError();
+  return out;
+}
+
+/** A scratch buffer (e.g. for partial sums); release it with releaseBuffer. */
+export { acquireBuffer };
+
+/** Counters for tests and profiling. */
+export function runtimeStats(): { dispatches: number; submits: number; kernels: number; bindGroups: number } {
+  const s = st();
+  return { dispatches: s.dispatches, submits: s.submits, kernels: s.kernels.size, bindGroups: s.bindGroups.size };
+}
