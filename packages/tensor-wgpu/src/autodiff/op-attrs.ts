@@ -17,6 +17,16 @@ export interface OpAttrs {
   slice: { readonly axis: number; readonly start: number; readonly inputShape: Shape };
   concat: { readonly axis: number; readonly sizes: readonly number[] };
   matmul: { readonly transA: boolean; readonly transB: boolean };
+  softmax: Record<string, never>;
+  logSoftmax: Record<string, never>;
+  crossEntropy: { readonly ignoreIndex: number };
+  norm: { readonly eps: number };
+  gatherRows: { readonly rows: number };
+  scatterAddRows: { readonly rows: number };
+  topk: { readonly k: number };
+  dropout: { readonly p: number; readonly seed: number; readonly stream?: number };
+  rope: { readonly base: number; readonly offset: number };
+  causalAttention: Record<string, never>;
 }
 
 export type OpName = keyof OpAttrs;

@@ -9,6 +9,14 @@ import { BINARY, fill, nary, unaryGrad } from '../ops/elementwise/elementwise.js
 import { reduce, sumToShape } from '../ops/reduce/reduce.js';
 import { concat, padAlong, reshape, slice, transpose } from '../ops/layout/layout.js';
 import { matmul } from '../ops/matmul/matmul.js';
+import { softmaxBackward } from '../ops/softmax/softmax.js';
+import { crossEntropyBackward } from '../ops/cross-entropy/cross-entropy.js';
+import { normBackward } from '../ops/norm/norm.js';
+import { gatherRows, scatterAddRows } from '../ops/rows/rows.js';
+import { topkBackward } from '../ops/topk/topk.js';
+import { dropoutMask } from '../ops/dropout/dropout.js';
+import { rotate } from '../ops/rope/rope.js';
+import { causalAttentionBackward } from '../ops/attention/attention.js';
 
 export interface Node<K extends OpName> extends TapeNode {
   readonly attrs: OpAttrs[K];
@@ -87,5 +95,33 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
     }
     return [sumToShape(da, a.shape), sumToShape(db, b.shape)];
   },
+  // dx = y ⊙ (g − Σ g⊙y)
+  softmax: (g, _node, out) => [softmaxBackward(g, out, false)],
+  // dx = g − softmax(x)·Σ g
+  logSoftmax: (g, _node, out) => [softmaxBackward(g, out, true)],
+  // dlogits = g/count · (softmax − onehot); targets are integers: no gradient.
+  crossEntropy: (g, node) => {
+    const [logits, targets] = inputs(node) as [Tensor, Tensor];
+    const [lse, count] = node.saved as [Tensor, Tensor];
+    return [crossEntropyBackward(g, logits, targets, lse, count, node.attrs.ignoreIndex), null];
+  },
+  // See norm.wgsl.ts: dx per row, dw (and db) per column.
+  norm: (g, node) => {
+    const [x, w, b] = inputs(node);
+    return normBackward(g, x!, w!, b !== undefined, node.saved[0]!);
+  },
+  // Gather's adjoint scatters (adds) back; indices get no gradient.
+  gatherRows: (g, node) => [scatterAddRows(g, inputs(node)[1]!, node.attrs.rows), null],
+  scatterAddRows: (g, node) => [gatherRows(g, inputs(node)[1]!), null],
+  // g goes back to the positions the values came from.
+  topk: (g, node) => [topkBackward(g, node.saved[0]!, inputs(node)[0]!.shape)],
+  // The same mask (recomputed from the seed) scales g.
+  dropout: (g, node) => [dropoutMask(g, node.attrs)],
+  // The inverse rotation.
+  rope: (g, node) => [rotate(g, node.attrs.base, node.attrs.offset, -1)],
+  // Flash-attention backward from the saved lse.
+  causalAttention: (g, node, out) => {
+    const [q, k, v] = inputs(node) as [Tensor, Tensor, Tensor];
+    return causalAttentionBackward(g, q, k, v, out, node.saved[0]!);
+  },
 };
-

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkOp } from '../../test/gradcheck.js';
+import { tensor } from '../../creation.js';
+import { matmul, setMatmulVariant } from './matmul.js';
+import { matmulRef } from './matmul.ref.js';
+import type { KernelVariant } from '../../device.js';
+
+afterEach(() => setMatmulVariant(undefined));
+
+// Shapes that are not multiples of any tile (4, 8, 16, 64), batched and broadcast.
+const SHAPES: [string, number[], number[], boolean, boolean][] = [
+  ['A·B', [13, 7], [7, 9], false, false],
+  ['Aᵀ·B', [7, 13], [7, 9], true, false],
+  ['A·Bᵀ', [13, 7], [9, 7], false, true],
+  ['Aᵀ·Bᵀ', [7, 13], [9, 7], true, true],
+  ['batched', [3, 5, 6], [3, 6, 11], false, false],
+  ['broadcast B', [2, 70, 17], [17, 67], false, false],
+];
+
+describe.each(['software', 'hardware'] as KernelVariant[])('matmul, %s variant', (variant) => {
+  it('matches hand values', async () => {
+    setMatmulVariant(variant);
+    const c = matmul(tensor([1, 2, 3, 4, 5, 6], [2, 3]), tensor([1, 0, 0, 1, 1, 1], [3, 2]));
+    expect(Array.from(await c.read())).toEqual([4, 5, 10, 11]);
+  });
+  it.each(SHAPES)('%s: GPU vs reference, VJP vs finite differences', async (_name, sa, sb, transA, transB) => {
+    setMatmulVariant(variant);
+    await checkOp({
+      inputs: [{ shape: sa }, { shape: sb }],
+      gpu: ([a, b]) => matmul(a!, b!, { transA, transB }),
+      ref: ([a, b]) => matmulRef(a!, sa, b!, sb, { transA, transB }),
+      grad: sa[0]! * sb[sb.length - 1]! < 2000, // finite differences cost O(inputs · output)
+    });
+  });
+  it('a larger product (130×200·200×190) without gradients', async () => {
+    setMatmulVariant(variant);
+    await checkOp({
+      inputs: [{ shape: [130, 200] }, { shape: [200, 190] }],
+      gpu: ([a, b]) => matmul(a!, b!),
+      ref: ([a, b]) => matmulRef(a!, [130, 200], b!, [200, 190]),
+      grad: false,
+      rtol: 1e-4,
+      atol: 1e-4,
+    });
+  });
+});
+
+describe('matmul errors', () => {
+  it('names both shapes when inner dims differ', () => {
+    expect(() => matmul(tensor([1, 2, 3, 4, 5, 6], [2, 3]), tensor([1, 2, 3, 4], [2, 2]))).toThrow(/inner dimensions differ: \[2, 3\] · \[2, 2\]/);
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * Rotary position embedding over the last axis (D, even), interleaved pairs (x[2i], x[2i+1])
+ * rotated by θ = (t + offset)·base^(−2i/D), t the second-to-last index.
+ *   forward (dir = +1): y0 = x0 cos θ − x1 sin θ, y1 = x0 sin θ + x1 cos θ
+ *   backward (dir = −1): the inverse rotation applied to g.
+ * Uniforms: [0] pairs (size/2), [1] T, [2] D, [3] base, [4] offset, [5] dir.
+ */
+import { PARAMS_WGSL, storage } from '../wgsl.js';
+import { linearIndex, mainSignature } from '../common.js';
+
+export const ropeWgsl = /* wgsl */ `
+${PARAMS_WGSL}
+${storage(1, 'xs', 'array<vec2<f32>>', 'read')}
+${storage(2, 'ys', 'array<vec2<f32>>', 'read_write')}
+${mainSignature(256)} {
+  let i = ${linearIndex(256)};
+  if (i >= pu(0u)) { return; }
+  let T = pu(1u); let half = pu(2u) / 2u;
+  let pair = i % half;
+  let t = (i / half) % T;
+  let theta = f32(t + pu(4u)) * pow(pf(3u), -2.0 * f32(pair) / f32(pu(2u)));
+  let c = cos(theta);
+  let s = sin(theta) * pf(5u);
+  let x = xs[i];
+  ys[i] = vec2<f32>(x.x * c - x.y * s, x.x * s + x.y * c);
+}`;

@@ -1,0 +1,47 @@
+/**
+ * gatherRows / scatterAddRows (differentiable, each the other's adjoint) and `embedding`, which is
+ * gatherRows of the weight table by token ids.
+ */
+import { record } from '../../autodiff/tape.js';
+import { dispatch, kernel } from '../../runtime.js';
+import { Tensor, shapeStr } from '../../tensor.js';
+import { assertF32, assertI32, grid1d, u32 } from '../common.js';
+import { fill } from '../elementwise/elementwise.js';
+import { gatherRowsWgsl, scatterAddRowsWgsl } from './rows.wgsl.js';
+
+function rowsShape(x: Tensor, op: string): [number, number] {
+  if (x.ndim < 1) throw new RangeError(`${op}: needs a tensor of rows, got a scalar.`);
+  const N = x.shape[0]!;
+  return [N, N === 0 ? 0 : x.size / N];
+}
+
+/** out[m, ...] = x[idx[m], ...]; idx is i32 of any shape (out: idx.shape + x.shape[1:]). */
+export function gatherRows(x: Tensor, idx: Tensor): Tensor {
+  assertF32(x, 'gatherRows');
+  assertI32(idx, 'gatherRows');
+  const [N, C] = rowsShape(x, 'gatherRows');
+  const out = new Tensor([...idx.shape, ...x.shape.slice(1)]);
+  const M = idx.size;
+  if (M * C > 0) dispatch(kernel('gather-rows', gatherRowsWgsl), [u32(M), u32(C), u32(N)], [x.buffer, idx.buffer, out.buffer], grid1d(M * C));
+  return record('gatherRows', [x, idx], { rows: N }, out);
+}
+
+/** out (N, ...) = Σ over m of src[m, ...] added into row idx[m] (rows not hit stay 0). */
+export function scatterAddRows(src: Tensor, idx: Tensor, rows: number): Tensor {
+  assertF32(src, 'scatterAddRows');
+  assertI32(idx, 'scatterAddRows');
+  const M = idx.size;
+  const C = M === 0 ? src.size : src.size / M;
+  if (src.shape[0] !== M && !(idx.ndim > 1 && src.size === M * C)) {
+    throw new RangeError(`scatterAddRows: ${M} indices do not match source rows ${shapeStr(src.shape)}.`);
+  }
+  const out = fill([rows, ...src.shape.slice(idx.ndim)], 0);
+  if (M * C > 0) dispatch(kernel('scatter-add-rows', scatterAddRowsWgsl), [u32(M), u32(C), u32(rows)], [src.buffer, idx.buffer, out.buffer], grid1d(C, 64));
+  return record('scatterAddRows', [src, idx], { rows }, out);
+}
+
+/** Token embedding: weight (V, C), ids i32 (...) → (..., C). */
+export function embedding(weight: Tensor, ids: Tensor): Tensor {
+  if (weight.ndim !== 2) throw new RangeError(`embedding: weight must be (vocab, dim), got ${shapeStr(weight.shape)}.`);
+  return gatherRows(weight, ids);
+}

@@ -1,0 +1,51 @@
+/**
+ * Top-k (k ≤ 8) over the last axis, one invocation per row: an insertion sort into k registers.
+ * Ties keep the lower index first. Uniforms: [0] rows, [1] n, [2] k.
+ * Backward (values only): dx is g written at the chosen positions, zeros elsewhere.
+ */
+import { PARAMS_WGSL, storage } from '../wgsl.js';
+import { linearIndex, mainSignature } from '../common.js';
+
+export const MAX_K = 8;
+
+export const topkWgsl = /* wgsl */ `
+${PARAMS_WGSL}
+${storage(1, 'xs', 'array<f32>', 'read')}
+${storage(2, 'values', 'array<f32>', 'read_write')}
+${storage(3, 'indices', 'array<i32>', 'read_write')}
+${mainSignature(64)} {
+  let r = ${linearIndex(64)};
+  let n = pu(1u); let k = pu(2u);
+  if (r >= pu(0u)) { return; }
+  var bestV: array<f32, ${MAX_K}>;
+  var bestI: array<i32, ${MAX_K}>;
+  for (var s = 0u; s < ${MAX_K}u; s++) { bestV[s] = -3.4028234663852886e38; bestI[s] = -1; }
+  for (var j = 0u; j < n; j++) {
+    let v = xs[r * n + j];
+    if (bestI[k - 1u] >= 0 && v <= bestV[k - 1u]) { continue; }
+    var s = k - 1u;
+    while (s > 0u && (bestI[s - 1u] < 0 || v > bestV[s - 1u])) {
+      bestV[s] = bestV[s - 1u];
+      bestI[s] = bestI[s - 1u];
+      s--;
+    }
+    bestV[s] = v;
+    bestI[s] = i32(j);
+  }
+  for (var s = 0u; s < k; s++) {
+    values[r * k + s] = bestV[s];
+    indices[r * k + s] = bestI[s];
+  }
+}`;
+
+export const topkBackwardWgsl = /* wgsl */ `
+${PARAMS_WGSL}
+${storage(1, 'gs', 'array<f32>', 'read')}
+${storage(2, 'indices', 'array<i32>', 'read')}
+${storage(3, 'dx', 'array<f32>', 'read_write')} // zeroed by the caller
+${mainSignature(64)} {
+  let r = ${linearIndex(64)};
+  let n = pu(1u); let k = pu(2u);
+  if (r >= pu(0u)) { return; }
+  for (var s = 0u; s < k; s++) { dx[r * n + u32(indices[r * k + s])] += gs[r * k + s]; }
+}`;
