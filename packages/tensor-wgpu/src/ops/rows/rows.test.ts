@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { checkOp } from '../../test/gradcheck.js';
+import { tensor } from '../../creation.js';
+import { embedding, gatherRows, scatterAddRows } from './rows.js';
+import { gatherRowsRef, scatterAddRowsRef } from './rows.ref.js';
+
+// Repeated and out-of-range indices: the scatter must add, and skip.
+const IDX = [3, 0, 3, 5, 1, -1, 3, 9];
+
+describe('gather / scatter rows', () => {
+  it('gatherRows (embedding backward = scatter-add) vs reference', async () => {
+    await checkOp({
+      inputs: [{ shape: [6, 5] }, { shape: [8], data: IDX, int: true }],
+      gpu: ([x, i]) => gatherRows(x!, i!),
+      ref: ([x, i]) => gatherRowsRef(x!, 6, 5, i!),
+    });
+  });
+  it('scatterAddRows vs reference, VJP = gather', async () => {
+    await checkOp({
+      inputs: [{ shape: [8, 3] }, { shape: [8], data: IDX, int: true }],
+      gpu: ([s, i]) => scatterAddRows(s!, i!, 7),
+      ref: ([s, i]) => scatterAddRowsRef(s!, 3, i!, 7),
+    });
+  });
+  it('embedding of a (B, T) id tensor gives (B, T, C)', async () => {
+    const w = tensor([0, 1, 10, 11, 20, 21], [3, 2]);
+    const e = embedding(w, tensor([2, 0, 1, 2], [2, 2], 'i32'));
+    expect(e.shape).toEqual([2, 2, 2]);
+    expect(Array.from(await e.read())).toEqual([20, 21, 0, 1, 10, 11, 20, 21]);
+  });
+});
