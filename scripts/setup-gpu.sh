@@ -10,7 +10,7 @@ mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 
 probe() { node "$here/probe-adapter.mjs" >/dev/null 2>&1; }
 
-if [ -d "$here/../node_modules/webgpu" ] && probe; then
+if probe; then
   echo "setup-gpu: a WebGPU adapter is available; nothing to install."
   exit 0
 fi
@@ -49,3 +49,8 @@ SRC
   fi
 fi
 echo "setup-gpu: installed $(dpkg-query -W -f='mesa-vulkan-drivers ${Version}' mesa-vulkan-drivers)"
+if ! probe; then
+  echo "setup-gpu: Mesa's Vulkan driver is installed but Dawn still finds no adapter:" >&2
+  node "$here/probe-adapter.mjs" >&2 || true
+  exit 1
+fi

@@ -97,6 +97,8 @@ export async function destroyDevice(): Promise<void> {
 async function loadNavigatorGpu(): Promise<GPU> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return nav.gpu;
+  // Dawn warns without a runtime dir; any writable one will do.
+  process.env['XDG_RUNTIME_DIR'] ??= (await import('node:os')).tmpdir();
   const dawn = (await import('webgpu')) as unknown as {
     create: (options: string[]) => GPU;
     globals: Record<string, unknown>;
@@ -156,7 +158,7 @@ function describeAdapter(adapter: GPUAdapter): AdapterDescription {
     architecture: raw.architecture,
     device: raw.device,
     description: raw.description,
-    backend: raw.backendType ?? 'unknown',
+    backend: raw.backendType ?? 'not reported by this Dawn build',
     isSoftware,
   };
 }

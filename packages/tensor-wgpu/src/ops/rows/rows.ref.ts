@@ -14,7 +14,7 @@ export function scatterAddRowsRef(src: ArrayLike<number>, C: number, idx: ArrayL
   for (let m = 0; m < idx.length; m++) {
     const r = idx[m]!;
     if (r < 0 || r >= N) continue;
-    for (let c = 0; c < C; c++) out[r * C + c] += src[m * C + c]!;
+    for (let c = 0; c < C; c++) out[r * C + c] = out[r * C + c]! + src[m * C + c]!;
   }
   return out;
 }

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { tensor, zeros } from '../creation.js';
+import { memoryStats } from '../buffer.js';
+import { scope, type Tensor } from '../tensor.js';
+import { add, mul, mulScalar, relu, square, sub } from '../ops/elementwise/elementwise.js';
+import { matmul } from '../ops/matmul/matmul.js';
+import { meanAll, sumAll } from '../ops/reduce/reduce.js';
+import { randNormal } from '../ops/random/random.js';
+import { backward, noGrad, requireGrad } from './tape.js';
+import { vjpRules, type VjpRule } from './vjp-rules.js';
+import type { OpName } from './op-attrs.js';
+
+describe('reverse-mode tape', () => {
+  it('a tensor used twice gets both contributions; a second backward accumulates', async () => {
+    const x = requireGrad(tensor([1, 2, 3]));
+    backward(sumAll(add(mul(x, x), x))); // d/dx (x² + x) = 2x + 1
+    expect(Array.from(await x.grad!.read())).toEqual([3, 5, 7]);
+    backward(sumAll(mulScalar(x, 2)));
+    expect(Array.from(await x.grad!.read())).toEqual([5, 7, 9]);
+  });
+  it('records nothing under noGrad and for inputs without requiresGrad', () => {
+    const x = requireGrad(tensor([1, 2]));
+    expect(noGrad(() => mul(x, x)).requiresGrad).toBe(false);
+    expect(mul(tensor([1]), tensor([2])).requiresGrad).toBe(false);
+  });
+  it('integer tensors cannot require gradients', () => {
+    expect(() => requireGrad(tensor([1, 2], [2], 'i32'))).toThrow(/Only f32/);
+  });
+  it('backward needs a scalar loss that depends on a leaf', () => {
+    expect(() => backward(sumAll(tensor([1, 2])))).toThrow(/does not depend/);
+    const x = requireGrad(tensor([1, 2]));
+    expect(() => backward(mul(x, x))).toThrow(/one element/);
+  });
+  it('the rule table is exhaustive (checked by the compiler)', () => {
+    // @ts-expect-error: a table without every op's rule does not type-check.
+    const partial: { [K in OpName]: VjpRule<K> } = { unary: vjpRules.unary };
+    expect(Object.keys(partial)).toEqual(['unary']);
+    expect(Object.keys(vjpRules).length).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe('memory', () => {
+  it('200 forward+backward+update steps of a small MLP do not grow live GPU bytes', async () => {
+    let params: Tensor[] = [
+      randNormal([16, 32], { seed: 1, std: 0.3 }),
+      zeros([32]),
+      randNormal([32, 4], { seed: 2, std: 0.3 }),
+      zeros([4]),
+    ];
+    for (const p of params) p.keep();
+    const step = (i: number): void => {
+      params = scope(() => {
+        const ps = params.map((p) => requireGrad(p));
+        const x = randNormal([8, 16], { seed: 100 + i });
+        const target = randNormal([8, 4], { seed: 1000 + i });
+        const hidden = relu(add(matmul(x, ps[0]!), ps[1]!)); // (8, 32)
+        const out = add(matmul(hidden, ps[2]!), ps[3]!); // (8, 4)
+        const loss = meanAll(square(sub(out, target)));
+        backward(loss);
+        const next = noGrad(() => ps.map((p) => sub(p, mulScalar(p.grad!, 0.05)).keep()));
+        for (const p of ps) p.dispose();
+        return next;
+      });
+    };
+    for (let i = 0; i < 10; i++) step(i);
+    const before = memoryStats().liveBytes;
+    for (let i = 10; i < 200; i++) step(i);
+    const after = memoryStats().liveBytes;
+    expect(after).toBe(before);
+    expect(await params[0]!.read()).toSatisfy((a: Float32Array) => a.every(Number.isFinite));
+  });
+});

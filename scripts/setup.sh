@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# One-time (idempotent) setup on a fresh machine: pnpm, the workspace's packages, and a WebGPU
+# adapter (Mesa lavapipe when the machine has no GPU; see scripts/setup-gpu.sh).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PNPM_VERSION=12.21.0
+if ! command -v pnpm >/dev/null 2>&1; then
+  echo "setup: installing pnpm $PNPM_VERSION"
+  npm install -g "pnpm@$PNPM_VERSION" >/dev/null
+fi
+pnpm install --frozen-lockfile --reporter=silent
+bash scripts/setup-gpu.sh
