@@ -21,6 +21,8 @@ export interface AdapterDescription {
 }
 
 export interface Gpu {
+  /** The WebGPU entry point (`navigator.gpu`, or Dawn's) the device came from. */
+  readonly webgpu: GPU;
   readonly device: GPUDevice;
   readonly adapter: GPUAdapter;
   readonly info: AdapterDescription;
@@ -139,6 +141,7 @@ async function createGpu(): Promise<Gpu> {
   });
   const info = describeAdapter(adapter);
   return {
+    webgpu: navigatorGpu,
     device,
     adapter,
     info,

@@ -15,6 +15,12 @@ const SHAPES: [string, number[], number[], boolean, boolean][] = [
   ['Aᵀ·Bᵀ', [7, 13], [9, 7], true, true],
   ['batched', [3, 5, 6], [3, 6, 11], false, false],
   ['broadcast B', [2, 70, 17], [17, 67], false, false],
+  // Multiples of 4 in K and the contiguous dims: the vec4 kernels on software adapters.
+  ['vec4 A·B', [13, 8], [8, 12], false, false],
+  ['vec4 Aᵀ·B', [8, 12], [8, 20], true, false],
+  ['vec4 A·Bᵀ', [13, 12], [9, 12], false, true],
+  ['vec4 Aᵀ·Bᵀ', [4, 16], [9, 4], true, true],
+  ['vec4 batched, ragged tiles', [2, 37, 16], [2, 16, 44], false, false],
 ];
 
 describe.each(['software', 'hardware'] as KernelVariant[])('matmul, %s variant', (variant) => {
@@ -30,6 +36,17 @@ describe.each(['software', 'hardware'] as KernelVariant[])('matmul, %s variant',
       gpu: ([a, b]) => matmul(a!, b!, { transA, transB }),
       ref: ([a, b]) => matmulRef(a!, sa, b!, sb, { transA, transB }),
       grad: sa[0]! * sb[sb.length - 1]! < 2000, // finite differences cost O(inputs · output)
+    });
+  });
+  it('a larger vec4 product (68×128·128×36) without gradients', async () => {
+    setMatmulVariant(variant);
+    await checkOp({
+      inputs: [{ shape: [68, 128] }, { shape: [128, 36] }],
+      gpu: ([a, b]) => matmul(a!, b!),
+      ref: ([a, b]) => matmulRef(a!, [68, 128], b!, [128, 36]),
+      grad: false,
+      rtol: 1e-4,
+      atol: 1e-4,
     });
   });
   it('a larger product (130×200·200×190) without gradients', async () => {

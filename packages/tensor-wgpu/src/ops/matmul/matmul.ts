@@ -7,7 +7,7 @@ import { gpuSync, type KernelVariant } from '../../device.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor, shapeStr } from '../../tensor.js';
 import { assertF32, broadcastShapes, prod, u32 } from '../common.js';
-import { REGISTER_BLOCK, TILED, matmulRegisterWgsl, matmulTiledWgsl } from './matmul.wgsl.js';
+import { REGISTER_BLOCK, TILED, VEC4_ROWS, matmulRegisterWgsl, matmulTiledWgsl, matmulVec4Wgsl } from './matmul.wgsl.js';
 
 export interface MatmulOptions {
   /** Use Aᵀ: a is (..., K, M). */
@@ -47,8 +47,14 @@ export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }:
     const uniforms = [M, N, K, batch, aBatch === 1 ? 0 : ar * ac, ...aStrides, bBatch === 1 ? 0 : br * bc, ...bStrides].map(u32);
     const variant = forcedVariant ?? gpuSync().variant;
     if (variant === 'software') {
-      const wgs: [number, number, number] = [Math.ceil(N / 4 / REGISTER_BLOCK.wgX), Math.ceil(M / 4 / REGISTER_BLOCK.wgY), batch];
-      dispatch(kernel('matmul-register', matmulRegisterWgsl), uniforms, [a.buffer, b.buffer, out.buffer], wgs);
+      // vec4 loads need K, and the contiguous dim of each operand, in multiples of 4.
+      const vec4 = K % 4 === 0 && (transA ? M % 4 === 0 : true) && (transB ? true : N % 4 === 0);
+      const rows = vec4 ? VEC4_ROWS : 4;
+      const wgs: [number, number, number] = [Math.ceil(N / 4 / REGISTER_BLOCK.wgX), Math.ceil(M / rows / REGISTER_BLOCK.wgY), batch];
+      const k = vec4
+        ? kernel(`matmul-vec4:${!transA}:${!transB}:${rows}`, () => matmulVec4Wgsl(!transA, !transB, rows))
+        : kernel('matmul-register', matmulRegisterWgsl);
+      dispatch(k, uniforms, [a.buffer, b.buffer, out.buffer], wgs);
     } else {
       const wgs: [number, number, number] = [Math.ceil(N / TILED.tile), Math.ceil(M / TILED.tile), batch];
       dispatch(kernel('matmul-tiled', matmulTiledWgsl), uniforms, [a.buffer, b.buffer, out.buffer], wgs);
