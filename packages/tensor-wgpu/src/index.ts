@@ -38,3 +38,4 @@ export { causalAttention } from './ops/attention/attention.js';
 export { globalNorm } from './ops/global-norm/global-norm.js';
 export { mapInPlace } from './ops/map/map.js';
 export type { MapInPlace } from './ops/map/map.js';
+export { allclose } from './test/allclose.js';

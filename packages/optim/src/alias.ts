@@ -1,0 +1,158 @@
+/**
+ * The named optimizers, each a `chain(...)` of transformations (optax's alias.py), plus a fused
+ * one-kernel step where the chain is purely elementwise. Hyperparameters accept numbers or
+ * schedules; defaults follow the sources in shared/reference/optimizers.md.
+ */
+import { checkHyper, valueAt, type GradientTransformation, type ScalarOrSchedule } from './base.js';
+import { chain, partition, type LabelFn } from './combine.js';
+import { ADAMW_BODY, LION_BODY, SGD_BODY, fusedForEach, momentumBody } from './fused/fused.js';
+import {
+  addDecayedWeights, scaleByAdam, scaleByLearningRate, scaleByLion, scaleByRms, scaleByRss, scaleBySign, traceMomentum,
+} from './transforms/elementwise.js';
+import type { ElementwiseState } from './transforms/elementwise-transform.js';
+import { orthogonalize, type MuonScale } from './transforms/orthogonalize.js';
+import type { CoefficientSet, NewtonSchulzCoefficients } from './transforms/newton-schulz.js';
+
+type State3 = [ElementwiseState, ElementwiseState, ElementwiseState];
+
+/** Advances every stage's count (the fused path must leave the same state as the chain). */
+function tick(states: readonly ElementwiseState[]): number {
+  for (const s of states) s.count++;
+  return states[0]!.count;
+}
+
+export interface SgdOptions {
+  readonly learningRate: ScalarOrSchedule;
+  readonly weightDecay?: ScalarOrSchedule;
+}
+
+/** θ ← θ − lr·(g + wd·θ). */
+export function sgd({ learningRate, weightDecay = 0 }: SgdOptions): GradientTransformation<[ElementwiseState, ElementwiseState]> {
+  const tx = chain(addDecayedWeights(weightDecay), scaleByLearningRate(learningRate));
+  return {
+    ...tx,
+    fusedStep: (grads, state, { params }) => {
+      const t = tick(state);
+      fusedForEach('sgd', SGD_BODY, grads, params, [], [valueAt(learningRate, t - 1), valueAt(weightDecay, t - 1)]);
+    },
+  };
+}
+
+export interface MomentumOptions extends SgdOptions {
+  readonly momentum?: ScalarOrSchedule;
+  readonly nesterov?: boolean;
+}
+
+function momentumFamily(ema: boolean, nesterov: boolean, { learningRate, momentum = 0.9, weightDecay = 0 }: MomentumOptions): GradientTransformation<State3> {
+  const tx = chain(traceMomentum({ decay: momentum, nesterov, ema }), addDecayedWeights(weightDecay), scaleByLearningRate(learningRate));
+  return {
+    ...tx,
+    fusedStep: (grads, state, { params }) => {
+      const t = tick(state);
+      const scalars = [valueAt(momentum, t - 1), valueAt(learningRate, t - 1), valueAt(weightDecay, t - 1)];
+      fusedForEach(`momentum:${ema}:${nesterov}`, momentumBody(ema, nesterov), grads, params, [state[0].slots['momentum']!], scalars);
+    },
+  };
+}
+
+/** Heavy-ball momentum b ← μb + g, θ ← θ − lr·b (PyTorch SGD, dampening 0). */
+export const momentum = (o: MomentumOptions): GradientTransformation<State3> => momentumFamily(false, o.nesterov ?? false, o);
+/** Nesterov momentum: θ ← θ − lr·(g + μb). */
+export const nesterov = (o: MomentumOptions): GradientTransformation<State3> => momentumFamily(false, true, o);
+
+export interface AdamWOptions {
+  readonly learningRate: ScalarOrSchedule;
+  readonly b1?: number;
+  readonly b2?: number;
+  readonly eps?: number;
+  readonly epsRoot?: number;
+  readonly weightDecay?: ScalarOrSchedule;
+}
+
+/** AdamW (Loshchilov & Hutter 2019): θ ← θ − lr·(m̂/(√v̂ + eps) + wd·θ). PyTorch defaults, wd 0.01. */
+export function adamw({ learningRate, b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, weightDecay = 0.01 }: AdamWOptions): GradientTransformation<State3> {
+  const tx = chain(scaleByAdam({ b1, b2, eps, epsRoot }), addDecayedWeights(weightDecay), scaleByLearningRate(learningRate));
+  return {
+    ...tx,
+    fusedStep: (grads, state, { params }) => {
+      const t = tick(state);
+      const scalars = [b1, b2, 1 - b1 ** t, 1 - b2 ** t, eps, epsRoot, valueAt(learningRate, t - 1), valueAt(weightDecay, t - 1)];
+      fusedForEach('adamw', ADAMW_BODY, grads, params, [state[0].slots['mu']!, state[0].slots['nu']!], scalars);
+    },
+  };
+}
+
+/** Adam (Kingma & Ba 2015) = AdamW without weight decay. */
+export const adam = (o: Omit<AdamWOptions, 'weightDecay'>): GradientTransformation<State3> => adamw({ ...o, weightDecay: 0 });
+
+/** AdaGrad (Duchi et al. 2011), PyTorch form: θ ← θ − lr·g/(√Σg² + eps). */
+export function adagrad({ learningRate, eps = 1e-10, initialAccumulator = 0 }: { learningRate: ScalarOrSchedule; eps?: number; initialAccumulator?: number }) {
+  return chain(scaleByRss({ eps, initialAccumulator }), scaleByLearningRate(learningRate));
+}
+
+/** RMSProp (Tieleman & Hinton 2012), PyTorch form: v ← αv + (1−α)g², θ ← θ − lr·g/(√v + eps). */
+export function rmsprop({ learningRate, decay = 0.99, eps = 1e-8 }: { learningRate: ScalarOrSchedule; decay?: number; eps?: number }) {
+  return chain(scaleByRms({ decay, eps }), scaleByLearningRate(learningRate));
+}
+
+/** signSGD (Bernstein et al. 2018): θ ← θ − lr·sign(g). */
+export function signSgd({ learningRate, weightDecay = 0 }: SgdOptions) {
+  return chain(scaleBySign(), addDecayedWeights(weightDecay), scaleByLearningRate(learningRate));
+}
+
+/** Signum: the sign of EMA momentum, θ ← θ − lr·sign(μb + (1−μ)g). */
+export function signum({ learningRate, momentum: mu = 0.9, weightDecay = 0 }: MomentumOptions) {
+  return chain(traceMomentum({ decay: mu, ema: true }), scaleBySign(), addDecayedWeights(weightDecay), scaleByLearningRate(learningRate));
+}
+
+export interface LionOptions {
+  readonly learningRate: ScalarOrSchedule;
+  readonly b1?: number;
+  readonly b2?: number;
+  readonly weightDecay?: ScalarOrSchedule;
+}
+
+/** Lion (Chen et al. 2023, lucidrains defaults b1 0.9, b2 0.99, wd 0). */
+export function lion({ learningRate, b1 = 0.9, b2 = 0.99, weightDecay = 0 }: LionOptions): GradientTransformation<State3> {
+  const tx = chain(scaleByLion({ b1, b2 }), addDecayedWeights(weightDecay), scaleByLearningRate(learningRate));
+  return {
+    ...tx,
+    fusedStep: (grads, state, { params }) => {
+      const t = tick(state);
+      fusedForEach('lion', LION_BODY, grads, params, [state[0].slots['mu']!], [b1, b2, valueAt(learningRate, t - 1), valueAt(weightDecay, t - 1)]);
+    },
+  };
+}
+
+export interface MuonOptions {
+  readonly learningRate: ScalarOrSchedule;
+  /** EMA momentum β (Keller Jordan 0.95). */
+  readonly momentum?: ScalarOrSchedule;
+  readonly nesterov?: boolean;
+  readonly nsSteps?: number;
+  readonly coefficients?: CoefficientSet | NewtonSchulzCoefficients;
+  readonly scale?: MuonScale;
+  readonly weightDecay?: ScalarOrSchedule;
+}
+
+/**
+ * Muon (Jordan et al. 2024; KellerJordan/Muon): EMA momentum (Nesterov by default), Newton–Schulz
+ * orthogonalisation, shape scale, decoupled weight decay. For 2-D hidden weights only.
+ */
+export function muon({ learningRate, momentum: mu = 0.95, nesterov: nes = true, nsSteps = 5, coefficients = 'keller', scale = 'original', weightDecay = 0 }: MuonOptions) {
+  return chain(
+    traceMomentum({ decay: mu, nesterov: nes, ema: true }),
+    orthogonalize({ steps: nsSteps, coefficients, scale }),
+    addDecayedWeights(weightDecay),
+    scaleByLearningRate(learningRate),
+  );
+}
+
+/** The thesis's split: 2-D weights → Muon, except embeddings / LM head / norms → AdamW. */
+export const thesisLabels: LabelFn = (name, p) => (p.ndim === 2 && !/embed|wte|wpe|lm_head|norm/i.test(name) ? 'muon' : 'adamw');
+
+/** Muon for hidden matrices and AdamW for the rest (MuonWithAuxAdam), routed by `label`. */
+export function muonWithAdamW({ muon: muonOptions, adamw: adamwOptions, label = thesisLabels }: { muon: MuonOptions; adamw: AdamWOptions; label?: LabelFn }) {
+  checkHyper('learning rate', muonOptions.learningRate, { min: 0, minInclusive: false });
+  return partition(label, { muon: muon(muonOptions), adamw: adamw(adamwOptions) });
+}

@@ -1,0 +1,26 @@
+/** @optimlab/optim: optimizers as composable gradient transformations with fused WGSL updates. */
+export { applyUpdates, identity, stepWith, valueAt, zerosLike } from './base.js';
+export type { GradientTransformation, Params, Schedule, ScalarOrSchedule, UpdateExtras } from './base.js';
+export { chain, partition } from './combine.js';
+export type { LabelFn, PartitionState } from './combine.js';
+export {
+  addDecayedWeights, scaleByAdam, scaleByLearningRate, scaleByLion, scaleByRms, scaleByRss, scaleBySign, traceMomentum,
+} from './transforms/elementwise.js';
+export type { AdamOptions, TraceOptions } from './transforms/elementwise.js';
+export { elementwiseTransform } from './transforms/elementwise-transform.js';
+export type { ElementwiseSpec, ElementwiseState } from './transforms/elementwise-transform.js';
+export { clipByGlobalNorm } from './transforms/clip-by-global-norm.js';
+export { COEFFICIENTS, DION, KELLER, POLAR_EXPRESS, newtonSchulz } from './transforms/newton-schulz.js';
+export type { CoefficientSet, NewtonSchulzCoefficients, NewtonSchulzOptions } from './transforms/newton-schulz.js';
+export { muonScale, orthogonalize } from './transforms/orthogonalize.js';
+export type { MuonScale, OrthogonalizeOptions } from './transforms/orthogonalize.js';
+export {
+  adagrad, adam, adamw, lion, momentum, muon, muonWithAdamW, nesterov, rmsprop, sgd, signSgd, signum, thesisLabels,
+} from './alias.js';
+export type { AdamWOptions, LionOptions, MomentumOptions, MuonOptions, SgdOptions } from './alias.js';
+export {
+  constant, cosineDecay, joinSchedules, linear, stepDecay, warmupConstant, warmupCosineDecay, warmupLinearDecay,
+} from './schedules.js';
+export type { WarmupOptions } from './schedules.js';
+export { createOptimizer, optimizerByName, OPTIMIZERS } from './optimizer.js';
+export type { Optimizer, OptimizerName } from './optimizer.js';

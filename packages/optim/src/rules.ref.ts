@@ -1,0 +1,119 @@
+/**
+ * Float64 references of the published update rules (shared/reference/optimizers.md), plain loops
+ * over one parameter at a time. `step(p, g, t)` mutates p (Float64Array) for step t = 1, 2, …
+ */
+export type RefStep = (p: Float64Array, g: Float64Array, t: number) => void;
+export interface RefOptimizer {
+  /** Fresh per-parameter state and step function. `shape` is (rows, cols) for matrices. */
+  make(shape: readonly number[]): RefStep;
+}
+
+const elementwise = (fn: (state: Float64Array[], p: Float64Array, g: Float64Array, t: number, i: number) => void, slots: number): RefOptimizer => ({
+  make: (shape) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const state = Array.from({ length: slots }, () => new Float64Array(n));
+    return (p, g, t) => {
+      for (let i = 0; i < n; i++) fn(state, p, g, t, i);
+    };
+  },
+});
+
+export const sgdRef = (lr: number, wd = 0): RefOptimizer => elementwise((_s, p, g, _t, i) => (p[i]! -= lr * (g[i]! + wd * p[i]!)), 0);
+
+/** PyTorch SGD: b ← μb + g; nesterov: d = g + μb, else d = b. */
+export const momentumRef = (lr: number, mu: number, nesterov: boolean): RefOptimizer =>
+  elementwise(([b], p, g, _t, i) => {
+    b![i] = mu * b![i]! + g[i]!;
+    p[i]! -= lr * (nesterov ? g[i]! + mu * b![i]! : b![i]!);
+  }, 1);
+
+export const adagradRef = (lr: number, eps: number): RefOptimizer =>
+  elementwise(([s], p, g, _t, i) => {
+    s![i] = s![i]! + g[i]! ** 2;
+    p[i]! -= (lr * g[i]!) / (Math.sqrt(s![i]!) + eps);
+  }, 1);
+
+export const rmspropRef = (lr: number, alpha: number, eps: number): RefOptimizer =>
+  elementwise(([v], p, g, _t, i) => {
+    v![i] = alpha * v![i]! + (1 - alpha) * g[i]! ** 2;
+    p[i]! -= (lr * g[i]!) / (Math.sqrt(v![i]!) + eps);
+  }, 1);
+
+/** PyTorch AdamW: θ ← θ(1 − lr·λ); θ ← θ − lr·m̂/(√v̂ + eps). `lr` may depend on t. */
+export const adamwRef = (lr: (t: number) => number, b1: number, b2: number, eps: number, wd: number): RefOptimizer =>
+  elementwise(([m, v], p, g, t, i) => {
+    m![i] = b1 * m![i]! + (1 - b1) * g[i]!;
+    v![i] = b2 * v![i]! + (1 - b2) * g[i]! ** 2;
+    const mHat = m![i]! / (1 - b1 ** t);
+    const vHat = v![i]! / (1 - b2 ** t);
+    p[i] = p[i]! * (1 - lr(t) * wd) - (lr(t) * mHat) / (Math.sqrt(vHat) + eps);
+  }, 2);
+
+export const signSgdRef = (lr: number): RefOptimizer => elementwise((_s, p, g, _t, i) => (p[i]! -= lr * Math.sign(g[i]!)), 0);
+
+export const signumRef = (lr: number, mu: number): RefOptimizer =>
+  elementwise(([b], p, g, _t, i) => {
+    b![i] = mu * b![i]! + (1 - mu) * g[i]!;
+    p[i]! -= lr * Math.sign(b![i]!);
+  }, 1);
+
+/** lucidrains Lion: θ ← θ(1 − lr·wd); c = b1·m + (1−b1)g; θ ← θ − lr·sign(c); m ← b2·m + (1−b2)g. */
+export const lionRef = (lr: number, b1: number, b2: number, wd: number): RefOptimizer =>
+  elementwise(([m], p, g, _t, i) => {
+    p[i] = p[i]! * (1 - lr * wd);
+    p[i]! -= lr * Math.sign(b1 * m![i]! + (1 - b1) * g[i]!);
+    m![i] = b2 * m![i]! + (1 - b2) * g[i]!;
+  }, 1);
+
+// ---- Muon (KellerJordan/Muon muon_update + zeropower), float64 ----
+
+function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+    let acc = 0;
+    for (let l = 0; l < k; l++) acc += a[i * k + l]! * b[l * n + j]!;
+    out[i * n + j] = acc;
+  }
+  return out;
+}
+
+function transposed(a: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j]!;
+  return out;
+}
+
+/** X ← aX + (bA + cA²)X, A = XXᵀ, from X₀ = G/(‖G‖_F·normScale + eps); works on Gᵀ when tall. */
+export function newtonSchulzRef(
+  g: Float64Array, rows: number, cols: number, steps: number,
+  triples: readonly (readonly number[])[] = [[3.4445, -4.775, 2.0315]], normScale = 1, eps = 1e-7,
+): Float64Array {
+  const tall = rows > cols;
+  const [r, c] = tall ? [cols, rows] : [rows, cols];
+  let x = tall ? transposed(g, rows, cols) : Float64Array.from(g);
+  const norm = Math.sqrt(x.reduce((s, v) => s + v * v, 0));
+  x = x.map((v) => v / (norm * normScale + eps));
+  for (let i = 0; i < steps; i++) {
+    const [a, b, cc] = triples[Math.min(i, triples.length - 1)]!;
+    const A = matmul(x, transposed(x, r, c), r, c, r);
+    const AA = matmul(A, A, r, r, r);
+    const B = A.map((v, j) => b! * v + cc! * AA[j]!);
+    const BX = matmul(B, x, r, r, c);
+    x = x.map((v, j) => a! * v + BX[j]!);
+  }
+  return tall ? transposed(x, r, c) : x;
+}
+
+/** Keller Jordan's Muon: M ← lerp(M, G, 1−β); U = lerp(G, M, β) (Nesterov) or M; O = NS(U)·√max(1, r/c); θ ← θ(1−lr·wd) − lr·O. */
+export const muonRef = (lr: number, beta: number, wd: number, nsSteps: number, nesterov = true): RefOptimizer => ({
+  make: ([rows, cols]) => {
+    const m = new Float64Array(rows! * cols!);
+    return (p, g) => {
+      for (let i = 0; i < m.length; i++) m[i] = m[i]! + (1 - beta) * (g[i]! - m[i]!);
+      const u = nesterov ? g.map((v, i) => v + beta * (m[i]! - v)) : Float64Array.from(m);
+      const o = newtonSchulzRef(u, rows!, cols!, nsSteps);
+      const scale = Math.sqrt(Math.max(1, rows! / cols!));
+      for (let i = 0; i < p.length; i++) p[i] = p[i]! * (1 - lr * wd) - lr * scale * o[i]!;
+    };
+  },
+});

@@ -1,0 +1,81 @@
+/**
+ * Newton–Schulz orthogonalisation (Muon's "zeropower"): X ≈ U Vᵀ for G = U S Vᵀ, by the quintic
+ * X ← aX + (bA + cA²)X with A = XXᵀ, after X₀ = G / (‖G‖_F·scale + eps). Runs on the GPU as
+ * batched matmuls over (n, rows, cols) — every same-shape matrix of a layer in one call — and
+ * works on the transpose of tall matrices so the Gram matrix is min(rows, cols)².
+ */
+import { add, addScalar, div, matmul, mulScalar, reduce, scope, sqrt, square, transpose, type Tensor } from '@optimlab/tensor-wgpu';
+
+export interface NewtonSchulzCoefficients {
+  /** (a, b, c) per iteration; iterations past the end repeat the last triple. */
+  readonly triples: readonly (readonly [number, number, number])[];
+  /** ‖G‖_F is multiplied by this before dividing (Polar Express: 1.01). */
+  readonly normScale: number;
+}
+
+/** Keller Jordan's quintic (3.4445, −4.7750, 2.0315), KellerJordan/Muon. */
+export const KELLER: NewtonSchulzCoefficients = { triples: [[3.4445, -4.775, 2.0315]], normScale: 1 };
+
+/** Polar Express (Amsel et al. 2025) as in GPT-opt's polar.py: 8 per-step triples, safety 1.01. */
+export const POLAR_EXPRESS: NewtonSchulzCoefficients = (() => {
+  const raw: [number, number, number][] = [
+    [8.28721201814563, -23.595886519098837, 17.300387312530933],
+    [4.107059111542203, -2.9478499167379106, 0.5448431082926601],
+    [3.9486908534822946, -2.908902115962949, 0.5518191394370137],
+    [3.3184196573706015, -2.488488024314874, 0.51004894012372],
+    [2.300652019954817, -1.6689039845747493, 0.4188073119525673],
+    [1.891301407787398, -1.2679958271945868, 0.37680408948524835],
+    [1.8750014808534479, -1.2500016453999487, 0.3750001645474248],
+    [1.875, -1.25, 0.375],
+  ];
+  // Safety factor for stability, all but the last triple: (a/1.01, b/1.01³, c/1.01⁵) — as in
+  // GPT-opt's polar.py (optimizers.md's "each further divided by 1.01" is not in that code).
+  const triples = raw.map(([a, b, c], i) =>
+    i === raw.length - 1 ? ([a, b, c] as [number, number, number]) : ([a / 1.01, b / 1.01 ** 3, c / 1.01 ** 5] as [number, number, number]),
+  );
+  return { triples, normScale: 1.01 };
+})();
+
+/** Dion's 5-step coefficients (optax preset 'dion'). */
+export const DION: NewtonSchulzCoefficients = {
+  triples: [
+    [4.0848, -6.8946, 2.927],
+    [3.9505, -6.3029, 2.6377],
+    [3.7418, -5.5913, 2.3037],
+    [2.8769, -3.1427, 1.2046],
+    [2.8366, -3.0525, 1.2012],
+  ],
+  normScale: 1,
+};
+
+export const COEFFICIENTS = { keller: KELLER, polarExpress: POLAR_EXPRESS, dion: DION } as const;
+export type CoefficientSet = keyof typeof COEFFICIENTS;
+
+export interface NewtonSchulzOptions {
+  readonly steps?: number;
+  readonly coefficients?: CoefficientSet | NewtonSchulzCoefficients;
+  readonly eps?: number;
+}
+
+/** Orthogonalises each matrix of g (rows, cols) or (n, rows, cols). Returns a new tensor. */
+export function newtonSchulz(g: Tensor, { steps = 5, coefficients = 'keller', eps = 1e-7 }: NewtonSchulzOptions = {}): Tensor {
+  if (g.ndim !== 2 && g.ndim !== 3) throw new RangeError(`newtonSchulz: needs (rows, cols) or (n, rows, cols), got [${g.shape.join(', ')}].`);
+  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`newtonSchulz: steps must be a positive integer, got ${steps}.`);
+  const coeffs = typeof coefficients === 'string' ? COEFFICIENTS[coefficients] : coefficients;
+  return scope(() => {
+    const batched = g.ndim === 3 ? g : g.view([1, ...g.shape]);
+    const [, rows, cols] = batched.shape as [number, number, number];
+    const tall = rows > cols;
+    let x = tall ? transpose(batched, [0, 2, 1]) : batched; // (n, r, c) with r ≤ c
+    const norm = sqrt(reduce('sum', reduce('sum', square(x), 2, { keepDims: true }), 1, { keepDims: true })); // (n, 1, 1)
+    x = div(x, addScalar(mulScalar(norm, coeffs.normScale), eps));
+    for (let i = 0; i < steps; i++) {
+      const [a, b, c] = coeffs.triples[Math.min(i, coeffs.triples.length - 1)]!;
+      const A = matmul(x, x, { transB: true }); // (n, r, r)
+      const B = add(mulScalar(A, b), mulScalar(matmul(A, A), c));
+      x = add(mulScalar(x, a), matmul(B, x));
+    }
+    const out = tall ? transpose(x, [0, 2, 1]) : x;
+    return (g.ndim === 3 ? out : out.view(g.shape)).keep();
+  });
+}
