@@ -13,6 +13,9 @@ import { gpuSync, onDeviceDestroy, throwPendingGpuError } from './device.js';
 export interface Kernel {
   readonly name: string;
   readonly pipeline: GPUComputePipeline;
+  readonly layout: GPUBindGroupLayout;
+  /** Kernels with equal layout ids share bind groups. */
+  readonly layoutId: string;
   readonly id: number;
 }
 
@@ -21,12 +24,14 @@ export type UniformValue = { readonly u32: number } | { readonly i32: number } |
 
 const SLOT_BYTES = 256; // minUniformBufferOffsetAlignment
 const ARENA_SLOTS = 256;
+const MAX_BIND_GROUPS = 4096;
 
 interface State {
   kernels: Map<string, Kernel>;
-  bindGroups: Map<string, GPUBindGroup>;
-  /** Bind groups evicted from the cache: kept referenced until the device goes away (GC crash). */
-  graveyard: GPUBindGroup[];
+  bindGroups: Map<string, { group: GPUBindGroup; lastUse: number }>;
+  layouts: Map<string, GPUBindGroupLayout>;
+  /** Submits the GPU has reported done. */
+  completedSubmits: number;
   encoder: GPUCommandEncoder | undefined;
   pass: GPUComputePassEncoder | undefined;
   /** Uniform slots of the open batch; rewritten per submit (queue order keeps that safe). */
@@ -36,6 +41,9 @@ interface State {
   dispatches: number;
   submits: number;
   keepAlive: unknown[];
+  inFlight: Set<unknown[]>;
+  /** Passes ended in the open batch (held with it). */
+  batch: unknown[];
 }
 
 let state: State | undefined;
@@ -46,7 +54,8 @@ function st(): State {
   const s: State = {
     kernels: new Map(),
     bindGroups: new Map(),
-    graveyard: [],
+    layouts: new Map(),
+    completedSubmits: 0,
     encoder: undefined,
     pass: undefined,
     arena: undefined,
@@ -55,6 +64,8 @@ function st(): State {
     dispatches: 0,
     submits: 0,
     keepAlive: [],
+    inFlight: new Set(),
+    batch: [],
   };
   state = s;
   onDeviceDestroy(() => {
@@ -62,6 +73,25 @@ function st(): State {
     resetPool();
   });
   return s;
+}
+
+/**
+ * The bind group layout a kernel's WGSL declares: binding 0 a uniform slot with a DYNAMIC offset
+ * (so one bind group serves every slot of the arena), then storage buffers read or read_write.
+ * Layouts are shared by kernels with the same signature, and so are their bind groups.
+ */
+function layoutFor(s: State, code: string): { layout: GPUBindGroupLayout; id: string } {
+  const access: string[] = [];
+  for (const m of code.matchAll(/@binding\((\d+)\)\s*var<storage,\s*(read_write|read)>/g)) access[Number(m[1]) - 1] = m[2]!;
+  const id = access.join(',');
+  let layout = s.layouts.get(id);
+  if (!layout) {
+    const entries: GPUBindGroupLayoutEntry[] = [{ binding: 0, visibility: 4, buffer: { type: 'uniform', hasDynamicOffset: true } }];
+    access.forEach((a, i) => entries.push({ binding: i + 1, visibility: 4, buffer: { type: a === 'read' ? 'read-only-storage' : 'storage' } }));
+    layout = gpuSync().device.createBindGroupLayout({ entries });
+    s.layouts.set(id, layout);
+  }
+  return { layout, id };
 }
 
 /** Compiles (once) a kernel from WGSL; `name` is the cache key, so it must identify the source. */
@@ -72,12 +102,13 @@ export function kernel(name: string, wgsl: string | (() => string)): Kernel {
   const { device } = gpuSync();
   const code = typeof wgsl === 'string' ? wgsl : wgsl();
   const module = device.createShaderModule({ code, label: name });
+  const { layout, id } = layoutFor(s, code);
   const pipeline = device.createComputePipeline({
-    layout: 'auto',
+    layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
     compute: { module, entryPoint: 'main' },
     label: name,
   });
-  const k: Kernel = { name, pipeline, id: nextKernelId++ };
+  const k: Kernel = { name, pipeline, layout, layoutId: id, id: nextKernelId++ };
   s.kernels.set(name, k);
   s.keepAlive.push(module);
   return k;
@@ -120,31 +151,36 @@ export function dispatch(
   const offset = writeUniforms(s, uniforms);
   s.encoder ??= device.createCommandEncoder();
   s.pass ??= s.encoder.beginComputePass();
-  const group = bindGroupAt(s, k, buffers, offset);
+  const group = bindGroupFor(s, k, buffers);
   s.pass.setPipeline(k.pipeline);
-  s.pass.setBindGroup(0, group);
+  s.pass.setBindGroup(0, group, [offset]);
   s.pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
   s.dispatches++;
 }
 
-function bindGroupAt(s: State, k: Kernel, buffers: readonly PooledBuffer[], offset: number): GPUBindGroup {
-  // One bind group per (kernel, buffers, uniform slot): slots repeat every arena, so the cache hits
-  // whenever a training step replays the same sequence of dispatches.
-  let key = `${k.id}@${offset}`;
+function bindGroupFor(s: State, k: Kernel, buffers: readonly PooledBuffer[]): GPUBindGroup {
+  // Pooled buffers are reused step after step, so a training loop hits this cache.
+  let key = k.layoutId;
   for (const b of buffers) key += `:${b.id}`;
-  let group = s.bindGroups.get(key);
-  if (group) return group;
-  if (s.bindGroups.size > 20000) {
-    for (const g of s.bindGroups.values()) s.graveyard.push(g);
-    s.bindGroups.clear();
+  const cached = s.bindGroups.get(key);
+  if (cached) {
+    cached.lastUse = s.submits;
+    return cached.group;
   }
-  const entries: GPUBindGroupEntry[] = [
-    { binding: 0, resource: { buffer: arena(s), offset, size: SLOT_BYTES } },
-  ];
+  if (s.bindGroups.size >= MAX_BIND_GROUPS) evictBindGroups(s);
+  const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: arena(s), offset: 0, size: SLOT_BYTES } }];
   buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b.buffer } }));
-  group = gpuSync().device.createBindGroup({ layout: k.pipeline.getBindGroupLayout(0), entries });
-  s.bindGroups.set(key, group);
+  const group = gpuSync().device.createBindGroup({ layout: k.layout, entries });
+  s.bindGroups.set(key, { group, lastUse: s.submits });
   return group;
+}
+
+/**
+ * Drops cached bind groups whose last submit the GPU has finished (dropping one still in flight
+ * crashed Dawn-node here); the rest stay.
+ */
+function evictBindGroups(s: State): void {
+  for (const [key, entry] of s.bindGroups) if (entry.lastUse < s.completedSubmits) s.bindGroups.delete(key);
 }
 
 /** Copies `bytes` from one buffer to another, in queue order with the dispatches. */
@@ -152,6 +188,7 @@ export function copyBuffer(src: PooledBuffer, srcOffset: number, dst: PooledBuff
   const s = st();
   if (s.pass) {
     s.pass.end();
+    s.batch.push(s.pass);
     s.pass = undefined;
   }
   s.encoder ??= gpuSync().device.createCommandEncoder();
@@ -165,8 +202,20 @@ export function flush(): void {
     const { device } = gpuSync();
     if (s.pass) s.pass.end();
     if (s.slot > 0) device.queue.writeBuffer(arena(s), 0, s.uniformData, 0, s.slot * SLOT_BYTES);
-    device.queue.submit([s.encoder.finish()]);
+    const commands = s.encoder.finish();
+    device.queue.submit([commands]);
     s.submits++;
+    // Dawn-node crashed here when encoders, passes or command buffers were garbage collected while
+    // their work could still be in flight: hold them until the queue reports this submit done.
+    const held = [...s.batch, s.encoder, s.pass, commands];
+    s.batch = [];
+    s.inFlight.add(held);
+    const submitted = s.submits;
+    const done = (): void => {
+      s.inFlight.delete(held);
+      s.completedSubmits = Math.max(s.completedSubmits, submitted);
+    };
+    void device.queue.onSubmittedWorkDone().then(done, done);
     s.encoder = undefined;
     s.pass = undefined;
     s.slot = 0;

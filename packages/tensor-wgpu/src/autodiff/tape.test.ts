@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tensor, zeros } from '../creation.js';
 import { memoryStats } from '../buffer.js';
+import { runtimeStats } from '../runtime.js';
 import { scope, type Tensor } from '../tensor.js';
 import { add, mul, mulScalar, relu, square, sub } from '../ops/elementwise/elementwise.js';
 import { matmul } from '../ops/matmul/matmul.js';
@@ -64,9 +65,13 @@ describe('memory', () => {
     };
     for (let i = 0; i < 10; i++) step(i);
     const before = memoryStats().liveBytes;
+    const { bindGroups: groupsBefore, dispatches: dispatchesBefore } = runtimeStats();
     for (let i = 10; i < 200; i++) step(i);
     const after = memoryStats().liveBytes;
     expect(after).toBe(before);
+    // Pooled buffers recur step after step, so cached bind groups do too: almost every dispatch hits.
+    const { bindGroups, dispatches } = runtimeStats();
+    expect(bindGroups - groupsBefore).toBeLessThan(0.02 * (dispatches - dispatchesBefore));
     expect(await params[0]!.read()).toSatisfy((a: Float32Array) => a.every(Number.isFinite));
   });
 });
