@@ -3,7 +3,7 @@
  * one-kernel step where the chain is purely elementwise. Hyperparameters accept numbers or
  * schedules; defaults follow the sources in shared/reference/optimizers.md.
  */
-import { checkHyper, valueAt, type GradientTransformation, type ScalarOrSchedule } from './base.js';
+import { checkHyper, learningRateAt, valueAt, type GradientTransformation, type ScalarOrSchedule } from './base.js';
 import { chain, partition, type LabelFn } from './combine.js';
 import { ADAMW_BODY, LION_BODY, SGD_BODY, fusedForEach, momentumBody } from './fused/fused.js';
 import {
@@ -33,7 +33,7 @@ export function sgd({ learningRate, weightDecay = 0 }: SgdOptions): GradientTran
     ...tx,
     fusedStep: (grads, state, { params }) => {
       const t = tick(state);
-      fusedForEach('sgd', SGD_BODY, grads, params, [], [valueAt(learningRate, t - 1), valueAt(weightDecay, t - 1)]);
+      fusedForEach('sgd', SGD_BODY, grads, params, [], [learningRateAt(learningRate, t - 1), valueAt(weightDecay, t - 1)]);
     },
   };
 }
@@ -49,7 +49,7 @@ function momentumFamily(ema: boolean, nesterov: boolean, { learningRate, momentu
     ...tx,
     fusedStep: (grads, state, { params }) => {
       const t = tick(state);
-      const scalars = [valueAt(momentum, t - 1), valueAt(learningRate, t - 1), valueAt(weightDecay, t - 1)];
+      const scalars = [valueAt(momentum, t - 1), learningRateAt(learningRate, t - 1), valueAt(weightDecay, t - 1)];
       fusedForEach(`momentum:${ema}:${nesterov}`, momentumBody(ema, nesterov), grads, params, [state[0].slots['momentum']!], scalars);
     },
   };
@@ -76,7 +76,7 @@ export function adamw({ learningRate, b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot 
     ...tx,
     fusedStep: (grads, state, { params }) => {
       const t = tick(state);
-      const scalars = [b1, b2, 1 - b1 ** t, 1 - b2 ** t, eps, epsRoot, valueAt(learningRate, t - 1), valueAt(weightDecay, t - 1)];
+      const scalars = [b1, b2, 1 - b1 ** t, 1 - b2 ** t, eps, epsRoot, learningRateAt(learningRate, t - 1), valueAt(weightDecay, t - 1)];
       fusedForEach('adamw', ADAMW_BODY, grads, params, [state[0].slots['mu']!, state[0].slots['nu']!], scalars);
     },
   };
@@ -119,7 +119,7 @@ export function lion({ learningRate, b1 = 0.9, b2 = 0.99, weightDecay = 0 }: Lio
     ...tx,
     fusedStep: (grads, state, { params }) => {
       const t = tick(state);
-      fusedForEach('lion', LION_BODY, grads, params, [state[0].slots['mu']!], [b1, b2, valueAt(learningRate, t - 1), valueAt(weightDecay, t - 1)]);
+      fusedForEach('lion', LION_BODY, grads, params, [state[0].slots['mu']!], [b1, b2, learningRateAt(learningRate, t - 1), valueAt(weightDecay, t - 1)]);
     },
   };
 }

@@ -20,6 +20,13 @@ export function valueAt(value: ScalarOrSchedule, step: number): number {
   return typeof value === 'number' ? value : value(step);
 }
 
+/** The learning rate at `step`, checked (a schedule may go negative or NaN). */
+export function learningRateAt(learningRate: ScalarOrSchedule, step: number): number {
+  const lr = valueAt(learningRate, step);
+  if (!(Number.isFinite(lr) && lr >= 0)) throw new RangeError(`learning rate schedule gave ${lr} at step ${step}.`);
+  return lr;
+}
+
 export interface UpdateExtras {
   /** The parameters the updates will be applied to (for weight decay, Momo, MuonH). */
   readonly params: Params;

@@ -3,7 +3,7 @@
  * maps an incoming update u (gradient or an earlier stage's output) to a direction; none applies a
  * learning rate or a sign flip except `scaleByLearningRate`, which comes last.
  */
-import { checkHyper, valueAt, type GradientTransformation, type ScalarOrSchedule } from '../base.js';
+import { checkHyper, learningRateAt, valueAt, type GradientTransformation, type ScalarOrSchedule } from '../base.js';
 import { elementwiseTransform, type ElementwiseState } from './elementwise-transform.js';
 
 type Tx = GradientTransformation<ElementwiseState>;
@@ -118,10 +118,6 @@ export function scaleByLearningRate(learningRate: ScalarOrSchedule): Tx {
     name: 'scale-by-learning-rate',
     body: 'out0 = -s0 * in0;',
     stateNames: [],
-    scalars: (count) => {
-      const lr = valueAt(learningRate, count - 1);
-      if (!(Number.isFinite(lr) && lr >= 0)) throw new RangeError(`learning rate schedule gave ${lr} at step ${count - 1}.`);
-      return [lr];
-    },
+    scalars: (count) => [learningRateAt(learningRate, count - 1)],
   });
 }

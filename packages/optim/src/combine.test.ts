@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { ones, scope, tensor, zeros, type Tensor } from '@optimlab/tensor-wgpu';
+import { chain, partition } from './combine.js';
+import { createOptimizer, optimizerByName } from './optimizer.js';
+import { adamw, muon, muonWithAdamW, sgd, thesisLabels } from './alias.js';
+import { clipByGlobalNorm } from './transforms/clip-by-global-norm.js';
+import { scaleByLearningRate } from './transforms/elementwise.js';
+
+describe('partition', () => {
+  it('labels the thesis way: hidden 2-D → muon; embeddings, norms, vectors → adamw', () => {
+    const p = (shape: number[]): Tensor => zeros(shape);
+    expect(thesisLabels('blocks.0.attn.qkv.weight', p([12, 4]))).toBe('muon');
+    expect(thesisLabels('blocks.0.moe.router.weight', p([8, 4]))).toBe('muon');
+    expect(thesisLabels('embed.weight', p([50, 4]))).toBe('adamw');
+    expect(thesisLabels('blocks.0.norm1.weight', p([4]))).toBe('adamw');
+  });
+  it('routes each parameter to its own transformation', async () => {
+    const params = { 'hidden.w': tensor([1, 2, 3, 4], [2, 2]).keep(), 'norm.w': tensor([1, 1]).keep() };
+    const tx = partition((name) => (name.startsWith('hidden') ? 'a' : 'b'), { a: sgd({ learningRate: 1 }), b: sgd({ learningRate: 0.5 }) });
+    const opt = createOptimizer(tx, params);
+    scope(() => opt.step({ 'hidden.w': ones([2, 2]), 'norm.w': ones([2]) }));
+    expect(Array.from(await params['hidden.w'].read())).toEqual([0, 1, 2, 3]);
+    expect(Array.from(await params['norm.w'].read())).toEqual([0.5, 0.5]);
+  });
+  it('a label without a transformation is an error naming the parameter', () => {
+    expect(() => partition(() => 'x', { a: sgd({ learningRate: 1 }) }).init({ w: zeros([2]) })).toThrow(/"w" got label "x"/);
+  });
+  it('muonWithAdamW runs Muon on matrices and AdamW on the rest', async () => {
+    const params = { 'h.w': tensor([1, 0, 0, 1, 1, 1], [3, 2]).keep(), 'norm.w': tensor([1, 1]).keep() };
+    const opt = createOptimizer(muonWithAdamW({ muon: { learningRate: 0.02 }, adamw: { learningRate: 0.001 } }), params);
+    scope(() => opt.step({ 'h.w': tensor([1, 2, 3, 4, 5, 6], [3, 2]), 'norm.w': tensor([1, -1]) }));
+    const norm = await params['norm.w'].read();
+    // AdamW's first step moves each coordinate by lr·(1 + wd) in the gradient's sign direction.
+    expect(norm[0]).toBeCloseTo(1 - 0.001 * (1 + 0.01), 6);
+    expect(norm[1]).toBeCloseTo(1 + 0.001 - 0.001 * 0.01, 6);
+  });
+});
+
+describe('clip by global norm', () => {
+  it('scales all updates together to the max norm, and leaves small ones alone', async () => {
+    const tx = chain(clipByGlobalNorm(1), scaleByLearningRate(1));
+    const u = { a: tensor([3, 0]), b: tensor([0, 4]) }; // global norm 5
+    const out = tx.update(u, tx.init(u), { params: u });
+    expect(await out['a']!.read()).toBeAllclose([-0.6, 0]);
+    expect(await out['b']!.read()).toBeAllclose([0, -0.8]);
+    const small = { a: tensor([0.3, 0.4]) };
+    expect(await chain(clipByGlobalNorm(1)).update(small, [null], { params: small })['a']!.read()).toBeAllclose([0.3, 0.4]);
+  });
+});
+
+describe('bad input', () => {
+  it('names the problem', () => {
+    expect(() => optimizerByName('adamx', { learningRate: 1 })).toThrow(/Unknown optimizer "adamx". Known: sgd, momentum/);
+    expect(() => adamw({ learningRate: -1 })).toThrow(/learning rate must be a finite number in \(0, Infinity\), got -1/);
+    expect(() => sgd({ learningRate: NaN })).toThrow(/learning rate must be a finite number/);
+    expect(() => optimizerByName('momentum', { learningRate: 0.1, momentum: 1 })).toThrow(/momentum must be a finite number in \[0, 1\), got 1/);
+    expect(() => optimizerByName('momentum', { learningRate: 0.1, momentum: -0.1 })).toThrow(/momentum must be/);
+    expect(() => createOptimizer(muon({ learningRate: 0.02 }), { 'norm.weight': zeros([4]) })).toThrow(
+      /Muon needs 2-D parameters, but "norm.weight" has shape \[4\]: route it to AdamW with partition\(\)/,
+    );
+  });
+  it('a schedule that turns negative is caught when used', () => {
+    const opt = createOptimizer(sgd({ learningRate: (t) => 0.1 - t }), { w: zeros([2]) });
+    scope(() => opt.step({ w: ones([2]) }));
+    expect(() => scope(() => opt.step({ w: ones([2]) }))).toThrow(/learning rate schedule gave -0.9 at step 1/);
+  });
+});
