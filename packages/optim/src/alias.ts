@@ -12,6 +12,10 @@ import {
 import type { ElementwiseState } from './transforms/elementwise-transform.js';
 import { orthogonalize, type MuonScale } from './transforms/orthogonalize.js';
 import type { CoefficientSet, NewtonSchulzCoefficients } from './transforms/newton-schulz.js';
+import { scaleByShampoo, type ShampooOptions } from './advanced/shampoo.js';
+import { hyperballStep } from './advanced/muonh.js';
+import { momo } from './advanced/momo.js';
+import { muonMax, type MuonMaxOptions, type MuonMaxState } from './advanced/muonmax.js';
 
 type State3 = [ElementwiseState, ElementwiseState, ElementwiseState];
 
@@ -156,3 +160,17 @@ export function muonWithAdamW({ muon: muonOptions, adamw: adamwOptions, label = 
   checkHyper('learning rate', muonOptions.learningRate, { min: 0, minInclusive: false });
   return partition(label, { muon: muon(muonOptions), adamw: adamw(adamwOptions) });
 }
+
+/** Shampoo (practical form, see advanced/shampoo.ts): θ ← θ − lr·L^(−1/4)·u·R^(−1/4). 2-D only. */
+export function shampoo({ learningRate, ...options }: ShampooOptions & { learningRate: ScalarOrSchedule }) {
+  return chain(scaleByShampoo(options), scaleByLearningRate(learningRate));
+}
+
+/** MuonH (hyperball Muon, see advanced/muonh.ts): heavy-ball momentum, NS, sphere step. 2-D only. */
+export function muonH({ learningRate, momentum: mu = 0.9, nsSteps = 5, coefficients = 'keller' }: Omit<MuonOptions, 'scale' | 'weightDecay' | 'nesterov'>) {
+  return chain(traceMomentum({ decay: mu }), orthogonalize({ steps: nsSteps, coefficients, scale: 'none' }), hyperballStep(learningRate));
+}
+
+/** MuonMax-Momo: MuonMax with Momo's loss truncation (f* = truncateLoss, default 0). */
+export const muonMaxMomo = (o: MuonMaxOptions): GradientTransformation<MuonMaxState> => muonMax({ truncateLoss: 0, ...o });
+export { momo, muonMax };

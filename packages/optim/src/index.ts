@@ -15,8 +15,15 @@ export type { CoefficientSet, NewtonSchulzCoefficients, NewtonSchulzOptions } fr
 export { muonScale, orthogonalize } from './transforms/orthogonalize.js';
 export type { MuonScale, OrthogonalizeOptions } from './transforms/orthogonalize.js';
 export {
-  adagrad, adam, adamw, lion, momentum, muon, muonWithAdamW, nesterov, rmsprop, sgd, signSgd, signum, thesisLabels,
+  adagrad, adam, adamw, lion, momentum, momo, muon, muonH, muonMax, muonMaxMomo, muonWithAdamW, nesterov, rmsprop, sgd, shampoo,
+  signSgd, signum, thesisLabels,
 } from './alias.js';
+export { scaleByShampoo } from './advanced/shampoo.js';
+export type { ShampooOptions, ShampooState } from './advanced/shampoo.js';
+export { inverseRoot } from './advanced/inverse-root.js';
+export { hyperballStep } from './advanced/muonh.js';
+export type { MomoOptions, MomoState } from './advanced/momo.js';
+export type { MuonMaxOptions, MuonMaxState } from './advanced/muonmax.js';
 export type { AdamWOptions, LionOptions, MomentumOptions, MuonOptions, SgdOptions } from './alias.js';
 export {
   constant, cosineDecay, joinSchedules, linear, stepDecay, warmupConstant, warmupCosineDecay, warmupLinearDecay,

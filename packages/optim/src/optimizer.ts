@@ -3,7 +3,7 @@
  * step per call, taking the fused path when the transformation offers one. `optimizerByName`
  * builds the named optimizers from plain options (the CLI's entry point).
  */
-import type { Tensor } from '@optimlab/tensor-wgpu';
+import { noGrad, type Tensor } from '@optimlab/tensor-wgpu';
 import { stepWith, type GradientTransformation, type Params } from './base.js';
 import * as alias from './alias.js';
 
@@ -30,8 +30,11 @@ export function createOptimizer<S>(transformation: GradientTransformation<S>, pa
         if (!params[name]) throw new Error(`step: gradient "${name}" has no parameter.`);
       }
       const extras = loss ? { params, loss } : { params };
-      if (fused) stepWith(transformation, grads, state, extras);
-      else stepWith({ ...transformation, fusedStep: undefined }, grads, state, extras);
+      // Optimizer arithmetic is never part of the model's graph.
+      noGrad(() => {
+        if (fused) stepWith(transformation, grads, state, extras);
+        else stepWith({ ...transformation, fusedStep: undefined }, grads, state, extras);
+      });
       steps++;
     },
   };
@@ -49,6 +52,11 @@ export const OPTIMIZERS = {
   signum: alias.signum,
   lion: alias.lion,
   muon: alias.muon,
+  shampoo: alias.shampoo,
+  muonh: alias.muonH,
+  momo: alias.momo,
+  muonmax: alias.muonMax,
+  'muonmax-momo': alias.muonMaxMomo,
 } as const;
 export type OptimizerName = keyof typeof OPTIMIZERS;
 

@@ -83,6 +83,21 @@ function transposed(a: Float64Array, rows: number, cols: number): Float64Array {
   return out;
 }
 
+/** Polar Express coefficients as GPT-opt's polar.py builds them (safety 1.01 on all but the last). */
+export const POLAR_EXPRESS_REF = {
+  triples: [
+    [8.28721201814563, -23.595886519098837, 17.300387312530933],
+    [4.107059111542203, -2.9478499167379106, 0.5448431082926601],
+    [3.9486908534822946, -2.908902115962949, 0.5518191394370137],
+    [3.3184196573706015, -2.488488024314874, 0.51004894012372],
+    [2.300652019954817, -1.6689039845747493, 0.4188073119525673],
+    [1.891301407787398, -1.2679958271945868, 0.37680408948524835],
+    [1.8750014808534479, -1.2500016453999487, 0.3750001645474248],
+    [1.875, -1.25, 0.375],
+  ].map(([a, b, c], i, all) => (i === all.length - 1 ? [a!, b!, c!] : [a! / 1.01, b! / 1.01 ** 3, c! / 1.01 ** 5])),
+  normScale: 1.01,
+};
+
 /** X ← aX + (bA + cA²)X, A = XXᵀ, from X₀ = G/(‖G‖_F·normScale + eps); works on Gᵀ when tall. */
 export function newtonSchulzRef(
   g: Float64Array, rows: number, cols: number, steps: number,
