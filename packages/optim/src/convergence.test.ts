@@ -10,7 +10,7 @@ import {
 } from '@optimlab/tensor-wgpu';
 import type { GradientTransformation, Params } from './base.js';
 import { createOptimizer } from './optimizer.js';
-import { adagrad, adam, adamw, lion, momentum, muon, nesterov, rmsprop, sgd, signSgd, signum } from './alias.js';
+import { adagrad, adam, adamw, lion, momentum, momo, muon, muonMax, muonMaxMomo, nesterov, rmsprop, sgd, shampoo, signSgd, signum } from './alias.js';
 import { cosineDecay, type Schedule } from './index.js';
 import { randomArray } from './test/random.js';
 
@@ -67,6 +67,10 @@ const TABLE: Record<string, [Make, Record<string, number>]> = {
   signum: [(lr) => signum({ learningRate: lr }), { parabola: 0.05, rosenbrock: 0.02, leastSquares: 0.05 }],
   lion: [(lr) => lion({ learningRate: lr }), { parabola: 0.05, rosenbrock: 0.02, leastSquares: 0.05 }],
   muon: [(lr) => muon({ learningRate: lr }), { parabola: 0.2, leastSquares: 0.2 }],
+  shampoo: [(lr) => shampoo({ learningRate: lr }), { parabola: 0.05, leastSquares: 0.05 }],
+  momo: [(lr) => momo({ learningRate: lr }), { parabola: 1, rosenbrock: 0.01, leastSquares: 1 }],
+  muonmax: [(lr) => muonMax({ learningRate: lr }), { parabola: 0.02, leastSquares: 0.1 }],
+  'muonmax-momo': [(lr) => muonMaxMomo({ learningRate: lr }), { parabola: 0.05, leastSquares: 0.3 }],
 };
 
 describe.each(Object.entries(TABLE))('%s converges', (name, [make, lrs]) => {
@@ -79,7 +83,7 @@ describe.each(Object.entries(TABLE))('%s converges', (name, [make, lrs]) => {
       const loss = scope(() => {
         const l = problem.loss(params);
         backward(l);
-        opt.step(Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.grad!])));
+        opt.step(Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.grad!])), { loss: l });
         for (const p of Object.values(params)) {
           p.grad!.dispose();
           p.grad = undefined;

@@ -28,10 +28,8 @@ const MAX_BIND_GROUPS = 4096;
 
 interface State {
   kernels: Map<string, Kernel>;
-  bindGroups: Map<string, { group: GPUBindGroup; lastUse: number }>;
+  bindGroups: Map<string, { group: GPUBindGroup }>;
   layouts: Map<string, GPUBindGroupLayout>;
-  /** Submits the GPU has reported done. */
-  completedSubmits: number;
   encoder: GPUCommandEncoder | undefined;
   pass: GPUComputePassEncoder | undefined;
   /** Uniform slots of the open batch; rewritten per submit (queue order keeps that safe). */
@@ -41,9 +39,6 @@ interface State {
   dispatches: number;
   submits: number;
   keepAlive: unknown[];
-  inFlight: Set<unknown[]>;
-  /** Passes ended in the open batch (held with it). */
-  batch: unknown[];
 }
 
 let state: State | undefined;
@@ -55,7 +50,6 @@ function st(): State {
     kernels: new Map(),
     bindGroups: new Map(),
     layouts: new Map(),
-    completedSubmits: 0,
     encoder: undefined,
     pass: undefined,
     arena: undefined,
@@ -64,8 +58,6 @@ function st(): State {
     dispatches: 0,
     submits: 0,
     keepAlive: [],
-    inFlight: new Set(),
-    batch: [],
   };
   state = s;
   onDeviceDestroy(() => {
@@ -164,23 +156,30 @@ function bindGroupFor(s: State, k: Kernel, buffers: readonly PooledBuffer[]): GP
   for (const b of buffers) key += `:${b.id}`;
   const cached = s.bindGroups.get(key);
   if (cached) {
-    cached.lastUse = s.submits;
+    // Re-insert: the Map's order is then least recently used first.
+    s.bindGroups.delete(key);
+    s.bindGroups.set(key, cached);
     return cached.group;
   }
   if (s.bindGroups.size >= MAX_BIND_GROUPS) evictBindGroups(s);
   const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: arena(s), offset: 0, size: SLOT_BYTES } }];
   buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b.buffer } }));
   const group = gpuSync().device.createBindGroup({ layout: k.layout, entries });
-  s.bindGroups.set(key, { group, lastUse: s.submits });
+  s.bindGroups.set(key, { group });
   return group;
 }
 
 /**
- * Drops cached bind groups whose last submit the GPU has finished (dropping one still in flight
- * crashed Dawn-node here); the rest stay.
+ * Drops the least recently used quarter of the cache. Each bind group holds descriptor sets, and
+ * an unbounded cache exhausted lavapipe's descriptor pools (a segfault in a long loop). Dropping
+ * one that recorded commands still use is safe: Dawn keeps it alive until they complete.
  */
 function evictBindGroups(s: State): void {
-  for (const [key, entry] of s.bindGroups) if (entry.lastUse < s.completedSubmits) s.bindGroups.delete(key);
+  let n = MAX_BIND_GROUPS / 4;
+  for (const key of s.bindGroups.keys()) {
+    if (n-- <= 0) break;
+    s.bindGroups.delete(key);
+  }
 }
 
 /** Copies `bytes` from one buffer to another, in queue order with the dispatches. */
@@ -188,7 +187,6 @@ export function copyBuffer(src: PooledBuffer, srcOffset: number, dst: PooledBuff
   const s = st();
   if (s.pass) {
     s.pass.end();
-    s.batch.push(s.pass);
     s.pass = undefined;
   }
   s.encoder ??= gpuSync().device.createCommandEncoder();
@@ -202,20 +200,8 @@ export function flush(): void {
     const { device } = gpuSync();
     if (s.pass) s.pass.end();
     if (s.slot > 0) device.queue.writeBuffer(arena(s), 0, s.uniformData, 0, s.slot * SLOT_BYTES);
-    const commands = s.encoder.finish();
-    device.queue.submit([commands]);
+    device.queue.submit([s.encoder.finish()]);
     s.submits++;
-    // Dawn-node crashed here when encoders, passes or command buffers were garbage collected while
-    // their work could still be in flight: hold them until the queue reports this submit done.
-    const held = [...s.batch, s.encoder, s.pass, commands];
-    s.batch = [];
-    s.inFlight.add(held);
-    const submitted = s.submits;
-    const done = (): void => {
-      s.inFlight.delete(held);
-      s.completedSubmits = Math.max(s.completedSubmits, submitted);
-    };
-    void device.queue.onSubmittedWorkDone().then(done, done);
     s.encoder = undefined;
     s.pass = undefined;
     s.slot = 0;
