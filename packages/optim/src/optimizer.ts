@@ -14,6 +14,8 @@ export interface Optimizer<S = unknown> {
   readonly steps: number;
   /** params ← params + update(grads), in place. `loss` is for methods that use it (Momo). */
   step(grads: Params, options?: { loss?: Tensor; fused?: boolean }): void;
+  /** Sets the step counter (when restoring a checkpoint). */
+  resumeAt(steps: number): void;
 }
 
 export function createOptimizer<S>(transformation: GradientTransformation<S>, params: Params): Optimizer<S> {
@@ -36,6 +38,9 @@ export function createOptimizer<S>(transformation: GradientTransformation<S>, pa
         else stepWith({ ...transformation, fusedStep: undefined }, grads, state, extras);
       });
       steps++;
+    },
+    resumeAt(n) {
+      steps = n;
     },
   };
 }

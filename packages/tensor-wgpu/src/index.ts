@@ -6,7 +6,7 @@ export { getGpu, gpuSync, destroyDevice, NoAdapterError, GpuError } from './devi
 export type { Gpu, AdapterDescription, KernelVariant } from './device.js';
 export { memoryStats, trimPool } from './buffer.js';
 export { flush, sync, runtimeStats } from './runtime.js';
-export { Tensor, scope, scopeAsync } from './tensor.js';
+export { Tensor, scope, scopeAsync, shapeStr as shapeOf } from './tensor.js';
 export type { DType, Shape } from './tensor.js';
 export { tensor, zeros, ones, full } from './creation.js';
 export { backward, noGrad, requireGrad, isGradEnabled } from './autodiff/tape.js';
@@ -39,3 +39,5 @@ export { globalNorm } from './ops/global-norm/global-norm.js';
 export { mapInPlace } from './ops/map/map.js';
 export type { MapInPlace } from './ops/map/map.js';
 export { allclose } from './test/allclose.js';
+export { decodeSafetensors, encodeSafetensors, loadTensors, saveTensors, writeAtomically } from './io/safetensors.js';
+export type { HostTensor } from './io/safetensors.js';

@@ -1,0 +1,107 @@
+/**
+ * The safetensors format (huggingface/safetensors): an 8-byte little-endian header length, a JSON
+ * header { name: { dtype, shape, data_offsets: [begin, end] }, "__metadata__": { string: string } },
+ * then the raw little-endian data. Encoding/decoding is pure; `saveTensors`/`loadTensors` add the
+ * GPU round trip and an atomic file write (temp file + rename: a crash never leaves half a file).
+ */
+import { tensor } from '../creation.js';
+import { Tensor, type Shape } from '../tensor.js';
+
+export interface HostTensor {
+  readonly dtype: 'F32' | 'I32';
+  readonly shape: Shape;
+  readonly data: Float32Array | Int32Array;
+}
+
+export function encodeSafetensors(entries: Readonly<Record<string, HostTensor>>, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length) header['__metadata__'] = metadata;
+  let offset = 0;
+  const names = Object.keys(entries).sort();
+  for (const name of names) {
+    const e = entries[name]!;
+    header[name] = { dtype: e.dtype, shape: e.shape, data_offsets: [offset, offset + e.data.byteLength] };
+    offset += e.data.byteLength;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - ((8 + json.length) % 8)) % 8); // align the data to 8 bytes
+  const headerBytes = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let at = 8 + headerBytes.length;
+  for (const name of names) {
+    const d = entries[name]!.data;
+    out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), at);
+    at += d.byteLength;
+  }
+  return out;
+}
+
+export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'): { tensors: Record<string, HostTensor>; metadata: Record<string, string> } {
+  const fail = (why: string): never => {
+    throw new Error(`${source} is not a valid safetensors file: ${why}.`);
+  };
+  if (bytes.byteLength < 8) fail('shorter than its 8-byte header length');
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+  if (8 + n > bytes.byteLength) fail(`header length ${n} runs past the end`);
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  } catch {
+    return fail('its JSON header does not parse');
+  }
+  const base = 8 + n;
+  const tensors: Record<string, HostTensor> = {};
+  for (const [name, e] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    if (e.dtype !== 'F32' && e.dtype !== 'I32') fail(`tensor "${name}" has dtype ${e.dtype} (only F32 and I32 are supported)`);
+    const [begin, end] = e.data_offsets;
+    const count = e.shape.reduce((a, b) => a * b, 1);
+    if (end - begin !== count * 4 || base + end > bytes.byteLength) fail(`tensor "${name}" has inconsistent offsets`);
+    const copy = new Uint8Array(bytes.subarray(base + begin, base + end)).buffer; // a copy, aligned
+    tensors[name] = { dtype: e.dtype as 'F32' | 'I32', shape: e.shape, data: e.dtype === 'F32' ? new Float32Array(copy) : new Int32Array(copy) };
+  }
+  return { tensors, metadata: (header['__metadata__'] as unknown as Record<string, string>) ?? {} };
+}
+
+/** Reads tensors back and writes them atomically to `path`. */
+export async function saveTensors(path: string, tensors: Readonly<Record<string, Tensor>>, metadata: Readonly<Record<string, string>> = {}): Promise<void> {
+  const entries: Record<string, HostTensor> = {};
+  for (const [name, t] of Object.entries(tensors)) {
+    entries[name] = { dtype: t.dtype === 'f32' ? 'F32' : 'I32', shape: t.shape, data: await t.read() };
+  }
+  await writeAtomically(path, encodeSafetensors(entries, metadata));
+}
+
+/** Loads every tensor of a safetensors file onto the GPU. */
+export async function loadTensors(path: string): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
+  const { readFile } = await import('node:fs/promises');
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new Error(`Cannot read ${path}: ${(err as Error).message}`);
+  }
+  const { tensors, metadata } = decodeSafetensors(bytes, path);
+  const out: Record<string, Tensor> = {};
+  for (const [name, h] of Object.entries(tensors)) out[name] = tensor(h.data, h.shape, h.dtype === 'F32' ? 'f32' : 'i32');
+  return { tensors: out, metadata };
+}
+
+/** Writes `data` to a temp file beside `path`, fsyncs, then renames over it. */
+export async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
+  const { open, rename, unlink } = await import('node:fs/promises');
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  const file = await open(tmp, 'w');
+  try {
+    await file.writeFile(data);
+    await file.sync();
+  } catch (err) {
+    await file.close();
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await file.close();
+  await rename(tmp, path);
+}
