@@ -60,7 +60,7 @@ export async function loadCheckpoint(path: string, optimizer: Optimizer, params:
   for (const [name, p] of Object.entries(params)) {
     const saved = tensors[`param/${name}`];
     if (!saved) throw new Error(`${path} has no parameter "${name}".`);
-    if (saved.size !== p.size) throw new Error(`${path}: parameter "${name}" has shape ${shapeOf(saved)}, the model's is ${shapeOf(p)}.`);
+    if (saved.size !== p.size) throw new Error(`${path}: parameter "${name}" has shape ${shapeOf(saved.shape)}, the model's is ${shapeOf(p.shape)}.`);
     mapInPlace({ name: 'copy', body: 'out0 = in0;', inputs: [saved], outputs: [p] });
     saved.dispose();
   }
