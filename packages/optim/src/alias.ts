@@ -3,14 +3,16 @@
  * one-kernel step where the chain is purely elementwise. Hyperparameters accept numbers or
  * schedules; defaults follow the sources in shared/reference/optimizers.md.
  */
-import { checkHyper, learningRateAt, valueAt, type GradientTransformation, type ScalarOrSchedule } from './base.js';
+import { checkHyper, disposeAll, learningRateAt, valueAt, type GradientTransformation, type Params, type ScalarOrSchedule } from './base.js';
 import { chain, partition, type LabelFn } from './combine.js';
-import { ADAMW_BODY, LION_BODY, SGD_BODY, fusedForEach, momentumBody } from './fused/fused.js';
+import {
+  ADAGRAD_BODY, ADAMW_BODY, DECAY_AND_STEP_BODY, LION_BODY, RMSPROP_BODY, SGD_BODY, SIGNUM_BODY, SIGN_BODY, fusedForEach, momentumBody,
+} from './fused/fused.js';
 import {
   addDecayedWeights, scaleByAdam, scaleByLearningRate, scaleByLion, scaleByRms, scaleByRss, scaleBySign, traceMomentum,
 } from './transforms/elementwise.js';
 import type { ElementwiseState } from './transforms/elementwise-transform.js';
-import { orthogonalize, type MuonScale } from './transforms/orthogonalize.js';
+import { orthogonalize, orthogonalizeGroups, type MuonScale } from './transforms/orthogonalize.js';
 import type { CoefficientSet, NewtonSchulzCoefficients } from './transforms/newton-schulz.js';
 import { scaleByShampoo, type ShampooOptions } from './advanced/shampoo.js';
 import { hyperballStep } from './advanced/muonh.js';
@@ -18,6 +20,11 @@ import { momo } from './advanced/momo.js';
 import { muonMax, type MuonMaxOptions, type MuonMaxState } from './advanced/muonmax.js';
 
 type State3 = [ElementwiseState, ElementwiseState, ElementwiseState];
+
+/** The chain plus a fused step over the same state. */
+function withFused<S>(tx: GradientTransformation<S>, fused: (grads: Params, state: S, params: Params) => void): GradientTransformation<S> {
+  return { ...tx, fusedStep: (grads, state, { params }) => fused(grads, state, params) };
+}
 
 /** Advances every stage's count (the fused path must leave the same state as the chain). */
 function tick(states: readonly ElementwiseState[]): number {
@@ -91,22 +98,40 @@ export const adam = (o: Omit<AdamWOptions, 'weightDecay'>): GradientTransformati
 
 /** AdaGrad (Duchi et al. 2011), PyTorch form: θ ← θ − lr·g/(√Σg² + eps). */
 export function adagrad({ learningRate, eps = 1e-10, initialAccumulator = 0 }: { learningRate: ScalarOrSchedule; eps?: number; initialAccumulator?: number }) {
-  return chain(scaleByRss({ eps, initialAccumulator }), scaleByLearningRate(learningRate));
+  const tx = chain(scaleByRss({ eps, initialAccumulator }), scaleByLearningRate(learningRate));
+  return withFused(tx, (grads, state, params) => {
+    const t = tick(state);
+    const scalars = [eps, t === 1 ? initialAccumulator : 0, learningRateAt(learningRate, t - 1)];
+    fusedForEach('adagrad', ADAGRAD_BODY, grads, params, [state[0].slots['sumOfSquares']!], scalars);
+  });
 }
 
 /** RMSProp (Tieleman & Hinton 2012), PyTorch form: v ← αv + (1−α)g², θ ← θ − lr·g/(√v + eps). */
 export function rmsprop({ learningRate, decay = 0.99, eps = 1e-8 }: { learningRate: ScalarOrSchedule; decay?: number; eps?: number }) {
-  return chain(scaleByRms({ decay, eps }), scaleByLearningRate(learningRate));
+  const tx = chain(scaleByRms({ decay, eps }), scaleByLearningRate(learningRate));
+  return withFused(tx, (grads, state, params) => {
+    const t = tick(state);
+    fusedForEach('rmsprop', RMSPROP_BODY, grads, params, [state[0].slots['nu']!], [decay, eps, learningRateAt(learningRate, t - 1)]);
+  });
 }
 
 /** signSGD (Bernstein et al. 2018): θ ← θ − lr·sign(g). */
 export function signSgd({ learningRate, weightDecay = 0 }: SgdOptions) {
-  return chain(scaleBySign(), addDecayedWeights(weightDecay), scaleByLearningRate(learningRate));
+  const tx = chain(scaleBySign(), addDecayedWeights(weightDecay), scaleByLearningRate(learningRate));
+  return withFused(tx, (grads, state, params) => {
+    const t = tick(state);
+    fusedForEach('signsgd', SIGN_BODY, grads, params, [], [learningRateAt(learningRate, t - 1), valueAt(weightDecay, t - 1)]);
+  });
 }
 
 /** Signum: the sign of EMA momentum, θ ← θ − lr·sign(μb + (1−μ)g). */
 export function signum({ learningRate, momentum: mu = 0.9, weightDecay = 0 }: MomentumOptions) {
-  return chain(traceMomentum({ decay: mu, ema: true }), scaleBySign(), addDecayedWeights(weightDecay), scaleByLearningRate(learningRate));
+  const tx = chain(traceMomentum({ decay: mu, ema: true }), scaleBySign(), addDecayedWeights(weightDecay), scaleByLearningRate(learningRate));
+  return withFused(tx, (grads, state, params) => {
+    const t = tick(state);
+    const scalars = [valueAt(mu, t - 1), learningRateAt(learningRate, t - 1), valueAt(weightDecay, t - 1)];
+    fusedForEach('signum', SIGNUM_BODY, grads, params, [state[0].slots['momentum']!], scalars);
+  });
 }
 
 export interface LionOptions {
@@ -144,12 +169,17 @@ export interface MuonOptions {
  * orthogonalisation, shape scale, decoupled weight decay. For 2-D hidden weights only.
  */
 export function muon({ learningRate, momentum: mu = 0.95, nesterov: nes = true, nsSteps = 5, coefficients = 'keller', scale = 'original', weightDecay = 0 }: MuonOptions) {
-  return chain(
-    traceMomentum({ decay: mu, nesterov: nes, ema: true }),
-    orthogonalize({ steps: nsSteps, coefficients, scale }),
-    addDecayedWeights(weightDecay),
-    scaleByLearningRate(learningRate),
-  );
+  const momentumStage = traceMomentum({ decay: mu, nesterov: nes, ema: true });
+  const tx = chain(momentumStage, orthogonalize({ steps: nsSteps, coefficients, scale }), addDecayedWeights(weightDecay), scaleByLearningRate(learningRate));
+  // Fused: the momentum kernel, one batched Newton–Schulz per shape, one decay-and-step kernel.
+  return withFused(tx, (grads, state, params) => {
+    const directions = momentumStage.update(grads, state[0], { params });
+    const orthogonal = orthogonalizeGroups(directions, scale, { steps: nsSteps, coefficients });
+    disposeAll(directions);
+    const t = tick([state[2], state[3]]);
+    fusedForEach('decay-and-step', DECAY_AND_STEP_BODY, orthogonal, params, [], [learningRateAt(learningRate, t - 1), valueAt(weightDecay, t - 1)]);
+    disposeAll(orthogonal);
+  });
 }
 
 /** The thesis's split: 2-D weights → Muon, except embeddings / LM head / norms → AdamW. */

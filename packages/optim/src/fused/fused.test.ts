@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { scope, tensor, type Tensor } from '@optimlab/tensor-wgpu';
 import type { GradientTransformation } from '../base.js';
 import { createOptimizer } from '../optimizer.js';
-import { adamw, lion, momentum, nesterov, sgd } from '../alias.js';
+import { adagrad, adamw, lion, momentum, muon, nesterov, rmsprop, sgd, signSgd, signum } from '../alias.js';
 import { linear } from '../schedules.js';
 import { randomArray } from '../test/random.js';
 
@@ -13,11 +13,17 @@ const FUSED: Record<string, () => GradientTransformation<any>> = {
   nesterov: () => nesterov({ learningRate: 0.05, momentum: 0.8 }),
   adamw: () => adamw({ learningRate: linear(0.01, 0.001, 6), b2: 0.95, weightDecay: 0.1 }),
   lion: () => lion({ learningRate: 0.001, weightDecay: 0.3 }),
+  adagrad: () => adagrad({ learningRate: 0.1, initialAccumulator: 0.1 }),
+  rmsprop: () => rmsprop({ learningRate: 0.01 }),
+  signsgd: () => signSgd({ learningRate: 0.01, weightDecay: 0.1 }),
+  signum: () => signum({ learningRate: 0.01, weightDecay: 0.1 }),
+  muon: () => muon({ learningRate: 0.02, weightDecay: 0.1 }),
 };
+const MATRIX_ONLY = new Set(['muon']);
 
-describe.each(Object.entries(FUSED))('fused %s', (_name, make) => {
+describe.each(Object.entries(FUSED))('fused %s', (name, make) => {
   it('equals the chained transformations over 8 steps (odd sizes)', async () => {
-    const shapes = { a: [13], b: [5, 7] } as const;
+    const shapes = MATRIX_ONLY.has(name) ? { a: [13, 1], b: [5, 7] } : { a: [13], b: [5, 7] };
     const run = async (fused: boolean): Promise<Float32Array[]> => {
       const params: Record<string, Tensor> = {
         a: tensor(randomArray(13, 1), shapes.a).keep(),

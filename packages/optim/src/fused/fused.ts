@@ -26,6 +26,21 @@ export function momentumBody(ema: boolean, nesterov: boolean): string {
   return `${accumulate} out0 = out0 - s1 * (${direction} + s2 * out0);`;
 }
 
+/** AdaGrad: S ← S + g² (+ initial accumulator on step 1); θ ← θ − lr·g/(√S + eps). Scalars: eps init lr. */
+export const ADAGRAD_BODY = 'out1 = out1 + in0 * in0 + s1; out0 = out0 - s2 * in0 / (sqrt(out1) + s0);';
+
+/** RMSProp: v ← αv + (1−α)g²; θ ← θ − lr·g/(√v + eps). Scalars: α eps lr. */
+export const RMSPROP_BODY = 'out1 = s0 * out1 + (1.0 - s0) * in0 * in0; out0 = out0 - s2 * in0 / (sqrt(out1) + s1);';
+
+/** signSGD with decoupled decay: θ ← θ − lr·(sign(g) + wd·θ). Scalars: lr wd. */
+export const SIGN_BODY = 'out0 = out0 - s0 * (sign(in0) + s1 * out0);';
+
+/** Signum: b ← μb + (1−μ)g; θ ← θ − lr·(sign(b) + wd·θ). Scalars: μ lr wd. */
+export const SIGNUM_BODY = 'out1 = s0 * out1 + (1.0 - s0) * in0; out0 = out0 - s1 * (sign(out1) + s2 * out0);';
+
+/** The tail of Muon after Newton–Schulz: θ ← θ − lr·(O + wd·θ), O in in0. Scalars: lr wd. */
+export const DECAY_AND_STEP_BODY = 'out0 = out0 - s0 * (in0 + s1 * out0);';
+
 /** Plain SGD with decoupled weight decay: scalars lr wd. */
 export const SGD_BODY = 'out0 = out0 - s0 * (in0 + s1 * out0);';
 
