@@ -41,3 +41,4 @@ export type { MapInPlace } from './ops/map/map.js';
 export { allclose } from './test/allclose.js';
 export { decodeSafetensors, encodeSafetensors, loadTensors, saveTensors, writeAtomically } from './io/safetensors.js';
 export type { HostTensor } from './io/safetensors.js';
+export { randomArray, rng } from './test/random.js';
