@@ -42,3 +42,5 @@ export { allclose } from './test/allclose.js';
 export { decodeSafetensors, encodeSafetensors, loadTensors, saveTensors, writeAtomically } from './io/safetensors.js';
 export type { HostTensor } from './io/safetensors.js';
 export { randomArray, rng } from './test/random.js';
+export { groupedMatmul, routeByExpert } from './ops/moe/moe.js';
+export type { Routing } from './ops/moe/moe.js';

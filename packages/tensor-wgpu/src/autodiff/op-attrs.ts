@@ -2,7 +2,7 @@
  * The differentiable ops and the attributes each records on the tape. `vjpRules` is typed as a
  * mapped type over this interface, so adding an op here without a VJP rule fails to compile.
  */
-import type { Shape } from '../tensor.js';
+import type { Shape, Tensor } from '../tensor.js';
 import type { BinaryFn, UnaryFn } from '../ops/elementwise/elementwise.js';
 import type { ReduceOp } from '../ops/reduce/reduce.js';
 
@@ -27,6 +27,7 @@ export interface OpAttrs {
   dropout: { readonly p: number; readonly seed: number; readonly stream?: number };
   rope: { readonly base: number; readonly offset: number };
   causalAttention: Record<string, never>;
+  groupedMatmul: { readonly rowExpert: Tensor; readonly offsets: Tensor };
 }
 
 export type OpName = keyof OpAttrs;

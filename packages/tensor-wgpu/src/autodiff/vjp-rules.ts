@@ -17,6 +17,7 @@ import { topkBackward } from '../ops/topk/topk.js';
 import { dropoutMask } from '../ops/dropout/dropout.js';
 import { rotate } from '../ops/rope/rope.js';
 import { causalAttentionBackward } from '../ops/attention/attention.js';
+import { groupedMatmulBackward } from '../ops/moe/moe.js';
 
 export interface Node<K extends OpName> extends TapeNode {
   readonly attrs: OpAttrs[K];
@@ -123,5 +124,10 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
   causalAttention: (g, node, out) => {
     const [q, k, v] = inputs(node) as [Tensor, Tensor, Tensor];
     return causalAttentionBackward(g, q, k, v, out, node.saved[0]!);
+  },
+  // dX[r] = dY[r]·W[e(r)]; dW[e] = Σ_{r ∈ e} dY[r]ᵀ X[r].
+  groupedMatmul: (g, node) => {
+    const [x, w] = inputs(node) as [Tensor, Tensor];
+    return groupedMatmulBackward(g, x, w, node.attrs.rowExpert, node.attrs.offsets);
   },
 };
