@@ -182,8 +182,11 @@ export function muon({ learningRate, momentum: mu = 0.95, nesterov: nes = true, 
   });
 }
 
-/** The thesis's split: 2-D weights → Muon, except embeddings / LM head / norms → AdamW. */
-export const thesisLabels: LabelFn = (name, p) => (p.ndim === 2 && !/embed|wte|wpe|lm_head|norm/i.test(name) ? 'muon' : 'adamw');
+/**
+ * The thesis's split: matrices → Muon (3-D expert stacks count as matrices), except embeddings /
+ * LM head / norms → AdamW.
+ */
+export const thesisLabels: LabelFn = (name, p) => (p.ndim >= 2 && p.ndim <= 3 && !/embed|wte|wpe|lm_head|norm/i.test(name) ? 'muon' : 'adamw');
 
 /** Muon for hidden matrices and AdamW for the rest (MuonWithAuxAdam), routed by `label`. */
 export function muonWithAdamW({ muon: muonOptions, adamw: adamwOptions, label = thesisLabels }: { muon: MuonOptions; adamw: AdamWOptions; label?: LabelFn }) {

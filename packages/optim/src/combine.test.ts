@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ones, scope, tensor, zeros, type Tensor } from '@optimlab/tensor-wgpu';
+import { ones, randomArray, scope, tensor, zeros, type Tensor } from '@optimlab/tensor-wgpu';
 import { chain, partition } from './combine.js';
 import { createOptimizer, optimizerByName } from './optimizer.js';
 import { adamw, muon, muonWithAdamW, sgd, thesisLabels } from './alias.js';
@@ -56,12 +56,28 @@ describe('bad input', () => {
     expect(() => optimizerByName('momentum', { learningRate: 0.1, momentum: 1 })).toThrow(/momentum must be a finite number in \[0, 1\), got 1/);
     expect(() => optimizerByName('momentum', { learningRate: 0.1, momentum: -0.1 })).toThrow(/momentum must be/);
     expect(() => createOptimizer(muon({ learningRate: 0.02 }), { 'norm.weight': zeros([4]) })).toThrow(
-      /Muon needs 2-D parameters, but "norm.weight" has shape \[4\]: route it to AdamW with partition\(\)/,
+      /Muon needs 2-D parameters \(or 3-D stacks of them\), but "norm.weight" has shape \[4\]: route it to AdamW with partition\(\)/,
     );
   });
   it('a schedule that turns negative is caught when used', () => {
     const opt = createOptimizer(sgd({ learningRate: (t) => 0.1 - t }), { w: zeros([2]) });
     scope(() => opt.step({ w: ones([2]) }));
     expect(() => scope(() => opt.step({ w: ones([2]) }))).toThrow(/learning rate schedule gave -0.9 at step 1/);
+  });
+});
+
+describe('Muon on a 3-D stack of expert matrices', () => {
+  it('equals Muon on each matrix separately', async () => {
+    const g = randomArray(3 * 6 * 4, 5);
+    const w = randomArray(3 * 6 * 4, 6);
+    const stacked = { experts: tensor(w, [3, 6, 4]).keep() };
+    const opt = createOptimizer(muon({ learningRate: 0.02 }), stacked);
+    scope(() => opt.step({ experts: tensor(g, [3, 6, 4]) }));
+    const separate: Record<string, Tensor> = {};
+    for (let e = 0; e < 3; e++) separate[`e${e}`] = tensor(w.subarray(e * 24, (e + 1) * 24), [6, 4]).keep();
+    const opt2 = createOptimizer(muon({ learningRate: 0.02 }), separate);
+    scope(() => opt2.step(Object.fromEntries([0, 1, 2].map((e) => [`e${e}`, tensor(g.subarray(e * 24, (e + 1) * 24), [6, 4])]))));
+    const got = await stacked.experts.read();
+    for (let e = 0; e < 3; e++) expect(got.subarray(e * 24, (e + 1) * 24)).toBeAllclose(await separate[`e${e}`]!.read(), { rtol: 1e-5, atol: 1e-6 });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Muon's orthogonalisation stage: each 2-D update U → NS(U)·scale, all same-shape matrices in one
  * batched Newton–Schulz call. Muon is only for hidden 2-D weights: anything else is an error here
- * (route it elsewhere with `partition`). Rows are the first dim (PyTorch Linear (out, in)).
+ * (route it elsewhere with `partition`). Rows are the first dim (PyTorch Linear (out, in)); a 3-D
+ * parameter is a stack of such matrices (the experts of a layer), each orthogonalised on its own.
  */
 import { concat, mulScalar, scope, slice, Tensor } from '@optimlab/tensor-wgpu';
 import type { GradientTransformation, Params } from '../base.js';
@@ -24,8 +25,8 @@ export function orthogonalize({ scale = 'original', ...ns }: OrthogonalizeOption
   return {
     init: (params) => {
       for (const [name, p] of Object.entries(params)) {
-        if (p.ndim !== 2) {
-          throw new RangeError(`Muon needs 2-D parameters, but "${name}" has shape [${p.shape.join(', ')}]: route it to AdamW with partition() (see muonWithAdamW).`);
+        if (p.ndim !== 2 && p.ndim !== 3) {
+          throw new RangeError(`Muon needs 2-D parameters (or 3-D stacks of them), but "${name}" has shape [${p.shape.join(', ')}]: route it to AdamW with partition() (see muonWithAdamW).`);
         }
       }
       return null;
@@ -43,7 +44,14 @@ export function orthogonalizeGroups(updates: Params, scale: MuonScale, ns: Newto
   }
   const out: Record<string, Tensor> = {};
   for (const names of groups.values()) {
-    const [rows, cols] = updates[names[0]!]!.shape as [number, number];
+    const first = updates[names[0]!]!;
+    if (first.ndim === 3) {
+      // A stack of matrices (e.g. every expert of a layer): orthogonalise each, all in one call.
+      const [, rows, cols] = first.shape as [number, number, number];
+      for (const n of names) out[n] = scope(() => mulByScale(newtonSchulz(updates[n]!, ns), muonScale(rows, cols, scale)).keep());
+      continue;
+    }
+    const [rows, cols] = first.shape as [number, number];
     const s = muonScale(rows, cols, scale);
     const results = scope(() => {
       const stacked = names.length === 1 ? updates[names[0]!]!.view([1, rows, cols]) : concat(names.map((n) => updates[n]!.view([1, rows, cols])), 0);
