@@ -44,3 +44,12 @@ export type { HostTensor } from './io/safetensors.js';
 export { randomArray, rng } from './test/random.js';
 export { groupedMatmul, routeByExpert } from './ops/moe/moe.js';
 export type { Routing } from './ops/moe/moe.js';
+// Float64 CPU references of the kernels (plain loops), for other packages' reference tests.
+export { matmulRef } from './ops/matmul/matmul.ref.js';
+export { normRef } from './ops/norm/norm.ref.js';
+export { ropeRef } from './ops/rope/rope.ref.js';
+export { causalAttentionRef } from './ops/attention/attention.ref.js';
+export { softmaxRef } from './ops/softmax/softmax.ref.js';
+export { topkRef } from './ops/topk/topk.ref.js';
+export { crossEntropyRef } from './ops/cross-entropy/cross-entropy.ref.js';
+export { transposeRef } from './ops/layout/layout.ref.js';

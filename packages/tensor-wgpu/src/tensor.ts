@@ -150,6 +150,10 @@ export function scope<T>(fn: () => T): T {
   } finally {
     scopes.pop();
   }
+  if (result instanceof Promise) {
+    // Everything created before the first await would be freed while still in use.
+    throw new Error('scope(fn): fn returned a Promise; use scopeAsync for async functions.');
+  }
   endScope(created, result);
   return result;
 }

@@ -40,6 +40,12 @@ describe('reverse-mode tape', () => {
   });
 });
 
+describe('scopes', () => {
+  it('refuse async functions (they would free tensors still in use)', () => {
+    expect(() => scope(async () => 1)).toThrow(/use scopeAsync/);
+  });
+});
+
 describe('memory', () => {
   it('200 forward+backward+update steps of a small MLP do not grow live GPU bytes', async () => {
     let params: Tensor[] = [

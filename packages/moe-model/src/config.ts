@@ -1,0 +1,90 @@
+/**
+ * The model's configuration: typed, every default commented, presets for the three scales, and
+ * one validation that names the bad field and the fix. Matches the thesis CODE (configs/moe_config.py,
+ * models/*.py) where it differs from the thesis text.
+ */
+export interface MoEConfig {
+  /** Tokenizer vocabulary size (49,152 for SmolLM's tokenizer, the thesis's). */
+  readonly vocabSize: number;
+  /** Residual width d. */
+  readonly dModel: number;
+  /** Attention heads; head dim = dModel / nHeads (48 in the thesis). */
+  readonly nHeads: number;
+  /** Transformer blocks. */
+  readonly nLayers: number;
+  /** Hidden width of each expert's SiLU MLP. */
+  readonly dFF: number;
+  /** Experts per MoE layer. */
+  readonly numExperts: number;
+  /** Experts per token (gates: softmax over the chosen k). */
+  readonly topK: number;
+  /** Training sequence length (tokens per row). */
+  readonly seqLen: number;
+  /** Dropout after the embedding, on both residual branches, in the experts' hidden layer and before the head. */
+  readonly dropout: number;
+  /** Std of the Gaussian noise on router logits in training (0.1 in the thesis). */
+  readonly routerNoiseStd: number;
+  /** Load-balancing loss weight (0.01: hard-coded in the thesis code; the config value there is ignored). */
+  readonly loadBalancingWeight: number;
+  /** RoPE base. */
+  readonly ropeBase: number;
+  /** RMSNorm eps (PyTorch's default for f32: machine epsilon). */
+  readonly normEps: number;
+  /** Std of the N(0, σ²) init of every linear and embedding weight. */
+  readonly initStd: number;
+}
+
+const THESIS: MoEConfig = {
+  vocabSize: 49152,
+  dModel: 384,
+  nHeads: 8,
+  nLayers: 6,
+  dFF: 1536,
+  numExperts: 8,
+  topK: 2,
+  seqLen: 512,
+  dropout: 0.1,
+  routerNoiseStd: 0.1,
+  loadBalancingWeight: 0.01,
+  ropeBase: 10000,
+  normEps: 1.1920928955078125e-7,
+  initStd: 0.02,
+};
+
+export const PRESETS = {
+  /** The thesis model: 79,059,840 parameters with the 49,152-token vocabulary. */
+  thesis: THESIS,
+  /**
+   * Same architecture scaled for a 2-core machine with lavapipe (the study's cpu scale). Provisional:
+   * sized by the cost of its matmuls on lavapipe (~6 GFLOP/s); to be confirmed by measured tokens/s.
+   */
+  cpu: { ...THESIS, vocabSize: 2048, dModel: 128, nHeads: 4, nLayers: 2, dFF: 512, seqLen: 128 },
+  /** For tests: seconds per run. */
+  smoke: { ...THESIS, vocabSize: 64, dModel: 32, nHeads: 2, nLayers: 2, dFF: 64, numExperts: 4, seqLen: 16 },
+} as const satisfies Record<string, MoEConfig>;
+export type PresetName = keyof typeof PRESETS;
+
+/** A preset with overrides, validated. */
+export function makeConfig(preset: PresetName | MoEConfig = 'smoke', overrides: Partial<MoEConfig> = {}): MoEConfig {
+  const base = typeof preset === 'string' ? PRESETS[preset] : preset;
+  if (!base) throw new Error(`Unknown preset "${String(preset)}". Known: ${Object.keys(PRESETS).join(', ')}.`);
+  const config = { ...base, ...overrides };
+  validateConfig(config);
+  return config;
+}
+
+export function validateConfig(c: MoEConfig): void {
+  const positiveInts: (keyof MoEConfig)[] = ['vocabSize', 'dModel', 'nHeads', 'nLayers', 'dFF', 'numExperts', 'topK', 'seqLen'];
+  for (const key of positiveInts) {
+    if (!Number.isInteger(c[key]) || (c[key] as number) < 1) throw new RangeError(`config.${key} must be a positive integer, got ${c[key]}.`);
+  }
+  if (c.dModel % c.nHeads !== 0) throw new RangeError(`config.dModel (${c.dModel}) must be divisible by config.nHeads (${c.nHeads}).`);
+  const headDim = c.dModel / c.nHeads;
+  if (headDim % 2 !== 0 || headDim > 128) throw new RangeError(`The head dim dModel/nHeads = ${headDim} must be even and ≤ 128 (RoPE pairs, fused attention).`);
+  if (c.topK > c.numExperts) throw new RangeError(`config.topK (${c.topK}) cannot exceed config.numExperts (${c.numExperts}).`);
+  if (c.topK > 8 || c.numExperts > 64) throw new RangeError(`config.topK ≤ 8 and config.numExperts ≤ 64 are supported, got ${c.topK} and ${c.numExperts}.`);
+  if (!(c.dropout >= 0 && c.dropout < 1)) throw new RangeError(`config.dropout must be in [0, 1), got ${c.dropout}.`);
+  for (const key of ['routerNoiseStd', 'loadBalancingWeight', 'normEps', 'initStd'] as const) {
+    if (!(Number.isFinite(c[key]) && c[key] >= 0)) throw new RangeError(`config.${key} must be a finite non-negative number, got ${c[key]}.`);
+  }
+}

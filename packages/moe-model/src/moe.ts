@@ -1,0 +1,59 @@
+/**
+ * The MoE feed-forward layer (thesis TopKRouter + MixtureOfExperts): noisy top-k routing, gates =
+ * softmax over the chosen k logits, SiLU expert MLPs computed ONLY on their routed tokens
+ * (gather → grouped matmul over all experts → weighted scatter back), and the layer's
+ * load-balancing loss w·E·Σ_e f_e·P_e.
+ */
+import {
+  broadcastTo, dropout, gatherRows, groupedMatmul, matmul, mean, mul, mulScalar, randNormal, add, reshape, routeByExpert,
+  scatterAddRows, silu, softmax, sum, sumAll, topk, type Tensor,
+} from '@optimlab/tensor-wgpu';
+import type { MoEConfig } from './config.js';
+
+export interface MoEWeights {
+  readonly router: Tensor; // (E, d)
+  readonly w1: Tensor; // (E, dFF, d)
+  readonly w2: Tensor; // (E, d, dFF)
+}
+
+export interface Randomness {
+  /** Dropout and router noise on (training) or off (evaluation). */
+  readonly training: boolean;
+  readonly seed: number;
+  /** Distinguishes every random draw of a step (the model numbers them). */
+  readonly stream: number;
+}
+
+export interface MoEOutput {
+  readonly out: Tensor; // (N, d)
+  readonly aux: Tensor; // []
+  /** Share of routed slots per expert, (E): for utilisation metrics. */
+  readonly fraction: Tensor;
+  /** Router entropy source: the probabilities (N, E). */
+  readonly probs: Tensor;
+}
+
+export function moeForward(c: MoEConfig, h: Tensor, weights: MoEWeights, rnd: Randomness): MoEOutput {
+  const [N, d] = h.shape as [number, number];
+  const { numExperts: E, topK: k } = c;
+  let logits = matmul(h, weights.router, { transB: true }); // (N, E)
+  if (rnd.training && c.routerNoiseStd > 0) {
+    logits = add(logits, randNormal([N, E], { seed: rnd.seed, stream: rnd.stream, std: c.routerNoiseStd }));
+  }
+  const probs = softmax(logits); // (N, E)
+  const { values, indices } = topk(logits, k); // (N, k)
+  const gates = softmax(values); // (N, k), renormalised over the chosen experts
+  const routing = routeByExpert(indices, E);
+  // Slot s = token·k + choice. Each token's row is repeated k times so slots can be gathered by id.
+  const slots = reshape(broadcastTo(reshape(h, [N, 1, d]), [N, k, d]), [N * k, d]);
+  const xs = gatherRows(slots, routing.order); // (R = N·k, d), sorted by expert
+  let hidden = silu(groupedMatmul(xs, weights.w1, routing)); // (R, dFF)
+  if (rnd.training && c.dropout > 0) hidden = dropout(hidden, { p: c.dropout, seed: rnd.seed, stream: rnd.stream + 1 });
+  const ys = groupedMatmul(hidden, weights.w2, routing); // (R, d)
+  const g = gatherRows(reshape(gates, [N * k, 1]), routing.order); // (R, 1)
+  const perSlot = scatterAddRows(mul(ys, g), routing.order, N * k); // (N·k, d) back in slot order
+  const out = sum(reshape(perSlot, [N, k, d]), 1); // (N, d)
+  // aux = w·E·Σ_e f_e·P_e, f from the routing counts (no gradient), P = mean router probability.
+  const aux = mulScalar(sumAll(mul(routing.fraction, mean(probs, 0))), c.loadBalancingWeight * E);
+  return { out, aux, fraction: routing.fraction, probs };
+}
