@@ -4,7 +4,7 @@
  * builds the named optimizers from plain options (the CLI's entry point).
  */
 import { noGrad, type Tensor } from '@optimlab/tensor-wgpu';
-import { stepWith, type GradientTransformation, type Params } from './base.js';
+import { stepWith, type GradientTransformation, type Params, type ScalarOrSchedule } from './base.js';
 import * as alias from './alias.js';
 
 export interface Optimizer<S = unknown> {
@@ -66,7 +66,7 @@ export const OPTIMIZERS = {
 export type OptimizerName = keyof typeof OPTIMIZERS;
 
 /** The named optimizer with options; an unknown name is an error listing the known ones. */
-export function optimizerByName(name: string, options: Record<string, unknown> & { learningRate: number }): GradientTransformation<any> {
+export function optimizerByName(name: string, options: Record<string, unknown> & { learningRate: ScalarOrSchedule }): GradientTransformation<any> {
   const make = (OPTIMIZERS as Record<string, (o: never) => GradientTransformation<any>>)[name];
   if (!make) throw new Error(`Unknown optimizer "${name}". Known: ${Object.keys(OPTIMIZERS).join(', ')}.`);
   return make(options as never);

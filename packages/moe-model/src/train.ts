@@ -1,0 +1,222 @@
+/**
+ * `train(config, callbacks)`: the loop the CLI uses. Per optimizer step: `gradAccum` micro-batches
+ * (loss / gradAccum, gradients accumulate), clip by global norm over all parameters, one optimizer
+ * step (the Muon+AdamW hybrid, AdamW alone, or any optimizer by name) with a schedule on its
+ * learning rate(s). Evaluation every `evalEvery` steps on up to `evalBatches` validation batches
+ * (token-weighted CE without aux, argmax accuracy, perplexity capped at e^20, expert utilisation,
+ * router entropy). A non-finite loss stops the run as diverged. Checkpoints are atomic and resume
+ * gives the same curve as an uninterrupted run. The only readbacks are the per-step loss scalars
+ * and the evaluation's metrics.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  add as addT, addScalar, backward, requireGrad, log as logT, mul, noGrad, scopeAsync, sumAll, tensor, topk, writeAtomically, type Tensor,
+} from '@optimlab/tensor-wgpu';
+import {
+  adamw, chain, clipByGlobalNorm, createOptimizer, loadCheckpoint, muonWithAdamW, optimizerByName, saveCheckpoint, warmupConstant,
+  warmupCosineDecay, warmupLinearDecay, stepDecay, joinSchedules, linear, type GradientTransformation, type Schedule,
+} from '@optimlab/optim';
+import { validateConfig, type MoEConfig } from './config.js';
+import { initParams } from './params.js';
+import { forward } from './model.js';
+import { evalBatches, trainBatch, type Batch, type Blocks } from './data/dataset.js';
+
+export type ScheduleKind = 'cosine' | 'linear' | 'step' | 'constant';
+
+export interface OptimizerConfig {
+  /** 'muon' = Muon for hidden matrices + AdamW for the rest (the thesis hybrid); otherwise any optim name applied to all. */
+  readonly name: string;
+  readonly learningRate: number;
+  /** AdamW group lr in the hybrid (thesis: muon lr / 10). */
+  readonly adamwLearningRate?: number;
+  readonly momentum?: number;
+  readonly nesterov?: boolean;
+  readonly nsSteps?: number;
+  readonly weightDecay?: number;
+  readonly schedule?: ScheduleKind;
+  /** Warmup as a fraction of the optimizer steps. */
+  readonly warmupRatio?: number;
+  /** Floor of the decay as a fraction of the peak (thesis min_lr_ratio 0.1). */
+  readonly minLrRatio?: number;
+}
+
+export interface TrainConfig {
+  readonly model: MoEConfig;
+  readonly optimizer: OptimizerConfig;
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly gradAccum: number;
+  readonly clip: number;
+  readonly evalEvery: number;
+  readonly evalBatches: number;
+  readonly seed: number;
+  /** Write a checkpoint here every `checkpointEvery` steps and at the end (and resume from it). */
+  readonly checkpointDir?: string;
+  readonly checkpointEvery?: number;
+}
+
+export interface StepInfo {
+  readonly step: number;
+  readonly loss: number;
+  readonly ce: number;
+  readonly aux: number;
+  readonly lr: number;
+  readonly elapsed: number;
+  readonly tokensPerSecond: number;
+}
+
+export interface EvalInfo {
+  readonly step: number;
+  readonly valLoss: number;
+  readonly accuracy: number;
+  readonly perplexity: number;
+  /** Per layer: share of tokens per expert. */
+  readonly utilisation: number[][];
+  /** Per layer: mean router entropy (nats). */
+  readonly routerEntropy: number[];
+}
+
+export interface TrainResult {
+  readonly status: 'finished' | 'diverged';
+  readonly steps: number;
+  readonly lastEval: EvalInfo | undefined;
+  readonly params: Record<string, Tensor>;
+}
+
+export interface TrainCallbacks {
+  onStep?(info: StepInfo): void;
+  onEval?(info: EvalInfo): void;
+  onDiverged?(step: number, loss: number): void;
+}
+
+/** The learning-rate multiplier schedule (peak 1) over `steps` optimizer steps. */
+export function lrSchedule({ schedule = 'cosine', warmupRatio = 0, minLrRatio = 0.1 }: OptimizerConfig, steps: number): Schedule {
+  const warm = Math.round(steps * warmupRatio);
+  switch (schedule) {
+    case 'cosine':
+      return warmupCosineDecay({ peak: 1, totalSteps: steps, warmupRatio, alpha: minLrRatio });
+    case 'linear':
+      return warmupLinearDecay({ peak: 1, totalSteps: steps, warmupRatio, alpha: minLrRatio });
+    case 'step':
+      return joinSchedules([linear(0, 1, warm), stepDecay(1, Math.max(1, Math.floor(steps / 4)), 0.5)], [warm]);
+    case 'constant':
+      return warmupConstant({ peak: 1, totalSteps: steps, warmupRatio });
+    default:
+      throw new Error(`Unknown schedule "${String(schedule)}". Known: cosine, linear, step, constant.`);
+  }
+}
+
+export function buildOptimizer(o: OptimizerConfig, steps: number, clip: number): GradientTransformation<any> {
+  const s = lrSchedule(o, steps);
+  const at = (peak: number): Schedule => (t) => peak * s(t);
+  let tx: GradientTransformation<any>;
+  if (o.name === 'muon') {
+    tx = muonWithAdamW({
+      muon: { learningRate: at(o.learningRate), momentum: o.momentum ?? 0.95, nesterov: o.nesterov ?? true, nsSteps: o.nsSteps ?? 5 },
+      adamw: { learningRate: at(o.adamwLearningRate ?? o.learningRate / 10), weightDecay: o.weightDecay ?? 0.1 },
+    });
+  } else if (o.name === 'adamw' || o.name === 'adam') {
+    tx = adamw({ learningRate: at(o.learningRate), weightDecay: o.name === 'adam' ? 0 : (o.weightDecay ?? 0.1) });
+  } else {
+    tx = optimizerByName(o.name, { learningRate: at(o.learningRate), ...(o.momentum === undefined ? {} : { momentum: o.momentum }) });
+  }
+  return clip > 0 && Number.isFinite(clip) ? chain(clipByGlobalNorm(clip), tx) : tx;
+}
+
+function toTensors(b: Batch, T: number): { ids: Tensor; targets: Tensor } {
+  return { ids: tensor(b.ids, [b.batchSize, T], 'i32'), targets: tensor(b.targets, [b.batchSize, T], 'i32') };
+}
+
+/** Validation metrics over up to `maxBatches` batches (no dropout, no noise, no aux). */
+export async function evaluate(c: MoEConfig, params: Record<string, Tensor>, val: Blocks, batchSize: number, maxBatches: number, step: number): Promise<EvalInfo> {
+  let lossSum = 0;
+  let correct = 0;
+  let tokens = 0;
+  const util: number[][] = Array.from({ length: c.nLayers }, () => new Array<number>(c.numExperts).fill(0));
+  const entropy = new Array<number>(c.nLayers).fill(0);
+  const batches = evalBatches(val, batchSize, maxBatches);
+  for (const b of batches) {
+    await scopeAsync(async () => {
+      const { ids, targets } = toTensors(b, val.seqLen);
+      const r = noGrad(() => forward(c, params, ids, targets, { training: false }));
+      const predicted = noGrad(() => topk(r.logits, 1).indices);
+      const entropies = noGrad(() => r.routerProbs.map((p) => sumAll(mul(p, logT(addScalar(p, 1e-20)))))); // Σ p log p
+      const [ce, pred, ...rest] = await Promise.all([r.ce.item(), predicted.read(), ...entropies.map((e) => e.item()), ...r.utilisation.map((u) => u.read())]);
+      let n = 0;
+      b.targets.forEach((t, i) => {
+        if (t === -100) return;
+        n++;
+        if (pred[i] === t) correct++;
+      });
+      lossSum += ce * n;
+      tokens += n;
+      const N = b.ids.length;
+      rest.slice(0, c.nLayers).forEach((e, l) => (entropy[l]! += (-(e as number) / N) * n));
+      rest.slice(c.nLayers).forEach((u, l) => (u as Float32Array).forEach((v, e) => (util[l]![e]! += v * n)));
+    });
+  }
+  const valLoss = lossSum / Math.max(tokens, 1);
+  return {
+    step,
+    valLoss,
+    accuracy: correct / Math.max(tokens, 1),
+    perplexity: Math.exp(Math.min(valLoss, 20)),
+    utilisation: util.map((row) => row.map((v) => v / Math.max(tokens, 1))),
+    routerEntropy: entropy.map((v) => v / Math.max(tokens, 1)),
+  };
+}
+
+export async function train(config: TrainConfig, data: { train: Blocks; val: Blocks }, callbacks: TrainCallbacks = {}): Promise<TrainResult> {
+  const c = config.model;
+  validateConfig(c);
+  if (data.train.seqLen !== c.seqLen) throw new Error(`The training blocks have ${data.train.seqLen} tokens, the model's seqLen is ${c.seqLen}.`);
+  const params = initParams(c, config.seed);
+  for (const p of Object.values(params)) requireGrad(p);
+  const opt = createOptimizer(buildOptimizer(config.optimizer, config.steps, config.clip), params);
+  const schedule = lrSchedule(config.optimizer, config.steps);
+  const ckpt = config.checkpointDir ? join(config.checkpointDir, 'checkpoint.safetensors') : undefined;
+  if (ckpt && existsSync(ckpt)) await loadCheckpoint(ckpt, opt, params);
+  const tokensPerStep = config.batchSize * config.gradAccum * c.seqLen;
+  const start = performance.now();
+  let lastEval: EvalInfo | undefined;
+  for (let step = opt.steps; step < config.steps; step++) {
+    const t0 = performance.now();
+    const [loss, ce, aux] = await scopeAsync(async () => {
+      const parts: Tensor[][] = [];
+      for (let micro = 0; micro < config.gradAccum; micro++) {
+        const m = step * config.gradAccum + micro;
+        const { ids, targets } = toTensors(trainBatch(data.train, config.batchSize, m, config.seed), c.seqLen);
+        const r = forward(c, params, ids, targets, { training: true, seed: config.seed * 7919 + m });
+        backward(mul(r.loss, tensor([1 / config.gradAccum], [])));
+        parts.push([r.loss, r.ce, r.aux!]);
+      }
+      const grads = Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.grad!]));
+      const meanOf = (i: number): Tensor => noGrad(() => mul(parts.map((p) => p[i]!).reduce((a, b) => addT(a, b)), tensor([1 / config.gradAccum], [])));
+      const scalars = [meanOf(0), meanOf(1), meanOf(2)];
+      opt.step(grads, { loss: scalars[0]! });
+      for (const p of Object.values(params)) {
+        p.grad?.dispose();
+        p.grad = undefined;
+      }
+      return Promise.all(scalars.map((s) => s.item()));
+    });
+    if (!Number.isFinite(loss!)) {
+      callbacks.onDiverged?.(step, loss!);
+      return { status: 'diverged', steps: step, lastEval, params };
+    }
+    const elapsed = (performance.now() - start) / 1000;
+    callbacks.onStep?.({ step: step + 1, loss: loss!, ce: ce!, aux: aux!, lr: config.optimizer.learningRate * schedule(step), elapsed, tokensPerSecond: tokensPerStep / ((performance.now() - t0) / 1000) });
+    const done = step + 1 === config.steps;
+    if ((step + 1) % config.evalEvery === 0 || done) {
+      lastEval = await evaluate(c, params, data.val, config.batchSize, config.evalBatches, step + 1);
+      callbacks.onEval?.(lastEval);
+    }
+    if (ckpt && (done || (config.checkpointEvery && (step + 1) % config.checkpointEvery === 0))) {
+      mkdirSync(config.checkpointDir!, { recursive: true });
+      await saveCheckpoint(ckpt, opt, params, { config: JSON.stringify(config) });
+      await writeAtomically(join(config.checkpointDir!, 'config.json'), JSON.stringify(config, null, 2));
+    }
+  }
+  return { status: 'finished', steps: config.steps, lastEval, params };
+}
