@@ -55,10 +55,11 @@ export const PRESETS = {
   /** The thesis model: 79,059,840 parameters with the 49,152-token vocabulary. */
   thesis: THESIS,
   /**
-   * Same architecture scaled for a 2-core machine with lavapipe (the study's cpu scale). Provisional:
-   * sized by the cost of its matmuls on lavapipe (~6 GFLOP/s); to be confirmed by measured tokens/s.
+   * Same architecture scaled for a 2-core machine with lavapipe (the study's cpu scale), chosen by
+   * measurement (step-bench, batch 8×64): ~1.0 s per Muon+AdamW step, ~0.6 s per AdamW step
+   * (~500–850 tokens/s). d 128 / seq 128 measured 5.0 s per step (205 tokens/s): too slow for a study.
    */
-  cpu: { ...THESIS, vocabSize: 2048, dModel: 128, nHeads: 4, nLayers: 2, dFF: 512, seqLen: 128 },
+  cpu: { ...THESIS, vocabSize: 1024, dModel: 64, nHeads: 4, nLayers: 2, dFF: 256, seqLen: 64 },
   /** For tests: seconds per run. */
   smoke: { ...THESIS, vocabSize: 64, dModel: 32, nHeads: 2, nLayers: 2, dFF: 64, numExperts: 4, seqLen: 16 },
 } as const satisfies Record<string, MoEConfig>;

@@ -1,0 +1,58 @@
+/**
+ * Training-step speed of a preset on this adapter: ms per step and tokens/s, split into forward,
+ * backward and optimizer (each timed to GPU completion), plus the dispatch and submit counts.
+ * Usage: tsx src/cli/step-bench.ts [preset] [batch] [optimizer]
+ */
+import { backward, destroyDevice, getGpu, requireGrad, runtimeStats, scopeAsync, sync, tensor } from '@optimlab/tensor-wgpu';
+import { createOptimizer } from '@optimlab/optim';
+import { makeConfig, type PresetName } from '../config.js';
+import { initParams } from '../params.js';
+import { forward } from '../model.js';
+import { buildOptimizer } from '../train.js';
+
+const preset = (process.argv[2] ?? 'cpu') as PresetName;
+const B = Number(process.argv[3] ?? 8);
+const optimizerName = process.argv[4] ?? 'muon';
+const gpu = await getGpu();
+const c = makeConfig(preset);
+const T = c.seqLen;
+const params = initParams(c, 1);
+for (const p of Object.values(params)) requireGrad(p);
+const opt = createOptimizer(buildOptimizer({ name: optimizerName, learningRate: optimizerName === 'muon' ? 0.02 : 1e-3 }, 100, 1), params);
+const ids = Array.from({ length: B * T }, (_, i) => (i * 31) % c.vocabSize);
+const times = { forward: 0, backward: 0, optimizer: 0 };
+const STEPS = 5;
+let dispatches = 0;
+for (let s = -1; s < STEPS; s++) {
+  const before = runtimeStats();
+  await scopeAsync(async () => {
+    const idsT = tensor(ids, [B, T], 'i32');
+    const t0 = performance.now();
+    const r = forward(c, params, idsT, idsT, { training: true, seed: s });
+    await sync();
+    const t1 = performance.now();
+    backward(r.loss);
+    await sync();
+    const t2 = performance.now();
+    opt.step(Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.grad!])), { loss: r.loss });
+    await sync();
+    const t3 = performance.now();
+    for (const p of Object.values(params)) {
+      p.grad?.dispose();
+      p.grad = undefined;
+    }
+    if (s >= 0) {
+      times.forward += t1 - t0;
+      times.backward += t2 - t1;
+      times.optimizer += t3 - t2;
+    }
+  });
+  if (s >= 0) dispatches += runtimeStats().dispatches - before.dispatches;
+}
+const total = times.forward + times.backward + times.optimizer;
+const ms = (v: number): string => `${(v / STEPS).toFixed(1)} ms (${((100 * v) / total).toFixed(0)}%)`;
+console.log(`${preset} preset, batch ${B}×${T}, ${optimizerName}, ${gpu.info.description}`);
+console.log(`step ${(total / STEPS).toFixed(1)} ms = forward ${ms(times.forward)} + backward ${ms(times.backward)} + optimizer ${ms(times.optimizer)}`);
+console.log(`${((B * T * STEPS) / (total / 1000)).toFixed(0)} tokens/s; ${(dispatches / STEPS).toFixed(0)} dispatches per step`);
+
+await destroyDevice();
