@@ -19,6 +19,8 @@ describe('MoE dispatch', () => {
   it.each([
     [5, 6],
     [9, 3],
+    [7, 8], // in % 4 = 0: the vec4 kernels
+    [12, 4],
   ])('groupedMatmul out %i in %i: GPU vs reference, VJP of X and W', async (out, inner) => {
     const ref = routeRef(CHOICES, 4);
     const routing = routeByExpert(tensor(CHOICES, [11], 'i32'), 4);

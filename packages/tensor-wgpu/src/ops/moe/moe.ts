@@ -8,7 +8,10 @@ import { record } from '../../autodiff/tape.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor, shapeStr } from '../../tensor.js';
 import { assertF32, assertI32, grid1d, u32 } from '../common.js';
-import { MAX_EXPERTS, groupedMatmulInputGradWgsl, groupedMatmulWeightGradWgsl, groupedMatmulWgsl, routeWgsl } from './moe.wgsl.js';
+import {
+  MAX_EXPERTS, groupedMatmulInputGradVec4Wgsl, groupedMatmulInputGradWgsl, groupedMatmulVec4Wgsl, groupedMatmulWeightGradVec4Wgsl,
+  groupedMatmulWeightGradWgsl, groupedMatmulWgsl, routeWgsl,
+} from './moe.wgsl.js';
 
 export interface Routing {
   /** (N·k) i32: slot ids (token·k + choice) sorted by expert, stable. */
@@ -50,7 +53,8 @@ export function groupedMatmul(x: Tensor, w: Tensor, routing: Routing): Tensor {
   const R = x.shape[0]!;
   const y = new Tensor([R, O]);
   const groups = Math.ceil(O / 4);
-  if (R > 0) dispatch(kernel('grouped-matmul', groupedMatmulWgsl), [R, O, I, E].map(u32), [x.buffer, w.buffer, routing.rowExpert.buffer, y.buffer], grid1d(R * groups, 64));
+  const k = I % 4 === 0 ? kernel('grouped-matmul-vec4', groupedMatmulVec4Wgsl) : kernel('grouped-matmul', groupedMatmulWgsl);
+  if (R > 0) dispatch(k, [R, O, I, E].map(u32), [x.buffer, w.buffer, routing.rowExpert.buffer, y.buffer], grid1d(R * groups, 64));
   return record('groupedMatmul', [x, w], { rowExpert: routing.rowExpert, offsets: routing.offsets }, y);
 }
 
@@ -61,7 +65,10 @@ export function groupedMatmulBackward(g: Tensor, x: Tensor, w: Tensor, rowExpert
   const dx = new Tensor(x.shape);
   const dw = new Tensor(w.shape);
   const uniforms = [R, O, I, E].map(u32);
-  if (R > 0) dispatch(kernel('grouped-matmul-dx', groupedMatmulInputGradWgsl), uniforms, [g.buffer, w.buffer, rowExpert.buffer, dx.buffer], grid1d(R * I, 64));
-  dispatch(kernel('grouped-matmul-dw', groupedMatmulWeightGradWgsl), uniforms, [g.buffer, x.buffer, offsets.buffer, dw.buffer], grid1d(E * O * I, 64));
+  const v = I % 4 === 0 ? 4 : 1; // vec4 along the inner dim when it divides
+  const kdx = v === 4 ? kernel('grouped-matmul-dx-vec4', groupedMatmulInputGradVec4Wgsl) : kernel('grouped-matmul-dx', groupedMatmulInputGradWgsl);
+  const kdw = v === 4 ? kernel('grouped-matmul-dw-vec4', groupedMatmulWeightGradVec4Wgsl) : kernel('grouped-matmul-dw', groupedMatmulWeightGradWgsl);
+  if (R > 0) dispatch(kdx, uniforms, [g.buffer, w.buffer, rowExpert.buffer, dx.buffer], grid1d((R * I) / v, 64));
+  dispatch(kdw, uniforms, [g.buffer, x.buffer, offsets.buffer, dw.buffer], grid1d((E * O * I) / v, 64));
   return [dx, dw];
 }

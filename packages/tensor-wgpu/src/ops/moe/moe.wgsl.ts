@@ -107,3 +107,68 @@ ${mainSignature(64)} {
   for (var r = u32(offsets[e]); r < u32(offsets[e + 1u]); r++) { acc += dY[r * O + o] * X[r * I + i]; }
   dW[t] = acc;
 }`;
+
+/**
+ * vec4 variants for `in` % 4 = 0 (and `out` % 4 = 0 where noted): rows of X, W, dY are contiguous
+ * along the inner dim, so each invocation reads vec4s — on lavapipe every scalar storage read is a
+ * gather, so this is the difference that matters. Same uniforms and bindings as the scalar kernels.
+ */
+export const groupedMatmulVec4Wgsl = /* wgsl */ `
+${PARAMS_WGSL}
+${storage(1, 'X', 'array<vec4<f32>>', 'read')}    // (R, in/4)
+${storage(2, 'W', 'array<vec4<f32>>', 'read')}    // (E, out, in/4)
+${storage(3, 'rowExpert', 'array<i32>', 'read')}  // (R)
+${storage(4, 'Y', 'array<f32>', 'read_write')}    // (R, out)
+${mainSignature(64)} {
+  let t = ${linearIndex(64)};
+  let R = pu(0u); let O = pu(1u); let I4 = pu(2u) / 4u;
+  let groups = (O + 3u) / 4u;
+  if (t >= R * groups) { return; }
+  let r = t / groups;
+  let o0 = (t % groups) * 4u;
+  let w0 = u32(rowExpert[r]) * O * I4;
+  var rowsW: vec4<u32>;
+  for (var j = 0u; j < 4u; j++) { rowsW[j] = w0 + min(o0 + j, O - 1u) * I4; }
+  var acc = vec4<f32>(0.0);
+  for (var i = 0u; i < I4; i++) {
+    let x = X[r * I4 + i];
+    acc += vec4<f32>(dot(x, W[rowsW.x + i]), dot(x, W[rowsW.y + i]), dot(x, W[rowsW.z + i]), dot(x, W[rowsW.w + i]));
+  }
+  for (var j = 0u; j < 4u; j++) { if (o0 + j < O) { Y[r * O + o0 + j] = acc[j]; } }
+}`;
+
+export const groupedMatmulInputGradVec4Wgsl = /* wgsl */ `
+${PARAMS_WGSL}
+${storage(1, 'dY', 'array<f32>', 'read')}              // (R, out)
+${storage(2, 'W', 'array<vec4<f32>>', 'read')}         // (E, out, in/4)
+${storage(3, 'rowExpert', 'array<i32>', 'read')}       // (R)
+${storage(4, 'dX', 'array<vec4<f32>>', 'read_write')}  // (R, in/4)
+${mainSignature(64)} {
+  let t = ${linearIndex(64)};
+  let R = pu(0u); let O = pu(1u); let I4 = pu(2u) / 4u;
+  if (t >= R * I4) { return; }
+  let r = t / I4;
+  let i = t % I4;
+  let w0 = u32(rowExpert[r]) * O * I4;
+  var acc = vec4<f32>(0.0);
+  for (var o = 0u; o < O; o++) { acc += dY[r * O + o] * W[w0 + o * I4 + i]; }
+  dX[t] = acc;
+}`;
+
+export const groupedMatmulWeightGradVec4Wgsl = /* wgsl */ `
+${PARAMS_WGSL}
+${storage(1, 'dY', 'array<f32>', 'read')}              // (R, out)
+${storage(2, 'X', 'array<vec4<f32>>', 'read')}         // (R, in/4)
+${storage(3, 'offsets', 'array<i32>', 'read')}         // (E + 1)
+${storage(4, 'dW', 'array<vec4<f32>>', 'read_write')}  // (E, out, in/4)
+${mainSignature(64)} {
+  let t = ${linearIndex(64)};
+  let O = pu(1u); let I4 = pu(2u) / 4u; let E = pu(3u);
+  if (t >= E * O * I4) { return; }
+  let e = t / (O * I4);
+  let o = (t / I4) % O;
+  let i = t % I4;
+  var acc = vec4<f32>(0.0);
+  for (var r = u32(offsets[e]); r < u32(offsets[e + 1u]); r++) { acc += dY[r * O + o] * X[r * I4 + i]; }
+  dW[t] = acc;
+}`;
