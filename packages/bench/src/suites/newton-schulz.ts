@@ -1,0 +1,63 @@
+/**
+ * Suite 1: Newton–Schulz cost vs quality — 3, 5 and 10 iterations (Keller's quintic) and Polar
+ * Express (8 steps) on the thesis matrix shapes, square matrices and all experts of a layer at once.
+ * Quality: ‖XXᵀ − I‖_F/√n on the smaller side (0 = exactly orthogonal).
+ */
+import { newtonSchulz } from '@optimlab/optim';
+import { matmul, randNormal, scope, sub, sumAll, square, sync, tensor, type Tensor } from '@optimlab/tensor-wgpu';
+import { gflops, timeIt, type SuiteResult } from '../harness.js';
+
+function nsFlop(shape: readonly number[], steps: number): number {
+  const [n, r, c] = shape.length === 3 ? (shape as [number, number, number]) : [1, shape[0]!, shape[1]!];
+  const [m, k] = r <= c ? [r, c] : [c, r];
+  return n * steps * (2 * m * m * k + 2 * m * m * m + 2 * m * m * k);
+}
+
+async function orthogonalityError(x: Tensor): Promise<number> {
+  return scope(() => {
+    const [r, c] = x.shape.slice(-2) as [number, number];
+    const gram = r <= c ? matmul(x, x, { transB: true }) : matmul(x, x, { transA: true }); // (…, m, m)
+    const m = Math.min(r, c);
+    const batch = x.ndim === 3 ? x.shape[0]! : 1;
+    const eye = new Float32Array(batch * m * m);
+    for (let b = 0; b < batch; b++) for (let i = 0; i < m; i++) eye[b * m * m + i * m + i] = 1;
+    return sumAll(square(sub(gram, tensor(eye, gram.shape)))).keep();
+  })
+    .item()
+    .then((ss) => Math.sqrt(ss / (x.ndim === 3 ? x.shape[0]! : 1)) / Math.sqrt(Math.min(...x.shape.slice(-2))));
+}
+
+export async function newtonSchulzSuite({ large }: { large: boolean }): Promise<SuiteResult> {
+  const shapes: [string, number[]][] = [
+    ['router 8×384', [8, 384]],
+    ['w_o 384×384', [384, 384]],
+    ['square 256', [256, 256]],
+    ['square 512', [512, 512]],
+    ['qkv 1152×384', [1152, 384]],
+  ];
+  if (large) {
+    shapes.push(['expert 1536×384', [1536, 384]], ['expert 384×1536', [384, 1536]], ['square 1024', [1024, 1024]], ['8 experts 8×1536×384', [8, 1536, 384]]);
+  }
+  const variants: [string, number, 'keller' | 'polarExpress'][] = [
+    ['ns3', 3, 'keller'],
+    ['ns5', 5, 'keller'],
+    ['ns10', 10, 'keller'],
+    ['polar8', 8, 'polarExpress'],
+  ];
+  const rows = [];
+  for (const [name, shape] of shapes) {
+    const g = randNormal(shape, { seed: 1 }).keep();
+    for (const [variant, steps, coefficients] of variants) {
+      const ms = await timeIt(`${name} ${variant}`, async () => {
+        newtonSchulz(g, { steps, coefficients }).dispose();
+        await sync();
+      }, { iterations: 3 });
+      const x = newtonSchulz(g, { steps, coefficients });
+      const err = await orthogonalityError(x);
+      x.dispose();
+      rows.push({ shape: name, variant, 'ms/call': ms, 'GFLOP/s': gflops(nsFlop(shape, steps), ms), '‖XXᵀ−I‖/√n': err });
+    }
+    g.dispose();
+  }
+  return { suite: 'newton-schulz', rows };
+}
