@@ -7,7 +7,7 @@
 import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { destroyDevice, getGpu, writeAtomically } from '@optimlab/tensor-wgpu';
 import type { PresetName } from '@optimlab/moe-model';
@@ -34,7 +34,8 @@ function fail(message: string): never {
 function compare(aPath: string, bPath: string): void {
   const load = (p: string): { suites: SuiteResult[]; meta: Record<string, unknown> } => {
     try {
-      return JSON.parse(readFileSync(p, 'utf8'));
+      // Paths are relative to where `pnpm bench` was typed (pnpm runs us in packages/bench).
+      return JSON.parse(readFileSync(resolve(process.env['INIT_CWD'] ?? process.cwd(), p), 'utf8'));
     } catch {
       return fail(`Cannot read benchmark result ${p}.`);
     }
