@@ -85,3 +85,27 @@ describe('training on SOTU', () => {
     expect(divergedAt).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('no hidden readbacks', () => {
+  it('a training step (forward, backward, optimizer) reads nothing back to the CPU', async () => {
+    const { initParams } = await import('./params.js');
+    const { forward } = await import('./model.js');
+    const { buildOptimizer } = await import('./train.js');
+    const { backward, createOptimizerOf, runtimeStats, requireGrad, scope, tensor } = {
+      ...(await import('@optimlab/tensor-wgpu')),
+      createOptimizerOf: (await import('@optimlab/optim')).createOptimizer,
+    };
+    const c = config().model;
+    const params = initParams(c, 3);
+    for (const p of Object.values(params)) requireGrad(p);
+    const opt = createOptimizerOf(buildOptimizer({ name: 'muon', learningRate: 0.02 }, 10, 1), params);
+    const before = runtimeStats().reads;
+    scope(() => {
+      const ids = tensor(Array.from({ length: 2 * SEQ }, (_, i) => i % c.vocabSize), [2, SEQ], 'i32');
+      const r = forward(c, params, ids, ids, { training: true, seed: 1 });
+      backward(r.loss);
+      opt.step(Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.grad!])), { loss: r.loss });
+    });
+    expect(runtimeStats().reads).toBe(before);
+  });
+});

@@ -23,3 +23,18 @@ describe('device', () => {
     await expect(sync()).rejects.toThrow(/Uncaptured WebGPU error/);
   });
 });
+
+describe('kernel profiler', () => {
+  it('times each dispatch on the GPU by kernel name', async () => {
+    const { startProfiling, stopProfiling } = await import('./runtime.js');
+    const { matmul } = await import('./ops/matmul/matmul.js');
+    const { randNormal } = await import('./ops/random/random.js');
+    const a = randNormal([64, 64], { seed: 1 });
+    startProfiling();
+    for (let i = 0; i < 3; i++) matmul(a, a).dispose();
+    const profile = await stopProfiling();
+    const mm = [...profile.entries()].find(([name]) => name.startsWith('matmul'));
+    expect(mm?.[1].count).toBe(3);
+    expect(mm![1].ms).toBeGreaterThan(0);
+  });
+});

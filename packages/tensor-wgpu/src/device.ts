@@ -130,7 +130,7 @@ async function createGpu(): Promise<Gpu> {
   const requiredLimits: Record<string, number> = {};
   for (const name of WANTED_LIMITS) if (process.env.NOLIM !== '1') requiredLimits[name] = adapter.limits[name];
   const features = [...adapter.features] as GPUFeatureName[];
-  const wanted: GPUFeatureName[] = [];
+  const wanted = features.filter((f) => f === 'timestamp-query'); // for the kernel profiler
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: wanted });
   device.addEventListener('uncapturederror', (event) => {
     const message = (event as GPUUncapturedErrorEvent).error.message;

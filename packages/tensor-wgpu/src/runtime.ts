@@ -30,6 +30,9 @@ interface State {
   kernels: Map<string, Kernel>;
   bindGroups: Map<string, { group: GPUBindGroup }>;
   layouts: Map<string, GPUBindGroupLayout>;
+  profile: Profile | undefined;
+  /** Readbacks to the CPU so far (tests check a training step makes none it was not asked for). */
+  reads: number;
   encoder: GPUCommandEncoder | undefined;
   pass: GPUComputePassEncoder | undefined;
   /** Uniform slots of the open batch; rewritten per submit (queue order keeps that safe). */
@@ -50,6 +53,8 @@ function st(): State {
     kernels: new Map(),
     bindGroups: new Map(),
     layouts: new Map(),
+    profile: undefined,
+    reads: 0,
     encoder: undefined,
     pass: undefined,
     arena: undefined,
@@ -142,12 +147,88 @@ export function dispatch(
   const { device } = gpuSync();
   const offset = writeUniforms(s, uniforms);
   s.encoder ??= device.createCommandEncoder();
+  if (s.profile) {
+    // One pass per dispatch, with GPU timestamps at its start and end.
+    if (s.pass) s.pass.end();
+    const at = s.profile.pending.length;
+    if (at * 2 + 2 > PROFILE_QUERIES) {
+      s.pass = undefined;
+      flush();
+      return dispatch(k, uniforms, buffers, workgroups);
+    }
+    s.profile.pending.push(k.name);
+    s.pass = s.encoder.beginComputePass({ timestampWrites: { querySet: s.profile.querySet, beginningOfPassWriteIndex: at * 2, endOfPassWriteIndex: at * 2 + 1 } });
+  }
   s.pass ??= s.encoder.beginComputePass();
   const group = bindGroupFor(s, k, buffers);
   s.pass.setPipeline(k.pipeline);
   s.pass.setBindGroup(0, group, [offset]);
   s.pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
   s.dispatches++;
+}
+
+// ---- Kernel profiler (GPU timestamps; adapters with 'timestamp-query') ----
+
+const PROFILE_QUERIES = 4096;
+
+interface Profile {
+  readonly querySet: GPUQuerySet;
+  readonly resolve: GPUBuffer;
+  /** Kernel names of the open batch's dispatches, in order. */
+  pending: string[];
+  /** Staging buffers of submitted batches with their kernel names. */
+  readonly batches: { staging: GPUBuffer; names: string[] }[];
+}
+
+/** Starts timing every dispatch on the GPU (one pass each: slower, so only for profiling). */
+export function startProfiling(): void {
+  const s = st();
+  const { device, features } = gpuSync();
+  if (!features.includes('timestamp-query')) throw new Error('This adapter has no timestamp-query feature: kernel profiling is unavailable.');
+  flush();
+  s.profile = {
+    querySet: device.createQuerySet({ type: 'timestamp', count: PROFILE_QUERIES }),
+    resolve: device.createBuffer({ size: PROFILE_QUERIES * 8, usage: 0x0200 | 0x04 }), // QUERY_RESOLVE | COPY_SRC
+    pending: [],
+    batches: [],
+  };
+}
+
+/** Stops profiling; returns total GPU milliseconds per kernel name and how often each ran. */
+export async function stopProfiling(): Promise<Map<string, { ms: number; count: number }>> {
+  const s = st();
+  flush();
+  const profile = s.profile;
+  if (!profile) throw new Error('stopProfiling() without startProfiling().');
+  s.profile = undefined;
+  const out = new Map<string, { ms: number; count: number }>();
+  for (const { staging, names } of profile.batches) {
+    await staging.mapAsync(0x01);
+    const times = new BigUint64Array(staging.getMappedRange().slice(0));
+    staging.unmap();
+    staging.destroy();
+    names.forEach((name, i) => {
+      const ns = Number(times[2 * i + 1]! - times[2 * i]!);
+      const entry = out.get(name) ?? { ms: 0, count: 0 };
+      entry.ms += ns / 1e6;
+      entry.count++;
+      out.set(name, entry);
+    });
+  }
+  profile.querySet.destroy();
+  profile.resolve.destroy();
+  return out;
+}
+
+function resolveProfile(s: State): void {
+  const profile = s.profile;
+  if (!profile || profile.pending.length === 0 || !s.encoder) return;
+  const bytes = profile.pending.length * 16;
+  const staging = gpuSync().device.createBuffer({ size: bytes, usage: 0x01 | 0x08 }); // MAP_READ | COPY_DST
+  s.encoder.resolveQuerySet(profile.querySet, 0, profile.pending.length * 2, profile.resolve, 0);
+  s.encoder.copyBufferToBuffer(profile.resolve, 0, staging, 0, bytes);
+  profile.batches.push({ staging, names: profile.pending });
+  profile.pending = [];
 }
 
 function bindGroupFor(s: State, k: Kernel, buffers: readonly PooledBuffer[]): GPUBindGroup {
@@ -199,6 +280,8 @@ export function flush(): void {
   if (s.encoder) {
     const { device } = gpuSync();
     if (s.pass) s.pass.end();
+    s.pass = undefined;
+    resolveProfile(s);
     if (s.slot > 0) device.queue.writeBuffer(arena(s), 0, s.uniformData, 0, s.slot * SLOT_BYTES);
     device.queue.submit([s.encoder.finish()]);
     s.submits++;
@@ -233,6 +316,7 @@ function padTo4(bytes: Uint8Array): Uint8Array {
 /** Reads `bytes` bytes of a buffer back to the CPU (flushes and waits). */
 export async function download(src: PooledBuffer, bytes: number, srcOffset = 0): Promise<ArrayBuffer> {
   const { device } = gpuSync();
+  st().reads++;
   const size = Math.max(4, Math.ceil(bytes / 4) * 4);
   const staging = device.createBuffer({ size, usage: 0x01 | 0x08 }); // MAP_READ | COPY_DST
   copyBuffer(src, srcOffset, { buffer: staging, bytes: size, id: -1 }, 0, size);
@@ -249,7 +333,7 @@ export async function download(src: PooledBuffer, bytes: number, srcOffset = 0):
 export { acquireBuffer };
 
 /** Counters for tests and profiling. */
-export function runtimeStats(): { dispatches: number; submits: number; kernels: number; bindGroups: number } {
+export function runtimeStats(): { dispatches: number; submits: number; kernels: number; bindGroups: number; reads: number } {
   const s = st();
-  return { dispatches: s.dispatches, submits: s.submits, kernels: s.kernels.size, bindGroups: s.bindGroups.size };
+  return { dispatches: s.dispatches, submits: s.submits, kernels: s.kernels.size, bindGroups: s.bindGroups.size, reads: s.reads };
 }
