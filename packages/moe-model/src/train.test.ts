@@ -76,6 +76,10 @@ describe('training on SOTU', () => {
     expect(resumed.map((s) => s.loss)).toEqual(full.slice(3).map((s) => s.loss));
   });
 
+  it('a tokenizer vocabulary larger than the model is a clear error', async () => {
+    await expect(train(config({ model: makeConfig('smoke', { vocabSize: 100, seqLen: SEQ }) }), data)).rejects.toThrow(/ids up to \d+, but config.vocabSize is 100: set vocabSize ≥/);
+  });
+
   it('a diverging run is stopped and reported', async () => {
     let divergedAt = -1;
     const result = await train(config({ steps: 30, optimizer: { name: 'adamw', learningRate: 1e6, schedule: 'constant' }, clip: 0 }), data, {
