@@ -171,7 +171,7 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
   const c = config.model;
   validateConfig(c);
   if (data.train.seqLen !== c.seqLen) throw new Error(`The training blocks have ${data.train.seqLen} tokens, the model's seqLen is ${c.seqLen}.`);
-  for (const [split, blocks] of Object.entries(data)) {
+  for (const [split, blocks] of [['train', data.train], ['val', data.val]] as const) {
     const maxId = blocks.ids.reduce((m, v) => (v > m ? v : m), 0);
     if (maxId >= c.vocabSize) {
       throw new Error(`The ${split} tokens use ids up to ${maxId}, but config.vocabSize is ${c.vocabSize}: set vocabSize ≥ ${maxId + 1} (the tokenizer's vocabulary size).`);

@@ -1,0 +1,37 @@
+/** Progress for a study: a live line per run with the study's ETA, JSON lines, or nothing. */
+import type { StudyProgress } from './study.js';
+
+export function createProgress({ json, quiet }: { json: boolean; quiet: boolean }): StudyProgress & { done(runs: number, seconds: number): void } {
+  const tty = process.stdout.isTTY === true;
+  let started = performance.now();
+  let finishedRuns = 0;
+  let index = 0;
+  let total = 0;
+  const eta = (): string => {
+    if (finishedRuns === 0) return '?';
+    const perRun = (performance.now() - started) / 1000 / finishedRuns;
+    const s = Math.max(0, (total - index + 1) * perRun);
+    return s > 90 ? `${(s / 60).toFixed(0)} min` : `${s.toFixed(0)} s`;
+  };
+  return {
+    onRunStart(i, n, spec) {
+      if (i === 1) started = performance.now();
+      [index, total] = [i, n];
+      if (json) console.log(JSON.stringify({ type: 'run-start', index: i, total: n, id: spec.id }));
+      else if (!quiet) process.stdout.write(`${tty ? '\r' : ''}[${i}/~${n}] ${spec.id} (study ETA ${eta()})${tty ? '\u001b[K' : '\n'}`);
+    },
+    onStep(spec, step, loss) {
+      if (json) console.log(JSON.stringify({ type: 'step', id: spec.id, step, loss }));
+      else if (!quiet && tty) process.stdout.write(`\r[${index}/~${total}] ${spec.id} step ${step}/${spec.train.steps} loss ${loss.toFixed(3)} (study ETA ${eta()})\u001b[K`);
+    },
+    onRunEnd(r) {
+      finishedRuns++;
+      if (json) console.log(JSON.stringify({ type: 'run-end', id: r.id, status: r.status, bestLoss: r.bestLoss, seconds: r.seconds }));
+      else if (!quiet) process.stdout.write(`${tty ? '\r' : ''}[${index}/~${total}] ${r.id}: ${r.status}, best val loss ${r.bestLoss?.toFixed(4) ?? '—'} in ${r.seconds.toFixed(1)} s${tty ? '\u001b[K\n' : '\n'}`);
+    },
+    done(runs, seconds) {
+      if (json) console.log(JSON.stringify({ type: 'done', runs, seconds }));
+      else if (!quiet) console.log(`${runs} runs in ${(seconds / 60).toFixed(1)} min`);
+    },
+  };
+}
