@@ -53,3 +53,4 @@ export { softmaxRef } from './ops/softmax/softmax.ref.js';
 export { topkRef } from './ops/topk/topk.ref.js';
 export { crossEntropyRef } from './ops/cross-entropy/cross-entropy.ref.js';
 export { transposeRef } from './ops/layout/layout.ref.js';
+export { installGpuTestHooks } from './test/hooks.js';

@@ -1,20 +1,8 @@
-/** Test setup: the GPU once per file (never skipped), and the `toBeAllclose` matcher. */
+/** Test setup: the GPU per file (never skipped) and `toBeAllclose` (tensor-wgpu's test hooks). */
 import { afterAll, beforeAll, expect } from 'vitest';
-import { allclose, destroyDevice, getGpu } from '@optimlab/tensor-wgpu';
+import { installGpuTestHooks } from '@optimlab/tensor-wgpu';
 
-beforeAll(async () => {
-  await getGpu();
-});
-afterAll(async () => {
-  await destroyDevice();
-});
-
-expect.extend({
-  toBeAllclose(received: ArrayLike<number>, expected: ArrayLike<number>, options: { rtol?: number; atol?: number } = {}) {
-    const result = allclose(received, expected, options);
-    return { pass: result.ok, message: () => result.message };
-  },
-});
+installGpuTestHooks({ beforeAll, afterAll, expect });
 
 declare module 'vitest' {
   interface Assertion<T> {
