@@ -24,6 +24,8 @@ describe('optimlab CLI', () => {
       [['train', '--speed', '3'], /unknown flag --speed/],
       [['report', '/nonexistent/study'], /has no config.json/],
       [['train', '--corpus', '/nonexistent/corpus.txt', '--steps', '1'], /Corpus not found: \/nonexistent\/corpus.txt/],
+      [['sweep', '--grid', 'speed=1,2'], /--grid entries are knob=v1,v2 with knob one of lr,/],
+      [['sweep'], /--grid is required/],
     ];
     for (const [args, message] of cases) {
       const r = cli(args);
@@ -31,6 +33,15 @@ describe('optimlab CLI', () => {
       expect(r.stderr).toMatch(message);
     }
   });
+
+  it('sweep runs every grid combination and writes its table', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'optimlab-sweep-')), 'sweep');
+    const r = cli(['sweep', '--preset', 'smoke', '--grid', 'lr=0.05,0.1', '--steps', '4', '--out', out, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const table = readFileSync(join(out, 'sweep.md'), 'utf8');
+    expect(table).toMatch(/\| lr 0.05 \| \d+\.\d{4} \|/);
+    expect(table).toMatch(/\| lr 0.1 \| \d+\.\d{4} \|/);
+  }, 300_000);
 
   it('reproduce --preset smoke runs the study, writes filled tables and plots, and resumes', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'optimlab-study-')), 'study');

@@ -12,6 +12,7 @@ import { prepareData } from './data.js';
 import { writeReport } from './report.js';
 import { runStudy, SCALES, studyModel } from './study.js';
 import { createProgress } from './progress.js';
+import { parseGrid, runSweep } from './sweep.js';
 
 const cwd = process.env['INIT_CWD'] ?? process.cwd();
 const CACHE = join(cwd, '.optimlab-cache');
@@ -29,6 +30,7 @@ const PRESET_FLAG: FlagSpec = { kind: 'string', help: 'smoke | cpu | thesis', ch
 const HELP = `optimlab <command> [flags]
   reproduce [--preset smoke|cpu|thesis] [--out DIR] [--seeds N] [--only sweep|ablations|final]   the whole study
   train [--preset P] [--optimizer NAME] [--lr X] [--steps N] [--config FILE.json] [--out DIR]     one run
+  sweep --grid "lr=0.02,0.05 momentum=0.9,0.95" [--optimizer NAME] [--steps N] [--out DIR]         a grid over any knobs
   report DIR                                                                                    re-render a study's tables and plots
   sample CHECKPOINT_DIR [--prompt TEXT] [--tokens N] [--temperature T] [--top-k K]               text from a trained model
   doctor                                                                                        adapter, setup, corpus and tokenizer status
@@ -123,6 +125,44 @@ async function trainCommand(argv: string[]): Promise<void> {
   if (!quiet) console.log(`${result.status}; checkpoint in ${config.checkpointDir}`);
 }
 
+async function sweepCommand(argv: string[]): Promise<void> {
+  const { flags } = parseArgs('sweep', argv, {
+    ...COMMON,
+    ...DATA_FLAGS,
+    preset: PRESET_FLAG,
+    optimizer: { kind: 'string', help: `muon (hybrid) or ${Object.keys(OPTIMIZERS).join(', ')}`, choices: ['muon', ...Object.keys(OPTIMIZERS)] },
+    grid: { kind: 'string', help: '"knob=v1,v2 knob2=v3,…"' },
+    steps: { kind: 'int', help: 'optimizer steps per run', min: 1 },
+    out: { kind: 'string', help: 'sweep folder' },
+  });
+  if (!flags['grid']) throw new UsageError('optimlab sweep: --grid is required, e.g. --grid "lr=0.02,0.05 momentum=0.9,0.95".');
+  parseGrid(flags['grid'] as string); // validate before any work
+  const gpu = await getGpu();
+  const preset = (flags['preset'] as PresetName | undefined) ?? defaultPreset(gpu.info.isSoftware);
+  const scale = SCALES[preset];
+  const model = studyModel(preset);
+  const name = (flags['optimizer'] as string | undefined) ?? 'muon';
+  const base: TrainConfig = {
+    model,
+    optimizer: { name, learningRate: name === 'muon' ? 0.07 : 1e-3, schedule: 'cosine', warmupRatio: 0.05 },
+    steps: (flags['steps'] as number | undefined) ?? scale.short,
+    batchSize: scale.batchSize,
+    gradAccum: scale.gradAccum,
+    clip: 1,
+    evalEvery: scale.evalEvery,
+    evalBatches: scale.evalBatches,
+    seed: 42,
+  };
+  const dir = resolve(cwd, (flags['out'] as string | undefined) ?? join('runs', `${new Date().toISOString().slice(0, 10)}_sweep-${name}-${preset}`));
+  mkdirSync(dir, { recursive: true });
+  const data = await prepareData({ corpus: flags['corpus'] as string | undefined, tokenizer: (flags['tokenizer'] as string | undefined) ?? 'bpe', vocabSize: model.vocabSize, seqLen: model.seqLen, cacheDir: CACHE });
+  await writeAtomically(join(dir, 'config.json'), JSON.stringify({ command: 'sweep', preset, grid: flags['grid'], base, corpus: data.corpusName, tokenizer: data.tokenizer.name }, null, 2));
+  const progress = createProgress({ json: Boolean(flags['json']), quiet: Boolean(flags['quiet']) });
+  const results = await runSweep(base, flags['grid'] as string, dir, data, progress);
+  progress.done(results.length, results.reduce((t, r) => t + r.seconds, 0));
+  if (!flags['quiet']) console.log(`table: ${join(dir, 'sweep.md')}`);
+}
+
 async function sampleCommand(argv: string[]): Promise<void> {
   const { positional, flags } = parseArgs('sample', argv, {
     prompt: { kind: 'string', help: 'text to continue' },
@@ -174,6 +214,8 @@ async function main(): Promise<void> {
       return reproduce(argv);
     case 'train':
       return trainCommand(argv);
+    case 'sweep':
+      return sweepCommand(argv);
     case 'report': {
       const { positional } = parseArgs('report', argv, {});
       if (!positional[0]) throw new UsageError('optimlab report: give the study folder (runs/<date>_reproduce-<preset>).');
