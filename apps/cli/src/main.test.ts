@@ -43,6 +43,16 @@ describe('optimlab CLI', () => {
     expect(table).toMatch(/\| lr 0.1 \| \d+\.\d{4} \|/);
   }, 300_000);
 
+  it('ladder races optimizers on the teacher-student MLP and writes a leaderboard', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'optimlab-ladder-')), 'ladder');
+    const r = cli(['ladder', '--steps', '30', '--optimizers', 'adamw,signsgd', '--out', out, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const md = readFileSync(join(out, 'ladder.md'), 'utf8');
+    expect(md).toMatch(/\| 1 \| (adamw|signsgd) \| [\d.e-]+ \| \d\.\d{2}e[-+]\d+ \|/);
+    expect(md.split('\n').filter((l) => /^\| \d \|/.test(l))).toHaveLength(2);
+    expect(existsSync(join(out, 'ladder.svg'))).toBe(true);
+  }, 300_000);
+
   it('reproduce --preset smoke runs the study, writes filled tables and plots, and resumes', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'optimlab-study-')), 'study');
     const first = cli(['reproduce', '--preset', 'smoke', '--seeds', '1', '--out', out, '--quiet']);

@@ -13,6 +13,7 @@ import { writeReport } from './report.js';
 import { runStudy, SCALES, studyModel } from './study.js';
 import { createProgress } from './progress.js';
 import { parseGrid, runSweep } from './sweep.js';
+import { LADDER, runLadder, writeLadder } from './ladder.js';
 
 const cwd = process.env['INIT_CWD'] ?? process.cwd();
 const CACHE = join(cwd, '.optimlab-cache');
@@ -31,6 +32,7 @@ const HELP = `optimlab <command> [flags]
   reproduce [--preset smoke|cpu|thesis] [--out DIR] [--seeds N] [--only sweep|ablations|final]   the whole study
   train [--preset P] [--optimizer NAME] [--lr X] [--steps N] [--config FILE.json] [--out DIR]     one run
   sweep --grid "lr=0.02,0.05 momentum=0.9,0.95" [--optimizer NAME] [--steps N] [--out DIR]         a grid over any knobs
+  ladder [--steps N] [--optimizers a,b] [--out DIR]                                            the optimizer-genealogy speedrun
   report DIR                                                                                    re-render a study's tables and plots
   sample CHECKPOINT_DIR [--prompt TEXT] [--tokens N] [--temperature T] [--top-k K]               text from a trained model
   doctor                                                                                        adapter, setup, corpus and tokenizer status
@@ -163,6 +165,29 @@ async function sweepCommand(argv: string[]): Promise<void> {
   if (!flags['quiet']) console.log(`table: ${join(dir, 'sweep.md')}`);
 }
 
+async function ladderCommand(argv: string[]): Promise<void> {
+  const { flags } = parseArgs('ladder', argv, {
+    ...COMMON,
+    steps: { kind: 'int', help: 'steps per run (the ladder uses 4000)', min: 10 },
+    optimizers: { kind: 'list', help: `comma-separated subset of ${Object.keys(LADDER).join(', ')}` },
+    out: { kind: 'string', help: 'output folder' },
+  });
+  const names = (flags['optimizers'] as string[] | undefined) ?? Object.keys(LADDER);
+  for (const n of names) if (!LADDER[n]) throw new UsageError(`optimlab ladder: unknown optimizer "${n}" (known: ${Object.keys(LADDER).join(', ')}).`);
+  const gpu = await getGpu();
+  const steps = (flags['steps'] as number | undefined) ?? (gpu.info.isSoftware ? 600 : 4000);
+  const dir = resolve(cwd, (flags['out'] as string | undefined) ?? join('runs', `${new Date().toISOString().slice(0, 10)}_ladder`));
+  mkdirSync(dir, { recursive: true });
+  const quiet = Boolean(flags['quiet']);
+  const runs = await runLadder({
+    steps,
+    names,
+    onRun: (r) => !quiet && console.log(flags['json'] ? JSON.stringify({ type: 'ladder-run', ...r, curve: undefined }) : `${r.optimizer} lr ${r.lr}: final rel. loss ${r.finalRelative.toExponential(2)}, steps to 0.03 ${r.stepsToTarget?.toFixed(0) ?? '—'}`),
+  });
+  const md = await writeLadder(dir, runs, steps);
+  if (!quiet) console.log(`\n${md}\nwritten to ${dir}`);
+}
+
 async function sampleCommand(argv: string[]): Promise<void> {
   const { positional, flags } = parseArgs('sample', argv, {
     prompt: { kind: 'string', help: 'text to continue' },
@@ -216,6 +241,8 @@ async function main(): Promise<void> {
       return trainCommand(argv);
     case 'sweep':
       return sweepCommand(argv);
+    case 'ladder':
+      return ladderCommand(argv);
     case 'report': {
       const { positional } = parseArgs('report', argv, {});
       if (!positional[0]) throw new UsageError('optimlab report: give the study folder (runs/<date>_reproduce-<preset>).');
