@@ -4,7 +4,7 @@
  * batched matmuls over (n, rows, cols) — every same-shape matrix of a layer in one call — and
  * works on the transpose of tall matrices so the Gram matrix is min(rows, cols)².
  */
-import { add, addScalar, div, matmul, mulScalar, reduce, scope, sqrt, square, transpose, type Tensor } from '@optimlab/tensor-wgpu';
+import { addScalar, div, mapInPlace, matmul, mulScalar, reduce, scope, sqrt, square, transpose, type Tensor } from '@optimlab/tensor-wgpu';
 
 export interface NewtonSchulzCoefficients {
   /** (a, b, c) per iteration; iterations past the end repeat the last triple. */
@@ -72,8 +72,11 @@ export function newtonSchulz(g: Tensor, { steps = 5, coefficients = 'keller', ep
     for (let i = 0; i < steps; i++) {
       const [a, b, c] = coeffs.triples[Math.min(i, coeffs.triples.length - 1)]!;
       const A = matmul(x, x, { transB: true }); // (n, r, r)
-      const B = add(mulScalar(A, b), mulScalar(matmul(A, A), c));
-      x = add(mulScalar(x, a), matmul(B, x));
+      const B = matmul(A, A); // becomes bA + cA² in place: one kernel instead of three
+      mapInPlace({ name: 'ns-poly', body: 'out0 = s0 * in0 + s1 * out0;', inputs: [A], outputs: [B], scalars: [b, c] });
+      const next = matmul(B, x); // becomes aX + BX in place
+      mapInPlace({ name: 'ns-step', body: 'out0 = s0 * in0 + out0;', inputs: [x], outputs: [next], scalars: [a] });
+      x = next;
     }
     const out = tall ? transpose(x, [0, 2, 1]) : x;
     return (g.ndim === 3 ? out : out.view(g.shape)).keep();
