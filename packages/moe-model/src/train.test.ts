@@ -102,7 +102,7 @@ describe('no hidden readbacks', () => {
     const c = config().model;
     const params = initParams(c, 3);
     for (const p of Object.values(params)) requireGrad(p);
-    const opt = createOptimizerOf(buildOptimizer({ name: 'muon', learningRate: 0.02 }, 10, 1), params);
+    const opt = createOptimizerOf(buildOptimizer({ name: "muon", learningRate: 0.02 }, 10), params);
     const before = runtimeStats().reads;
     scope(() => {
       const ids = tensor(Array.from({ length: 2 * SEQ }, (_, i) => i % c.vocabSize), [2, SEQ], 'i32');

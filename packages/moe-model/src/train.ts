@@ -14,7 +14,7 @@ import {
   add as addT, addScalar, backward, requireGrad, log as logT, mul, noGrad, scopeAsync, sumAll, tensor, topk, writeAtomically, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import {
-  adamw, chain, clipByGlobalNorm, createOptimizer, loadCheckpoint, muonWithAdamW, optimizerByName, saveCheckpoint, warmupConstant,
+  adamw, clipGradientsInPlace, createOptimizer, loadCheckpoint, muonWithAdamW, optimizerByName, saveCheckpoint, warmupConstant,
   warmupCosineDecay, warmupLinearDecay, stepDecay, joinSchedules, linear, type GradientTransformation, type Schedule,
 } from '@optimlab/optim';
 import { validateConfig, type MoEConfig } from './config.js';
@@ -108,7 +108,8 @@ export function lrSchedule({ schedule = 'cosine', warmupRatio = 0, minLrRatio = 
   }
 }
 
-export function buildOptimizer(o: OptimizerConfig, steps: number, clip: number): GradientTransformation<any> {
+/** The optimizer (clipping is applied to the gradients by the training loop, so fused steps stay fused). */
+export function buildOptimizer(o: OptimizerConfig, steps: number): GradientTransformation<any> {
   const s = lrSchedule(o, steps);
   const at = (peak: number): Schedule => (t) => peak * s(t);
   let tx: GradientTransformation<any>;
@@ -122,7 +123,7 @@ export function buildOptimizer(o: OptimizerConfig, steps: number, clip: number):
   } else {
     tx = optimizerByName(o.name, { learningRate: at(o.learningRate), ...(o.momentum === undefined ? {} : { momentum: o.momentum }) });
   }
-  return clip > 0 && Number.isFinite(clip) ? chain(clipByGlobalNorm(clip), tx) : tx;
+  return tx;
 }
 
 function toTensors(b: Batch, T: number): { ids: Tensor; targets: Tensor } {
@@ -180,7 +181,7 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
   }
   const params = initParams(c, config.seed);
   for (const p of Object.values(params)) requireGrad(p);
-  const opt = createOptimizer(buildOptimizer(config.optimizer, config.steps, config.clip), params);
+  const opt = createOptimizer(buildOptimizer(config.optimizer, config.steps), params);
   const schedule = lrSchedule(config.optimizer, config.steps);
   const ckpt = config.checkpointDir ? join(config.checkpointDir, 'checkpoint.safetensors') : undefined;
   if (ckpt && existsSync(ckpt)) await loadCheckpoint(ckpt, opt, params);
@@ -201,6 +202,7 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
       const grads = Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.grad!]));
       const meanOf = (i: number): Tensor => noGrad(() => mul(parts.map((p) => p[i]!).reduce((a, b) => addT(a, b)), tensor([1 / config.gradAccum], [])));
       const scalars = [meanOf(0), meanOf(1), meanOf(2)];
+      if (config.clip > 0 && Number.isFinite(config.clip)) clipGradientsInPlace(grads, config.clip);
       opt.step(grads, { loss: scalars[0]! });
       for (const p of Object.values(params)) {
         p.grad?.dispose();

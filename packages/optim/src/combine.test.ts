@@ -3,7 +3,7 @@ import { ones, randomArray, scope, tensor, zeros, type Tensor } from '@optimlab/
 import { chain, partition } from './combine.js';
 import { createOptimizer, optimizerByName } from './optimizer.js';
 import { adamw, muon, muonWithAdamW, sgd, thesisLabels } from './alias.js';
-import { clipByGlobalNorm } from './transforms/clip-by-global-norm.js';
+import { clipByGlobalNorm, clipGradientsInPlace } from './transforms/clip-by-global-norm.js';
 import { scaleByLearningRate } from './transforms/elementwise.js';
 
 describe('partition', () => {
@@ -45,6 +45,18 @@ describe('clip by global norm', () => {
     expect(await out['b']!.read()).toBeAllclose([0, -0.8]);
     const small = { a: tensor([0.3, 0.4]) };
     expect(await chain(clipByGlobalNorm(1)).update(small, [null], { params: small })['a']!.read()).toBeAllclose([0.3, 0.4]);
+  });
+});
+
+describe('clipGradientsInPlace', () => {
+  it('equals the clipByGlobalNorm transformation', async () => {
+    const a = randomArray(7, 1, -3, 3);
+    const b = randomArray(5, 2, -3, 3);
+    const grads = { a: tensor(a), b: tensor(b) };
+    const expected = chain(clipByGlobalNorm(0.5)).update({ a: tensor(a), b: tensor(b) }, [null], { params: grads });
+    clipGradientsInPlace(grads, 0.5);
+    expect(await grads.a.read()).toBeAllclose(await expected['a']!.read(), { rtol: 1e-6 });
+    expect(await grads.b.read()).toBeAllclose(await expected['b']!.read(), { rtol: 1e-6 });
   });
 });
 

@@ -9,7 +9,7 @@ export {
 export type { AdamOptions, TraceOptions } from './transforms/elementwise.js';
 export { elementwiseTransform } from './transforms/elementwise-transform.js';
 export type { ElementwiseSpec, ElementwiseState } from './transforms/elementwise-transform.js';
-export { clipByGlobalNorm } from './transforms/clip-by-global-norm.js';
+export { clipByGlobalNorm, clipGradientsInPlace } from './transforms/clip-by-global-norm.js';
 export { COEFFICIENTS, DION, KELLER, POLAR_EXPRESS, newtonSchulz } from './transforms/newton-schulz.js';
 export type { CoefficientSet, NewtonSchulzCoefficients, NewtonSchulzOptions } from './transforms/newton-schulz.js';
 export { muonScale, orthogonalize } from './transforms/orthogonalize.js';

@@ -15,7 +15,7 @@ export async function trainStepSuite({ preset, batch }: { preset: PresetName; ba
   for (const name of ['adamw', 'muon']) {
     const params = initParams(c, 1);
     for (const p of Object.values(params)) requireGrad(p);
-    const opt = createOptimizer(buildOptimizer({ name, learningRate: name === 'muon' ? 0.02 : 1e-3 }, 100, 1), params);
+    const opt = createOptimizer(buildOptimizer({ name, learningRate: name === 'muon' ? 0.02 : 1e-3 }, 100), params);
     let model = 0;
     let optimizer = 0;
     let calls = 0;

@@ -18,7 +18,7 @@ const c = makeConfig(preset);
 const T = c.seqLen;
 const params = initParams(c, 1);
 for (const p of Object.values(params)) requireGrad(p);
-const opt = createOptimizer(buildOptimizer({ name: optimizerName, learningRate: optimizerName === 'muon' ? 0.02 : 1e-3 }, 100, 1), params);
+const opt = createOptimizer(buildOptimizer({ name: optimizerName, learningRate: optimizerName === 'muon' ? 0.02 : 1e-3 }, 100), params);
 const ids = Array.from({ length: B * T }, (_, i) => (i * 31) % c.vocabSize);
 const times = { forward: 0, backward: 0, optimizer: 0 };
 const STEPS = 5;

@@ -25,3 +25,18 @@ export function clipByGlobalNorm(maxNorm: number): GradientTransformation<null> 
     },
   };
 }
+
+/**
+ * The same clipping applied to the gradients IN PLACE (before a step), so the optimizer keeps its
+ * fused path: g ← g · min(1, maxNorm / (‖g‖ + 1e-6)), ‖g‖ over all gradients, on the GPU.
+ */
+export function clipGradientsInPlace(grads: Readonly<Record<string, Tensor>>, maxNorm: number): void {
+  checkHyper('max norm', maxNorm, { min: 0, minInclusive: false });
+  const norm = globalNorm(Object.values(grads));
+  for (const g of Object.values(grads)) {
+    const normB = broadcastTo(norm, g.shape);
+    mapInPlace({ name: 'clip-in-place', body: 'out0 = out0 * min(T(1.0), s0 / (in0 + T(1e-6)));', inputs: [normB], outputs: [g], scalars: [maxNorm] });
+    normB.dispose();
+  }
+  norm.dispose();
+}
