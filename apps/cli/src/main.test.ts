@@ -64,7 +64,7 @@ describe('optimlab CLI', () => {
     expect(summary).toMatch(/Optimal LR: Muon [\d.]+, Adam [\d.e-]+ → ratio \d+×/);
     expect(summary).toMatch(/\| Muon \| ns 3 \| \d+\.\d{4} \|/);
     expect(summary).toMatch(/Newton–Schulz: 3 steps \d+\.\d{4}/);
-    expect(summary).toMatch(/\| Muon \(lr [\d.]+\) \| long \| \d+\.\d{4} ± \d+\.\d{4} \|/);
+    expect(summary).toMatch(/\| Muon \(lr [\d.]+, [^|]*\) \| long \| \d+\.\d{4} ± \d+\.\d{4} \|/);
     for (const f of ['report.html', 'loss-vs-lr.svg', 'validation-curves.svg', 'ablations.svg', 'config.json']) expect(existsSync(join(out, f)), f).toBe(true);
     const runs = readdirSync(join(out, 'runs'));
     for (const r of runs) {
