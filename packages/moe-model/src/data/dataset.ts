@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomically } from '@optimlab/tensor-wgpu';
+import { rng, writeAtomically } from '@optimlab/tensor-wgpu';
 import type { Document } from './corpus.js';
 import type { TextTokenizer } from './tokenizer.js';
 
@@ -73,12 +73,9 @@ let memo: { n: number; seed: number; order: number[] } | undefined;
 function seededPermutation(n: number, seed: number): number[] {
   if (memo && memo.n === n && memo.seed === seed) return memo.order;
   const order = Array.from({ length: n }, (_, i) => i);
-  let a = seed >>> 0;
+  const random = rng(seed);
   for (let i = n - 1; i > 0; i--) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const j = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * (i + 1));
+    const j = Math.floor(random() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   memo = { n, seed, order };
