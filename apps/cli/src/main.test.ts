@@ -55,7 +55,7 @@ describe('optimlab CLI', () => {
 
   it('reproduce --preset smoke runs the study, writes filled tables and plots, and resumes', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'optimlab-study-')), 'study');
-    const first = cli(['reproduce', '--preset', 'smoke', '--seeds', '1', '--out', out, '--quiet']);
+    const first = cli(['reproduce', '--preset', 'smoke', '--seeds', '1', '--out', out, '--quiet', '--ladder']);
     expect(first.status, first.stderr).toBe(0);
     const summary = readFileSync(join(out, 'summary.md'), 'utf8');
     // Every sweep row carries a measured loss: 8 Muon and 11 Adam learning rates.
@@ -65,7 +65,9 @@ describe('optimlab CLI', () => {
     expect(summary).toMatch(/\| Muon \| ns 3 \| \d+\.\d{4} \|/);
     expect(summary).toMatch(/Newton–Schulz: 3 steps \d+\.\d{4}/);
     expect(summary).toMatch(/\| Muon \(lr [\d.]+, [^|]*\) \| long \| \d+\.\d{4} ± \d+\.\d{4} \|/);
-    for (const f of ['report.html', 'loss-vs-lr.svg', 'validation-curves.svg', 'ablations.svg', 'config.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['report.html', 'loss-vs-lr.svg', 'validation-curves.svg', 'ablations.svg', 'config.json', 'ladder/ladder.md']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(summary).toMatch(/## The optimizer ladder/);
+    expect((readFileSync(join(out, 'report.html'), 'utf8').match(/<svg/g) ?? []).length).toBe(4); // sweep, curves, ablations, ladder race
     const runs = readdirSync(join(out, 'runs'));
     for (const r of runs) {
       expect(existsSync(join(out, 'runs', r, 'result.json'))).toBe(true);

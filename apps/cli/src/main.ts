@@ -29,7 +29,7 @@ const DATA_FLAGS: Record<string, FlagSpec> = {
 const PRESET_FLAG: FlagSpec = { kind: 'string', help: 'smoke | cpu | thesis', choices: ['smoke', 'cpu', 'thesis'] };
 
 const HELP = `optimlab <command> [flags]
-  reproduce [--preset smoke|cpu|thesis] [--out DIR] [--seeds N] [--only sweep|ablations|final]   the whole study
+  reproduce [--preset smoke|cpu|thesis] [--out DIR] [--seeds N] [--only sweep|ablations|final] [--ladder]   the whole study
   train [--preset P] [--optimizer NAME] [--lr X] [--steps N] [--config FILE.json] [--out DIR]     one run
   sweep --grid "lr=0.02,0.05 momentum=0.9,0.95" [--optimizer NAME] [--steps N] [--out DIR]         a grid over any knobs
   ladder [--steps N] [--optimizers a,b] [--out DIR]                                            the optimizer-genealogy speedrun
@@ -50,6 +50,7 @@ async function reproduce(argv: string[]): Promise<void> {
     out: { kind: 'string', help: 'study folder' },
     seeds: { kind: 'int', help: 'seeds for the final comparison', min: 1 },
     only: { kind: 'string', help: 'stop after a phase', choices: ['sweep', 'ablations', 'final'] },
+    ladder: { kind: 'switch', help: 'also run the optimizer ladder into the study folder' },
   });
   const gpu = await getGpu();
   const preset = (flags['preset'] as PresetName | undefined) ?? defaultPreset(gpu.info.isSoftware);
@@ -68,6 +69,11 @@ async function reproduce(argv: string[]): Promise<void> {
   const start = performance.now();
   const results = await runStudy({ preset, seeds, only: flags['only'] as 'sweep' | undefined }, join(dir, 'runs'), data, progress);
   progress.done(results.length, (performance.now() - start) / 1000);
+  if (flags['ladder'] && !existsSync(join(dir, 'ladder', 'ladder.md'))) {
+    mkdirSync(join(dir, 'ladder'), { recursive: true });
+    const steps = preset === 'smoke' ? 40 : gpu.info.isSoftware ? 600 : 4000;
+    await writeLadder(join(dir, 'ladder'), await runLadder({ steps, names: preset === 'smoke' ? ['adamw', 'muon'] : Object.keys(LADDER) }), steps);
+  }
   await writeReport(dir, { preset, corpus: data.corpusName, tokenizer: data.tokenizer.name, model: describe(model) });
   if (!flags['quiet']) console.log(`\nreport: ${join(dir, 'summary.md')} and ${join(dir, 'report.html')}`);
 }

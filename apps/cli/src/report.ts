@@ -4,7 +4,7 @@
  * (LR | Best Loss | Final Loss | Final Acc | Time) and the thesis's figures beside ours, SVG plots,
  * and one self-contained report.html. Everything is written atomically.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomically } from '@optimlab/tensor-wgpu';
 import { readResult, type RunResult } from './runs.js';
@@ -124,7 +124,13 @@ export async function writeReport(dir: string, meta: { preset: string; corpus: s
   if (ablations.length) {
     svgs.push(['ablations.svg', barChart('Ablations: best validation loss', ablations.map((r) => ({ label: `${isMuon(r) ? 'Muon' : 'Adam'}: ${r.label}`, value: r.bestLoss ?? NaN, color: isMuon(r) ? '#d62728' : '#1f77b4' })), 'validation loss (lower is better)')]);
   }
-  for (const [name, svg] of svgs) await writeAtomically(join(dir, name), svg);
+  // The optimizer ladder, when the study ran it (reproduce --ladder) or one was written into ladder/.
+  const ladderDir = join(dir, 'ladder');
+  if (existsSync(join(ladderDir, 'ladder.md')) && existsSync(join(ladderDir, 'ladder.svg'))) {
+    md.push('## The optimizer ladder (teacher–student MLP)', '', readFileSync(join(ladderDir, 'ladder.md'), 'utf8').split('\n').slice(2).join('\n'), '');
+    svgs.push(['ladder/ladder.svg', readFileSync(join(ladderDir, 'ladder.svg'), 'utf8')]);
+  }
+  for (const [name, svg] of svgs) if (!name.startsWith('ladder/')) await writeAtomically(join(dir, name), svg);
   md.push('## Plots', '', ...svgs.map(([name]) => `![${name}](${name})`), '');
   const summary = md.join('\n');
   await writeAtomically(join(dir, 'summary.md'), summary);
