@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  add as addT, addScalar, backward, requireGrad, log as logT, mul, noGrad, scopeAsync, sumAll, tensor, topk, writeAtomically, type Tensor,
+  add as addT, addScalar, backward, mulScalar, requireGrad, log as logT, mul, noGrad, scopeAsync, sumAll, tensor, topk, writeAtomically, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import {
   adamw, clipGradientsInPlace, createOptimizer, loadCheckpoint, muonWithAdamW, optimizerByName, saveCheckpoint, warmupConstant,
@@ -196,11 +196,11 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
         const m = step * config.gradAccum + micro;
         const { ids, targets } = toTensors(trainBatch(data.train, config.batchSize, m, config.seed), c.seqLen);
         const r = forward(c, params, ids, targets, { training: true, seed: config.seed * 7919 + m });
-        backward(mul(r.loss, tensor([1 / config.gradAccum], [])));
+        backward(mulScalar(r.loss, 1 / config.gradAccum)); // no upload: uploads flush the batch
         parts.push([r.loss, r.ce, r.aux!]);
       }
       const grads = Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.grad!]));
-      const meanOf = (i: number): Tensor => noGrad(() => mul(parts.map((p) => p[i]!).reduce((a, b) => addT(a, b)), tensor([1 / config.gradAccum], [])));
+      const meanOf = (i: number): Tensor => noGrad(() => mulScalar(parts.map((p) => p[i]!).reduce((a, b) => addT(a, b)), 1 / config.gradAccum));
       const scalars = [meanOf(0), meanOf(1), meanOf(2)];
       if (config.clip > 0 && Number.isFinite(config.clip)) clipGradientsInPlace(grads, config.clip);
       opt.step(grads, { loss: scalars[0]! });
