@@ -29,6 +29,8 @@ export interface Gpu {
   readonly variant: KernelVariant;
   readonly limits: GPUSupportedLimits;
   readonly features: readonly string[];
+  /** The smallest subgroup size the adapter may use, when the `subgroups` feature is enabled. */
+  readonly subgroupMinSize: number | undefined;
 }
 
 /** Thrown when no adapter exists: the message says what is missing and how to fix it. */
@@ -128,9 +130,10 @@ async function createGpu(): Promise<Gpu> {
   const adapter = await navigatorGpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new NoAdapterError(NO_ADAPTER_HELP);
   const requiredLimits: Record<string, number> = {};
-  for (const name of WANTED_LIMITS) if (process.env.NOLIM !== '1') requiredLimits[name] = adapter.limits[name];
+  for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
   const features = [...adapter.features] as GPUFeatureName[];
-  const wanted = features.filter((f) => f === 'timestamp-query'); // for the kernel profiler
+  // timestamp-query for the kernel profiler; subgroups for the software matmul.
+  const wanted = features.filter((f) => f === 'timestamp-query' || f === 'subgroups');
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: wanted });
   device.addEventListener('uncapturederror', (event) => {
     const message = (event as GPUUncapturedErrorEvent).error.message;
@@ -148,6 +151,7 @@ async function createGpu(): Promise<Gpu> {
     variant: info.isSoftware ? 'software' : 'hardware',
     limits: device.limits,
     features: [...device.features],
+    subgroupMinSize: device.features.has('subgroups') ? adapter.info.subgroupMinSize : undefined,
   };
 }
 

@@ -19,8 +19,8 @@ export {
 export type { UnaryFn, BinaryFn, CompareFn } from './ops/elementwise/elementwise.js';
 export { reduce, sum, mean, max, sumAll, meanAll, sumToShape } from './ops/reduce/reduce.js';
 export { reshape, transpose, slice, concat } from './ops/layout/layout.js';
-export { matmul, setMatmulVariant } from './ops/matmul/matmul.js';
-export type { MatmulOptions } from './ops/matmul/matmul.js';
+export { defaultMatmulVariant, matmul, matmulVariants, setMatmulVariant } from './ops/matmul/matmul.js';
+export type { MatmulOptions, MatmulVariant } from './ops/matmul/matmul.js';
 export { randUniform, randNormal } from './ops/random/random.js';
 export { philoxRef } from './ops/random/philox.ref.js';
 export { softmax, logSoftmax } from './ops/softmax/softmax.js';

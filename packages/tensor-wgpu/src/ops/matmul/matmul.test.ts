@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkOp } from '../../test/gradcheck.js';
 import { tensor } from '../../creation.js';
-import { matmul, setMatmulVariant } from './matmul.js';
+import { getGpu } from '../../device.js';
+import { defaultMatmulVariant, matmul, matmulVariants, setMatmulVariant, type MatmulVariant } from './matmul.js';
 import { matmulRef } from './matmul.ref.js';
-import type { KernelVariant } from '../../device.js';
+
+const gpu = await getGpu();
+const available = matmulVariants(gpu);
 
 afterEach(() => setMatmulVariant(undefined));
 
@@ -21,9 +24,22 @@ const SHAPES: [string, number[], number[], boolean, boolean][] = [
   ['vec4 A·Bᵀ', [13, 12], [9, 12], false, true],
   ['vec4 Aᵀ·Bᵀ', [4, 16], [9, 4], true, true],
   ['vec4 batched, ragged tiles', [2, 37, 16], [2, 16, 44], false, false],
+  // K = 4 mod 8 (the subgroup kernel's half slice), rows and columns past its 8×32 block.
+  ['vec4 K=4 mod 8, Aᵀ·Bᵀ batched', [2, 20, 36], [2, 44, 20], true, true],
+  ['vec4 K=4 mod 8, A·B broadcast A', [9, 12], [3, 12, 40], false, false],
 ];
 
-describe.each(['software', 'hardware'] as KernelVariant[])('matmul, %s variant', (variant) => {
+it('the default variant is one this GPU has', () => {
+  expect(available).toContain(defaultMatmulVariant(gpu));
+  if (gpu.variant === 'hardware') expect(defaultMatmulVariant(gpu)).toBe('tiled');
+});
+
+describe.each(['register', 'subgroup', 'tiled'] as MatmulVariant[])('matmul, %s variant', (variant) => {
+  // The subgroup kernel needs subgroups of ≥ 8 lanes; every other variant runs on any adapter.
+  if (!available.includes(variant)) {
+    it.skip(`not available on ${gpu.info.description}`, () => {});
+    return;
+  }
   it('matches hand values', async () => {
     setMatmulVariant(variant);
     const c = matmul(tensor([1, 2, 3, 4, 5, 6], [2, 3]), tensor([1, 0, 0, 1, 1, 1], [3, 2]));
@@ -48,6 +64,21 @@ describe.each(['software', 'hardware'] as KernelVariant[])('matmul, %s variant',
       rtol: 1e-4,
       atol: 1e-4,
     });
+  });
+  it('a larger product in every transpose (72×136·136×100) without gradients', async () => {
+    setMatmulVariant(variant);
+    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const sa = transA ? [136, 72] : [72, 136];
+      const sb = transB ? [100, 136] : [136, 100];
+      await checkOp({
+        inputs: [{ shape: sa }, { shape: sb }],
+        gpu: ([a, b]) => matmul(a!, b!, { transA, transB }),
+        ref: ([a, b]) => matmulRef(a!, sa, b!, sb, { transA, transB }),
+        grad: false,
+        rtol: 1e-4,
+        atol: 1e-4,
+      });
+    }
   });
   it('a larger product (130×200·200×190) without gradients', async () => {
     setMatmulVariant(variant);

@@ -3,10 +3,11 @@
  * dims (equal, or 1 to broadcast). Kernel variant chosen per adapter; see matmul.wgsl.ts.
  */
 import { record } from '../../autodiff/tape.js';
-import { gpuSync, type KernelVariant } from '../../device.js';
+import { gpuSync, type Gpu } from '../../device.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor, shapeStr } from '../../tensor.js';
 import { assertF32, broadcastShapes, prod, u32 } from '../common.js';
+import { SUBGROUP_BLOCK, matmulSubgroupWgsl } from './matmul-subgroup.wgsl.js';
 import { REGISTER_BLOCK, TILED, VEC4_ROWS, matmulRegisterWgsl, matmulTiledWgsl, matmulVec4Wgsl } from './matmul.wgsl.js';
 
 export interface MatmulOptions {
@@ -16,10 +17,43 @@ export interface MatmulOptions {
   readonly transB?: boolean;
 }
 
-let forcedVariant: KernelVariant | undefined;
-/** Forces a kernel variant (tests run both on any adapter); undefined restores the adapter's. */
-export function setMatmulVariant(variant: KernelVariant | undefined): void {
+/**
+ * The matmul kernel families (see matmul.wgsl.ts and matmul-subgroup.wgsl.ts):
+ * - `register`: per-invocation 4×4 blocks straight from storage (software adapters);
+ * - `subgroup`: 8-lane subgroups sharing A by broadcast (software adapters with subgroups ≥ 8);
+ * - `tiled`: 64×64 workgroup-memory tiles (hardware GPUs).
+ * `subgroup` and the vec4 form of `register` need K and the operands' contiguous dims in multiples
+ * of 4; other shapes fall back to the scalar register kernel.
+ */
+export type MatmulVariant = 'register' | 'subgroup' | 'tiled';
+
+/** The variants this GPU can run: all but `subgroup` run anywhere. */
+export function matmulVariants(gpu: Gpu): MatmulVariant[] {
+  return subgroupReady(gpu) ? ['register', 'subgroup', 'tiled'] : ['register', 'tiled'];
+}
+
+/** The variant matmul uses on this GPU unless forced. */
+export function defaultMatmulVariant(gpu: Gpu): MatmulVariant {
+  if (gpu.variant === 'hardware') return 'tiled';
+  return subgroupReady(gpu) ? 'subgroup' : 'register';
+}
+
+const subgroupReady = (gpu: Gpu): boolean => gpu.subgroupMinSize !== undefined && gpu.subgroupMinSize >= SUBGROUP_BLOCK.lanes;
+
+let forcedVariant: MatmulVariant | undefined;
+/**
+ * Forces a kernel variant for matmul and the grouped (MoE) matmul: tests run each variant on any
+ * adapter that has it. undefined restores the default.
+ */
+export function setMatmulVariant(variant: MatmulVariant | undefined): void {
   forcedVariant = variant;
+}
+
+/** The variant in force: the forced one, else this GPU's default. */
+export function currentMatmulVariant(gpu: Gpu): MatmulVariant {
+  const variant = forcedVariant ?? defaultMatmulVariant(gpu);
+  if (variant === 'subgroup' && !subgroupReady(gpu)) throw new Error('matmul: the subgroup variant needs the `subgroups` feature with subgroups of ≥ 8 lanes.');
+  return variant;
 }
 
 export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }: MatmulOptions = {}): Tensor {
@@ -45,10 +79,15 @@ export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }:
     const aStrides = transA ? [1, ac] : [ac, 1]; // (m, k)
     const bStrides = transB ? [1, bc] : [bc, 1]; // (k, n)
     const uniforms = [M, N, K, batch, aBatch === 1 ? 0 : ar * ac, ...aStrides, bBatch === 1 ? 0 : br * bc, ...bStrides].map(u32);
-    const variant = forcedVariant ?? gpuSync().variant;
-    if (variant === 'software') {
-      // vec4 loads need K, and the contiguous dim of each operand, in multiples of 4.
-      const vec4 = K % 4 === 0 && (transA ? M % 4 === 0 : true) && (transB ? true : N % 4 === 0);
+    const gpu = gpuSync();
+    const variant = currentMatmulVariant(gpu);
+    // vec4 loads need K, and the contiguous dim of each operand, in multiples of 4.
+    const vec4 = K % 4 === 0 && (transA ? M % 4 === 0 : true) && (transB ? true : N % 4 === 0);
+    if (variant === 'subgroup' && vec4) {
+      const wgs: [number, number, number] = [Math.ceil(N / SUBGROUP_BLOCK.cols), Math.ceil(M / SUBGROUP_BLOCK.rows), batch];
+      const k = kernel(`matmul-subgroup:${!transA}:${!transB}`, () => matmulSubgroupWgsl(!transA, !transB));
+      dispatch(k, uniforms, [a.buffer, b.buffer, out.buffer], wgs);
+    } else if (variant !== 'tiled') {
       const rows = vec4 ? VEC4_ROWS : 4;
       const wgs: [number, number, number] = [Math.ceil(N / 4 / REGISTER_BLOCK.wgX), Math.ceil(M / rows / REGISTER_BLOCK.wgY), batch];
       const k = vec4
