@@ -1,0 +1,62 @@
+/**
+ * The grouped matmul and its gradients on the subgroup-shared matmul (see
+ * matmul/matmul-subgroup.wgsl.ts), for software adapters with subgroups of ≥ 8 lanes and
+ * `in`, `out` in multiples of 4 (the vec4 loads).
+ *
+ * - forward Y = X · W[e]ᵀ and input gradient dX = dY · W[e] (`groupedByRowWgsl`): a block of 8
+ *   sorted rows usually belongs to one expert; at an expert boundary the block is computed once per
+ *   expert it holds, each pass zeroing the rows of the other experts. Rows must be sorted by
+ *   expert, as `routeByExpert` gives them: the block's experts are taken as its first row's to its
+ *   last row's.
+ * - weight gradient dW[e] = dY[rows of e]ᵀ · X[rows of e] (`groupedBySegmentWgsl`): one batch entry
+ *   per expert, K running over the expert's rows [offsets[e], offsets[e+1]).
+ *
+ * Uniforms are the dense matmul's: [0] M, [1] N, [2] K, [3] E, [4] A batch stride, [5..6] A
+ * strides (m, k), [7] B stride per expert (by row) or per batch, [8..9] B strides (k, n).
+ */
+import { storage, PARAMS_WGSL } from '../wgsl.js';
+import { SUBGROUP_BLOCK, SUBGROUP_ENTRY, SUBGROUP_PROLOGUE, SUBGROUP_STORE, subgroupKLoop } from '../matmul/matmul-subgroup.wgsl.js';
+
+const bindings = (extra: string): string => `
+enable subgroups;
+${PARAMS_WGSL}
+${storage(1, 'A', 'array<vec4<f32>>', 'read')}
+${storage(2, 'B', 'array<vec4<f32>>', 'read')}
+${storage(3, 'C', 'array<f32>', 'read_write')}
+${storage(4, extra, 'array<i32>', 'read')}`;
+
+/** A (rows, K) along K; B per expert, along N (`bAlongN`, dX) or along K (Wᵀ, forward). */
+export const groupedByRowWgsl = (bAlongN: boolean): string => {
+  // The rows this lane loads A from (see loadA in matmul-subgroup): row (8p + lane) / 2.
+  const oks = Array.from(
+    { length: (2 * SUBGROUP_BLOCK.rows) / 8 },
+    (_, p) => `let ok${p} = u32(rowExpert[min(m0 + (${p}u * 8u + lane) / 2u, M - 1u)]) == e;`,
+  ).join('\n    ');
+  return /* wgsl */ `
+${bindings('rowExpert')}
+${SUBGROUP_ENTRY} {
+  ${SUBGROUP_PROLOGUE}
+  let aBase = 0u; let cRow0 = 0u;
+  let kBegin = 0u; let kEnd = K;
+  let eFirst = u32(rowExpert[m0]);
+  let eLast = u32(rowExpert[min(m0 + ${SUBGROUP_BLOCK.rows - 1}u, M - 1u)]);
+  for (var e = eFirst; e <= eLast; e++) {
+    let bBase = e * pu(7u);
+    ${oks}
+    ${subgroupKLoop(true, bAlongN, true)}
+  }
+  ${SUBGROUP_STORE}
+}`;
+};
+
+/** dW[e] (out, in) = dYᵀ · X over e's rows: A = dYᵀ (along M), B = X (along N). */
+export const groupedBySegmentWgsl = /* wgsl */ `
+${bindings('offsets')}
+${SUBGROUP_ENTRY} {
+  ${SUBGROUP_PROLOGUE}
+  let e = wid.z;
+  let aBase = 0u; let bBase = 0u; let cRow0 = e * M;
+  let kBegin = u32(offsets[e]); let kEnd = u32(offsets[e + 1u]);
+  ${subgroupKLoop(false, true)}
+  ${SUBGROUP_STORE}
+}`;
