@@ -23,6 +23,34 @@ export async function timeIt(name: string, fn: () => Promise<void>, { iterations
   return result.latency.mean;
 }
 
+/**
+ * Median ms per call of `ours` and `theirs`, timed alternately (one of each per round, after one
+ * warm-up call each) so both meet the same machine noise; on this shared 2-core machine, timing one
+ * after the other swung their ratio by ±50% between runs. `ratio` is the median of the per-round
+ * ratios theirs/ours.
+ */
+export async function timePaired(ours: () => Promise<void>, theirs: () => Promise<void>, rounds: number): Promise<{ ours: number; theirs: number; ratio: number }> {
+  await ours();
+  await theirs();
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    await ours();
+    const t1 = performance.now();
+    await theirs();
+    a.push(t1 - t0);
+    b.push(performance.now() - t1);
+  }
+  return { ours: median(a), theirs: median(b), ratio: median(b.map((t, i) => t / a[i]!)) };
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((x, y) => x - y);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+};
+
 export const gflops = (flop: number, ms: number): number => flop / ms / 1e6;
 
 /** Prints rows as an aligned console table. */
