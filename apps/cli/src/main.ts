@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { destroyDevice, getGpu, loadTensors, NoAdapterError, writeAtomically } from '@optimlab/tensor-wgpu';
+import { defaultMatmulVariant, destroyDevice, getGpu, loadTensors, matmulVariants, NoAdapterError, writeAtomically } from '@optimlab/tensor-wgpu';
 import { countParameters, InputError, PRESETS, sample, train, tokenizerFromJson, type MoEConfig, type PresetName, type TrainConfig } from '@optimlab/moe-model';
 import { OPTIMIZERS } from '@optimlab/optim';
 import { parseArgs, UsageError, type FlagSpec } from './args.js';
@@ -225,6 +225,7 @@ async function doctor(): Promise<void> {
   try {
     const gpu = await getGpu();
     console.log(`adapter: ${gpu.info.description} (${gpu.info.isSoftware ? 'software: Mesa lavapipe' : 'hardware'}); default preset: ${defaultPreset(gpu.info.isSoftware)}`);
+    console.log(`kernels: ${gpu.variant}; matmul: ${defaultMatmulVariant(gpu)} (variants here: ${matmulVariants(gpu).join(', ')})`);
   } catch (err) {
     if (err instanceof NoAdapterError) {
       console.log(`adapter: none — ${err.message}`);

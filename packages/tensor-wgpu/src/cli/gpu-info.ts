@@ -1,5 +1,5 @@
 /** `pnpm gpu:info`: the adapter Dawn picked, whether it is software, its limits and features. */
-import { destroyDevice, getGpu, NoAdapterError } from '../index.js';
+import { defaultMatmulVariant, destroyDevice, getGpu, NoAdapterError } from '../index.js';
 
 try {
   const gpu = await getGpu();
@@ -7,7 +7,9 @@ try {
   console.log(`adapter:      ${info.vendor} ${info.architecture} ${info.device}`.trimEnd());
   console.log(`description:  ${info.description}`);
   console.log(`backend:      ${info.backend}`);
-  console.log(`kind:         ${info.isSoftware ? 'software (CPU)' : 'hardware'}; kernels: ${gpu.variant}`);
+  console.log(`kind:         ${info.isSoftware ? 'software (CPU)' : 'hardware'}; kernels: ${gpu.variant}; matmul: ${defaultMatmulVariant(gpu)}`);
+  const subgroups = gpu.subgroupMinSize === undefined ? 'not enabled' : `${gpu.subgroupMinSize} lanes or more`;
+  console.log(`subgroups:    ${subgroups}`);
   console.log('limits:');
   for (const key of Object.keys(Object.getPrototypeOf(gpu.limits) as object).concat(Object.keys(gpu.limits)).sort()) {
     const value = (gpu.limits as unknown as Record<string, unknown>)[key];

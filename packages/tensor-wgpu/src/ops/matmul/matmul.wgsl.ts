@@ -4,10 +4,13 @@
  * Uniforms: [0] M, [1] N, [2] K, [3] batch, [4..6] A strides (batch, m, k), [7..9] B strides
  * (batch, k, n). C is contiguous (batch, M, N).
  *
- * Two variants, picked per adapter (both tested against the reference):
- * - `matmulRegisterWgsl` (software adapters, e.g. lavapipe): every invocation owns a 4×4 block in
- *   registers and reads operands straight from storage. No workgroup memory, no barriers: lavapipe
- *   runs a workgroup as SIMD lanes and a barrier as a coroutine switch, which costs more than the reuse.
+ * Kernel families, picked per adapter in matmul.ts (each tested against the reference):
+ * - `matmulRegisterWgsl` / `matmulVec4Wgsl` (software adapters without usable subgroups, and any
+ *   shape the vec4 kernels cannot take): every invocation owns a 4×4 block in registers and reads
+ *   operands straight from storage. No workgroup memory, no barriers: lavapipe runs a workgroup as
+ *   SIMD lanes and a barrier as a coroutine switch, which costs more than the reuse.
+ * - `matmulSubgroupWgsl` (matmul-subgroup.wgsl.ts; software adapters with 8-lane subgroups): the
+ *   same idea with A shared across a subgroup by broadcast, about twice as fast on lavapipe.
  * - `matmulTiledWgsl` (real GPUs): 64×64 tiles staged in workgroup memory, 16×16 invocations each
  *   computing 4×4 outputs, K in steps of 16.
  */
