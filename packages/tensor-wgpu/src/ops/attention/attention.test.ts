@@ -1,11 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { checkOp } from '../../test/gradcheck.js';
 import { tensor } from '../../creation.js';
+import { getGpu } from '../../device.js';
+import { matmulVariants, setMatmulVariant } from '../matmul/matmul.js';
 import { causalAttention } from './attention.js';
 import { causalAttentionRef } from './attention.ref.js';
 
-describe('fused causal attention', () => {
-  it.each([[[2, 2, 5, 4]], [[1, 9, 6]], [[1, 1, 3, 130 - 2]]])('%j: forward vs reference, VJP of q, k, v', async (shape) => {
+afterEach(() => setMatmulVariant(undefined));
+// 'subgroup' selects the subgroup kernels for D % 4 = 0; the others select the per-row kernels.
+const variants = (await getGpu().then(matmulVariants)).filter((v) => v !== 'tiled');
+
+describe.each(variants)('fused causal attention, %s kernels', (variant) => {
+  // T not a multiple of 8 (subgroup blocks straddle the end), D = 4, 12, 36 (more vec4s than lanes); 128 uses the per-row kernel.
+  it.each([[[2, 2, 5, 4]], [[1, 9, 6]], [[1, 1, 3, 130 - 2]], [[2, 11, 12]], [[1, 2, 19, 36]], [[1, 17, 8]]])('%j: forward vs reference, VJP of q, k, v', async (shape) => {
+    setMatmulVariant(variant);
     const [T, D] = shape.slice(-2) as [number, number];
     await checkOp({
       inputs: [{ shape }, { shape }, { shape }],

@@ -3,10 +3,21 @@
  * (see attention.wgsl.ts). Heads are leading dims: pass (B, H, T, D).
  */
 import { record } from '../../autodiff/tape.js';
+import { gpuSync } from '../../device.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor, sameShape, shapeStr } from '../../tensor.js';
 import { assertF32, f32, grid1d, u32 } from '../common.js';
+import { currentMatmulVariant } from '../matmul/matmul.js';
+import { attentionBackwardKeyValueSubgroupWgsl, attentionBackwardQuerySubgroupWgsl, attentionForwardSubgroupWgsl } from './attention-subgroup.wgsl.js';
 import { MAX_HEAD_DIM, attentionBackwardKeyValueWgsl, attentionBackwardQueryWgsl, attentionForwardWgsl } from './attention.wgsl.js';
+
+/**
+ * The subgroup kernels run where the matmul's subgroup variant is in force, for D % 4 = 0 up to
+ * MAX_SUBGROUP_HEAD_DIM: they are unrolled per D, and lavapipe took ~60 s to compile them at D = 128.
+ */
+const MAX_SUBGROUP_HEAD_DIM = 48;
+const useSubgroups = (D: number): boolean => D % 4 === 0 && D <= MAX_SUBGROUP_HEAD_DIM && currentMatmulVariant(gpuSync()) === 'subgroup';
+const subgroupGrid = (BH: number, T: number): [number, number, number] => [Math.ceil(T / 8), BH, 1];
 
 function dims(q: Tensor): [number, number, number] {
   const D = q.shape[q.ndim - 1]!;
@@ -24,7 +35,10 @@ export function causalAttention(q: Tensor, k: Tensor, v: Tensor): Tensor {
   const o = new Tensor(q.shape);
   const lse = new Tensor([BH, T]);
   const uniforms = [u32(BH), u32(T), u32(D), f32(1 / Math.sqrt(D))];
-  if (BH * T > 0) dispatch(kernel('attention-forward', attentionForwardWgsl), uniforms, [q.buffer, k.buffer, v.buffer, o.buffer, lse.buffer], grid1d(BH * T, 64));
+  const buffers = [q.buffer, k.buffer, v.buffer, o.buffer, lse.buffer];
+  if (BH * T > 0 && useSubgroups(D)) {
+    dispatch(kernel(`attention-forward-subgroup:${D}`, () => attentionForwardSubgroupWgsl(D)), uniforms, buffers, subgroupGrid(BH, T));
+  } else if (BH * T > 0) dispatch(kernel('attention-forward', attentionForwardWgsl), uniforms, buffers, grid1d(BH * T, 64));
   return record('causalAttention', [q, k, v], {}, o, [lse]);
 }
 
@@ -36,9 +50,17 @@ export function causalAttentionBackward(g: Tensor, q: Tensor, k: Tensor, v: Tens
   const dk = new Tensor(q.shape);
   const dv = new Tensor(q.shape);
   const uniforms = [u32(BH), u32(T), u32(D), f32(1 / Math.sqrt(D))];
-  const grid = grid1d(BH * T, 64);
-  dispatch(kernel('attention-back-q', attentionBackwardQueryWgsl), uniforms, [q.buffer, k.buffer, v.buffer, o.buffer, g.buffer, lse.buffer, delta.buffer, dq.buffer], grid);
-  dispatch(kernel('attention-back-kv', attentionBackwardKeyValueWgsl), uniforms, [q.buffer, k.buffer, v.buffer, g.buffer, lse.buffer, delta.buffer, dk.buffer, dv.buffer], grid);
+  const forQ = [q.buffer, k.buffer, v.buffer, o.buffer, g.buffer, lse.buffer, delta.buffer, dq.buffer];
+  const forKV = [q.buffer, k.buffer, v.buffer, g.buffer, lse.buffer, delta.buffer, dk.buffer, dv.buffer];
+  if (BH * T > 0 && useSubgroups(D)) {
+    const grid = subgroupGrid(BH, T);
+    dispatch(kernel(`attention-back-q-subgroup:${D}`, () => attentionBackwardQuerySubgroupWgsl(D)), uniforms, forQ, grid);
+    dispatch(kernel(`attention-back-kv-subgroup:${D}`, () => attentionBackwardKeyValueSubgroupWgsl(D)), uniforms, forKV, grid);
+  } else if (BH * T > 0) {
+    const grid = grid1d(BH * T, 64);
+    dispatch(kernel('attention-back-q', attentionBackwardQueryWgsl), uniforms, forQ, grid);
+    dispatch(kernel('attention-back-kv', attentionBackwardKeyValueWgsl), uniforms, forKV, grid);
+  }
   delta.dispose();
   return [dq, dk, dv];
 }
