@@ -13,6 +13,9 @@ describe('layout ops', () => {
     [[3, 5], [1, 0]],
     [[2, 3, 5], [2, 0, 1]],
     [[2, 3, 4, 5], [0, 2, 1, 3]],
+    [[2, 3, 4, 8], [0, 2, 1, 3]], // heads: the inner run of 8 is copied as vec4s
+    [[1, 6, 1, 4], [2, 0, 3, 1]], // size-1 dims dropped
+    [[2, 3, 4, 8], [1, 0, 2, 3]], // (4, 8) merges into one run of 32
   ])('transpose %j by %j', async (shape, perm) => {
     await checkOp({ inputs: [{ shape }], gpu: ([x]) => transpose(x!, perm), ref: ([x]) => transposeRef(x!, shape, perm) });
   });
@@ -20,6 +23,9 @@ describe('layout ops', () => {
     [[5, 7], 0, 1, 4],
     [[5, 7], 1, 2, 7],
     [[2, 6, 3], 1, 0, 5],
+    [[3, 16], 1, 4, 12], // vec4 rows at a vec4-aligned offset
+    [[3, 16], 1, 2, 10], // misaligned: scalar
+    [[4, 2, 8], 0, 1, 3], // one contiguous run
   ])('slice %j axis %i [%i, %i)', async (shape, axis, start, end) => {
     await checkOp({ inputs: [{ shape }], gpu: ([x]) => slice(x!, axis, start, end), ref: ([x]) => sliceRef(x!, shape, axis, start, end) });
   });
@@ -30,6 +36,19 @@ describe('layout ops', () => {
       gpu: (xs) => concat(xs, 1),
       ref: (xs) => concatRef(xs, shapes, 1),
     });
+  });
+  it('concat along the last axis in vec4 runs', async () => {
+    const shapes = [[3, 4], [3, 8], [3, 4]];
+    await checkOp({
+      inputs: shapes.map((shape) => ({ shape })),
+      gpu: (xs) => concat(xs, 1),
+      ref: (xs) => concatRef(xs, shapes, 1),
+    });
+  });
+  it('transposes i32 tensors, scalar and vec4', async () => {
+    const x = tensor(Array.from({ length: 24 }, (_, i) => i), [3, 2, 4], 'i32');
+    expect(Array.from(await transpose(x, [1, 0, 2]).read())).toEqual([0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23]);
+    expect(Array.from(await transpose(x, [0, 2, 1]).read()).slice(0, 8)).toEqual([0, 4, 1, 5, 2, 6, 3, 7]);
   });
   it('rejects bad arguments', () => {
     expect(() => slice(tensor([1, 2, 3]), 0, 2, 5)).toThrow(/outside axis 0/);

@@ -10,18 +10,49 @@ import { fill } from '../elementwise/elementwise.js';
 import { MAX_RANK } from '../elementwise/elementwise.wgsl.js';
 import { gatherStridedWgsl, scatterStridedWgsl } from './layout.wgsl.js';
 
-function stridedUniforms(n: number, dims: readonly number[], strides: readonly number[], offset: number) {
-  if (dims.length > MAX_RANK) throw new RangeError(`rank ${dims.length} exceeds ${MAX_RANK}`);
-  const pad = MAX_RANK - dims.length;
-  return [n, ...new Array<number>(pad).fill(1), ...dims, ...new Array<number>(pad).fill(0), ...strides, offset].map(u32);
+/**
+ * The strided walk in its cheapest form: size-1 dims dropped and runs that are contiguous on both
+ * sides merged (a transpose of (B, T, H, D) to (B, H, T, D) keeps 4 dims; a slice of rows keeps 1 or
+ * 2); then, when the innermost run is contiguous and everything is a multiple of 4, counted in vec4s.
+ */
+function stridedPlan(n: number, dims: readonly number[], strides: readonly number[], offset: number) {
+  const ds: number[] = [];
+  const ss: number[] = [];
+  dims.forEach((d, i) => {
+    if (d === 1) return;
+    const last = ds.length - 1;
+    // Merge into the previous dim when stepping it equals stepping through all of this one.
+    if (last >= 0 && ss[last] === strides[i]! * d) {
+      ds[last] *= d;
+      ss[last] = strides[i]!;
+    } else {
+      ds.push(d);
+      ss.push(strides[i]!);
+    }
+  });
+  if (ds.length === 0) ds.push(1), ss.push(0);
+  if (ds.length > MAX_RANK) throw new RangeError(`rank ${ds.length} exceeds ${MAX_RANK}`);
+  const inner = ds.length - 1;
+  const vec4 = ss[inner] === 1 && ds[inner]! % 4 === 0 && offset % 4 === 0 && ss.every((st, i) => i === inner || st % 4 === 0);
+  const w = vec4 ? 4 : 1;
+  if (vec4) {
+    ds[inner] = ds[inner]! / 4;
+    for (let i = 0; i < inner; i++) ss[i] = ss[i]! / 4;
+  }
+  const pad = MAX_RANK - ds.length;
+  const uniforms = [n / w, ...new Array<number>(pad).fill(1), ...ds, ...new Array<number>(pad).fill(0), ...ss, offset / w, ds.length].map(u32);
+  return { uniforms, vec4, threads: n / w };
 }
+
+const elementType = (dtype: 'f32' | 'i32', vec4: boolean): string => (vec4 ? `vec4<${dtype}>` : dtype);
 
 /** out (contiguous, shape dims) = x read with `strides` from `offset`. Not recorded. */
 export function gatherStrided(x: Tensor, dims: readonly number[], strides: readonly number[], offset: number): Tensor {
   const out = new Tensor(dims, x.dtype);
   if (out.size > 0) {
-    const k = kernel(`gather-strided:${x.dtype}`, () => gatherStridedWgsl(x.dtype));
-    dispatch(k, stridedUniforms(out.size, dims, strides, offset), [x.buffer, out.buffer], grid1d(out.size));
+    const plan = stridedPlan(out.size, dims, strides, offset);
+    const type = elementType(x.dtype, plan.vec4);
+    dispatch(kernel(`gather-strided:${type}`, () => gatherStridedWgsl(type)), plan.uniforms, [x.buffer, out.buffer], grid1d(plan.threads));
   }
   return out;
 }
@@ -29,7 +60,9 @@ export function gatherStrided(x: Tensor, dims: readonly number[], strides: reado
 /** Writes contiguous x into `into` at `strides` from `offset`. Not recorded. */
 export function scatterStrided(into: Tensor, x: Tensor, strides: readonly number[], offset: number): void {
   if (x.size === 0) return;
-  dispatch(kernel('scatter-strided', scatterStridedWgsl), stridedUniforms(x.size, x.shape, strides, offset), [x.buffer, into.buffer], grid1d(x.size));
+  const plan = stridedPlan(x.size, x.shape, strides, offset);
+  const type = elementType(x.dtype, plan.vec4);
+  dispatch(kernel(`scatter-strided:${type}`, () => scatterStridedWgsl(type)), plan.uniforms, [x.buffer, into.buffer], grid1d(plan.threads));
 }
 
 /** Same data, new shape (one dim may be -1). Shares storage. */
