@@ -1,10 +1,11 @@
 /**
  * Newton–Schulz orthogonalisation (Muon's "zeropower"): X ≈ U Vᵀ for G = U S Vᵀ, by the quintic
  * X ← aX + (bA + cA²)X with A = XXᵀ, after X₀ = G / (‖G‖_F·scale + eps). Runs on the GPU as
- * batched matmuls over (n, rows, cols) — every same-shape matrix of a layer in one call — and
- * works on the transpose of tall matrices so the Gram matrix is min(rows, cols)².
+ * batched matmuls over (n, rows, cols) — every same-shape matrix of a layer in one call. Tall
+ * matrices use A = XᵀX and X ← aX + X(bA + cA²) (the transposed iteration), so the Gram matrix
+ * is min(rows, cols)² and nothing is transposed in memory.
  */
-import { addScalar, div, mapInPlace, matmul, mulScalar, reduce, scope, sqrt, square, transpose, type Tensor } from '@optimlab/tensor-wgpu';
+import { addScalar, div, mapInPlace, matmul, mulScalar, reduce, scope, sqrt, square, type Tensor } from '@optimlab/tensor-wgpu';
 
 export interface NewtonSchulzCoefficients {
   /** (a, b, c) per iteration; iterations past the end repeat the last triple. */
@@ -63,22 +64,21 @@ export function newtonSchulz(g: Tensor, { steps = 5, coefficients = 'keller', ep
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`newtonSchulz: steps must be a positive integer, got ${steps}.`);
   const coeffs = typeof coefficients === 'string' ? COEFFICIENTS[coefficients] : coefficients;
   return scope(() => {
-    const batched = g.ndim === 3 ? g : g.view([1, ...g.shape]);
-    const [, rows, cols] = batched.shape as [number, number, number];
-    const tall = rows > cols;
-    let x = tall ? transpose(batched, [0, 2, 1]) : batched; // (n, r, c) with r ≤ c
+    let x = g.ndim === 3 ? g : g.view([1, ...g.shape]);
+    // A tall X (rows > cols) iterates on the smaller Gram matrix XᵀX and multiplies from the right,
+    // X ← aX + X(bA + cA²): the transpose of the wide iteration, without copying X transposed.
+    const tall = x.shape[1]! > x.shape[2]!;
     const norm = sqrt(reduce('sum', reduce('sum', square(x), 2, { keepDims: true }), 1, { keepDims: true })); // (n, 1, 1)
     x = div(x, addScalar(mulScalar(norm, coeffs.normScale), eps));
     for (let i = 0; i < steps; i++) {
       const [a, b, c] = coeffs.triples[Math.min(i, coeffs.triples.length - 1)]!;
-      const A = matmul(x, x, { transB: true }); // (n, r, r)
+      const A = tall ? matmul(x, x, { transA: true }) : matmul(x, x, { transB: true }); // (n, k, k), k = min(rows, cols)
       const B = matmul(A, A); // becomes bA + cA² in place: one kernel instead of three
       mapInPlace({ name: 'ns-poly', body: 'out0 = s0 * in0 + s1 * out0;', inputs: [A], outputs: [B], scalars: [b, c] });
-      const next = matmul(B, x); // becomes aX + BX in place
+      const next = tall ? matmul(x, B) : matmul(B, x); // becomes aX + XB (tall) or aX + BX in place
       mapInPlace({ name: 'ns-step', body: 'out0 = s0 * in0 + out0;', inputs: [x], outputs: [next], scalars: [a] });
       x = next;
     }
-    const out = tall ? transpose(x, [0, 2, 1]) : x;
-    return (g.ndim === 3 ? out : out.view(g.shape)).keep();
+    return (g.ndim === 3 ? x : x.view(g.shape)).keep();
   });
 }
