@@ -22,6 +22,19 @@ describe('gather / scatter rows', () => {
       ref: ([s, i]) => scatterAddRowsRef(s!, 3, i!, 7),
     });
   });
+  it.each([
+    [4, 7],
+    [8, 20], // more column groups than one workgroup, and row stripes
+    [64, 3],
+  ])('scatterAddRows in vec4 columns (C = %i, %i rows) vs reference, VJP = gather', async (C, rows) => {
+    const idx = Array.from({ length: 40 }, (_, m) => ((m * 7) % (rows + 2)) - 1); // repeats, -1 and rows past the end
+    await checkOp({
+      inputs: [{ shape: [40, C] }, { shape: [40], data: idx, int: true }],
+      gpu: ([s, i]) => scatterAddRows(s!, i!, rows),
+      ref: ([s, i]) => scatterAddRowsRef(s!, C, i!, rows),
+      grad: C * 40 < 1000,
+    });
+  });
   it('embedding of a (B, T) id tensor gives (B, T, C)', async () => {
     const w = tensor([0, 1, 10, 11, 20, 21], [3, 2]);
     const e = embedding(w, tensor([2, 0, 1, 2], [2, 2], 'i32'));

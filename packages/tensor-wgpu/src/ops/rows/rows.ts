@@ -7,7 +7,7 @@ import { dispatch, kernel } from '../../runtime.js';
 import { Tensor, shapeStr } from '../../tensor.js';
 import { assertF32, assertI32, grid1d, u32 } from '../common.js';
 import { fill } from '../elementwise/elementwise.js';
-import { gatherRowsWgsl, scatterAddRowsWgsl } from './rows.wgsl.js';
+import { SCATTER_VEC4_LANES, gatherRowsWgsl, scatterAddRowsVec4Wgsl, scatterAddRowsWgsl } from './rows.wgsl.js';
 
 function rowsShape(x: Tensor, op: string): [number, number] {
   if (x.ndim < 1) throw new RangeError(`${op}: needs a tensor of rows, got a scalar.`);
@@ -36,7 +36,13 @@ export function scatterAddRows(src: Tensor, idx: Tensor, rows: number): Tensor {
     throw new RangeError(`scatterAddRows: ${M} indices do not match source rows ${shapeStr(src.shape)}.`);
   }
   const out = fill([rows, ...src.shape.slice(idx.ndim)], 0);
-  if (M * C > 0) dispatch(kernel('scatter-add-rows', scatterAddRowsWgsl), [u32(M), u32(C), u32(rows)], [src.buffer, idx.buffer, out.buffer], grid1d(C, 64));
+  const buffers = [src.buffer, idx.buffer, out.buffer];
+  if (M * C > 0 && C % 4 === 0 && rows > 0) {
+    // Enough workgroups to keep a few threads busy: column groups × row stripes ≥ 8.
+    const groups = Math.ceil(C / 4 / SCATTER_VEC4_LANES);
+    const stripes = Math.min(rows, Math.ceil(8 / groups));
+    dispatch(kernel('scatter-add-rows-vec4', scatterAddRowsVec4Wgsl), [M, C, rows, stripes].map(u32), buffers, [groups, stripes]);
+  } else if (M * C > 0) dispatch(kernel('scatter-add-rows', scatterAddRowsWgsl), [u32(M), u32(C), u32(rows)], buffers, grid1d(C, 64));
   return record('scatterAddRows', [src, idx], { rows }, out);
 }
 

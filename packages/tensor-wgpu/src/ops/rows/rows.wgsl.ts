@@ -3,7 +3,10 @@
  *   gather:     out[m, c] = x[idx[m], c]                  (one invocation per element)
  *   scatterAdd: out[n, c] = Σ_{m: idx[m] = n} src[m, c]   (one invocation per column, looping
  *               over m in order: deterministic, no float atomics)
- * Indices outside [0, N) read zeros / are dropped. Uniforms: [0] M, [1] C, [2] N.
+ *   scatterAdd, vec4 (C % 4 = 0): one invocation per 4 columns and stripe of output rows — every
+ *               invocation scans all m but adds only rows of its stripe, so narrow tables still
+ *               spread over several workgroups (a 64-column table was one workgroup, one thread)
+ * Indices outside [0, N) read zeros / are dropped. Uniforms: [0] M, [1] C, [2] N, [3] stripes.
  */
 import { PARAMS_WGSL, storage } from '../wgsl.js';
 import { linearIndex, mainSignature } from '../common.js';
@@ -34,5 +37,25 @@ ${mainSignature(64)} {
   for (var m = 0u; m < M; m++) {
     let row = idx[m];
     if (row >= 0 && u32(row) < N) { out[u32(row) * C + c] += src[m * C + c]; }
+  }
+}`;
+
+export const SCATTER_VEC4_LANES = 8;
+
+export const scatterAddRowsVec4Wgsl = /* wgsl */ `
+${PARAMS_WGSL}
+${storage(1, 'src', 'array<vec4<f32>>', 'read')}
+${storage(2, 'idx', 'array<i32>', 'read')}
+${storage(3, 'out', 'array<vec4<f32>>', 'read_write')} // zeroed by the caller
+@compute @workgroup_size(${SCATTER_VEC4_LANES})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let M = pu(0u); let C4 = pu(1u) / 4u; let N = pu(2u); let stripes = pu(3u);
+  let c = gid.x;
+  if (c >= C4) { return; }
+  let n0 = (N * gid.y) / stripes;
+  let n1 = (N * (gid.y + 1u)) / stripes;
+  for (var m = 0u; m < M; m++) {
+    let row = idx[m];
+    if (row >= i32(n0) && row < i32(n1)) { out[u32(row) * C4 + c] += src[m * C4 + c]; }
   }
 }`;
