@@ -23,14 +23,17 @@ function stridedPlan(n: number, dims: readonly number[], strides: readonly numbe
     const last = ds.length - 1;
     // Merge into the previous dim when stepping it equals stepping through all of this one.
     if (last >= 0 && ss[last] === strides[i]! * d) {
-      ds[last] *= d;
+      ds[last] = ds[last]! * d;
       ss[last] = strides[i]!;
     } else {
       ds.push(d);
       ss.push(strides[i]!);
     }
   });
-  if (ds.length === 0) ds.push(1), ss.push(0);
+  if (ds.length === 0) {
+    ds.push(1);
+    ss.push(0);
+  }
   if (ds.length > MAX_RANK) throw new RangeError(`rank ${ds.length} exceeds ${MAX_RANK}`);
   const inner = ds.length - 1;
   const vec4 = ss[inner] === 1 && ds[inner]! % 4 === 0 && offset % 4 === 0 && ss.every((st, i) => i === inner || st % 4 === 0);
