@@ -33,6 +33,8 @@ describe('binary ops with broadcasting', () => {
     ['row vector', [5, 7], [7]],
     ['column', [3, 5, 1], [5, 7]],
     ['scalar', [], [4, 3]],
+    ['per-matrix scalar (merged to 2 dims)', [3, 4, 5], [3, 1, 1]],
+    ['size-1 dims in the output', [2, 1, 3, 1, 4], [1, 1, 3, 1, 1]],
   ];
   for (const fn of Object.keys(BINARY) as BinaryFn[]) {
     it.each(cases)(`${fn}: %s`, async (_name, sa, sb) => {

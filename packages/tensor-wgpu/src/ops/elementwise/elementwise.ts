@@ -82,6 +82,32 @@ export function unaryGrad(fn: UnaryFn, g: Tensor, x: Tensor, y: Tensor, p: numbe
   return dx;
 }
 
+/**
+ * The broadcast walk with size-1 dims dropped and neighbours merged where every operand steps
+ * through them contiguously ((n, r, c) / (n, 1, 1) becomes (n, r·c) / (n, 1)): the kernel then
+ * divides by fewer dims, and each u32 div/mod is a scalar loop on lavapipe.
+ */
+export function collapseDims(shape: readonly number[], strides: readonly (readonly number[])[]): { dims: number[]; strides: number[][] } {
+  const dims: number[] = [];
+  const out: number[][] = strides.map(() => []);
+  shape.forEach((d, i) => {
+    if (d === 1) return;
+    const last = dims.length - 1;
+    if (last >= 0 && strides.every((st, k) => out[k]![last] === st[i]! * d)) {
+      dims[last] = dims[last]! * d;
+      strides.forEach((st, k) => (out[k]![last] = st[i]!));
+    } else {
+      dims.push(d);
+      strides.forEach((st, k) => out[k]!.push(st[i]!));
+    }
+  });
+  if (dims.length === 0) {
+    dims.push(1);
+    out.forEach((o) => o.push(0));
+  }
+  return { dims, strides: out };
+}
+
 /** Runs `expr` over broadcast operands (vec4 fast path when every shape equals the output's). */
 export function nary(name: string, expr: string, inputs: readonly Tensor[], outShape?: Shape): Tensor {
   for (const t of inputs) assertF32(t, name);
@@ -94,13 +120,11 @@ export function nary(name: string, expr: string, inputs: readonly Tensor[], outS
     dispatch(kernel(`nary4:${inputs.length}:${expr}`, () => naryVec4Wgsl(inputs.length, expr)), [u32(n4)], buffers, grid1d(n4));
     return out;
   }
-  const pad = MAX_RANK - shape.length;
-  const dims = [...new Array<number>(pad).fill(1), ...shape];
-  const uniforms = [u32(out.size), ...dims.map(u32)];
-  for (const t of inputs) {
-    const strides = broadcastStrides(t.shape, shape);
-    uniforms.push(...[...new Array<number>(pad).fill(0), ...strides].map(u32));
-  }
+  const { dims, strides } = collapseDims(shape, inputs.map((t) => broadcastStrides(t.shape, shape)));
+  const pad = MAX_RANK - dims.length;
+  const uniforms = [u32(out.size), ...[...new Array<number>(pad).fill(1), ...dims].map(u32)];
+  for (const st of strides) uniforms.push(...[...new Array<number>(pad).fill(0), ...st].map(u32));
+  uniforms.push(u32(dims.length));
   dispatch(kernel(`naryb:${inputs.length}:${expr}`, () => naryBroadcastWgsl(inputs.length, expr)), uniforms, buffers, grid1d(out.size));
   return out;
 }

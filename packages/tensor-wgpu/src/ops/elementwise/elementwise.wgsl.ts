@@ -58,7 +58,8 @@ ${mainSignature(WG)} {
 
 /**
  * out = f(a, b, c) with broadcasting, scalar lanes.
- * Uniforms: [0] n, [1..6] out dims (padded to rank 6 with leading 1s), then 6 strides per operand.
+ * Uniforms: [0] n, [1..6] out dims (padded to rank 6 with leading 1s), then 6 strides per operand,
+ * then the rank actually walked (the last dims; see collapseDims in elementwise.ts).
  */
 export const naryBroadcastWgsl = (arity: number, expr: string): string => /* wgsl */ `
 ${PARAMS_WGSL}
@@ -70,7 +71,7 @@ ${mainSignature(WG)} {
   if (i >= pu(0u)) { return; }
   var rem = i;
   var offsets = array<u32, 3>(0u, 0u, 0u);
-  for (var d = ${MAX_RANK - 1}i; d >= 0; d--) {
+  for (var d = ${MAX_RANK - 1}i; d >= ${MAX_RANK}i - i32(pu(${1 + MAX_RANK + arity * MAX_RANK}u)); d--) {
     let dim = pu(1u + u32(d));
     let coord = rem % dim;
     rem = rem / dim;
