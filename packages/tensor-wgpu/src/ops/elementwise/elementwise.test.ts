@@ -35,6 +35,8 @@ describe('binary ops with broadcasting', () => {
     ['scalar', [], [4, 3]],
     ['per-matrix scalar (merged to 2 dims)', [3, 4, 5], [3, 1, 1]],
     ['size-1 dims in the output', [2, 1, 3, 1, 4], [1, 1, 3, 1, 1]],
+    ['rank 4 after merging (the general kernel)', [2, 3, 4, 5], [2, 1, 4, 1]],
+    ['inner dim over one workgroup', [3, 70], [70]],
   ];
   for (const fn of Object.keys(BINARY) as BinaryFn[]) {
     it.each(cases)(`${fn}: %s`, async (_name, sa, sb) => {

@@ -4,10 +4,11 @@
  * derivative so the VJP is one fused kernel.
  */
 import { record } from '../../autodiff/tape.js';
+import { gpuSync } from '../../device.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor, type Shape, sameShape } from '../../tensor.js';
 import { assertF32, broadcastShapes, broadcastStrides, f32, grid1d, u32 } from '../common.js';
-import { MAX_RANK, addInPlaceWgsl, fillWgsl, naryBroadcastWgsl, naryVec4Wgsl, unaryGradWgsl, unaryWgsl } from './elementwise.wgsl.js';
+import { GRID3_WG, MAX_RANK, addInPlaceWgsl, fillWgsl, naryBroadcastWgsl, naryGrid3Wgsl, naryVec4Wgsl, unaryGradWgsl, unaryWgsl } from './elementwise.wgsl.js';
 
 const GELU_C = 'T(0.7978845608028654)'; // sqrt(2/pi), tanh approximation of GELU
 /** f(x, p) and f'(x) given x, y = f(x), p. Expressions over T (f32 or vec4<f32>). */
@@ -125,6 +126,12 @@ export function nary(name: string, expr: string, inputs: readonly Tensor[], outS
   const uniforms = [u32(out.size), ...[...new Array<number>(pad).fill(1), ...dims].map(u32)];
   for (const st of strides) uniforms.push(...[...new Array<number>(pad).fill(0), ...st].map(u32));
   uniforms.push(u32(dims.length));
+  const [d0 = 1, d1 = 1, d2 = 1] = [...new Array<number>(Math.max(0, 3 - dims.length)).fill(1), ...dims];
+  const limit = gpuSync().limits.maxComputeWorkgroupsPerDimension;
+  if (dims.length <= 3 && d0 <= limit && d1 <= limit && Math.ceil(d2 / GRID3_WG) <= limit) {
+    dispatch(kernel(`nary3:${inputs.length}:${expr}`, () => naryGrid3Wgsl(inputs.length, expr)), uniforms, buffers, [Math.ceil(d2 / GRID3_WG), d1, d0]);
+    return out;
+  }
   dispatch(kernel(`naryb:${inputs.length}:${expr}`, () => naryBroadcastWgsl(inputs.length, expr)), uniforms, buffers, grid1d(out.size));
   return out;
 }

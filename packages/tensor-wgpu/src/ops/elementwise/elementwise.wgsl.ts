@@ -1,7 +1,8 @@
 /**
  * Elementwise kernels. Same-shape operands run as vec4 (four lanes per invocation; buffers are
  * padded to 16 bytes by the pool, so the tail vec4 may compute on padding, never read as data).
- * Broadcast operands run scalar with per-axis strides (rank ≤ 6; 0 stride on broadcast axes).
+ * Broadcast operands run scalar with per-axis strides (rank ≤ 6; 0 stride on broadcast axes), on a
+ * 3-D grid without index division when the collapsed walk has rank ≤ 3.
  * Expressions are written over an alias `T` (f32 or vec4<f32>) so one table serves both paths.
  */
 import { PARAMS_WGSL, storage } from '../wgsl.js';
@@ -79,6 +80,29 @@ ${mainSignature(WG)} {
   }
   ${NAMES.slice(0, arity).map((n, k) => `let ${n} = in_${n}[offsets[${k}]];`).join('\n  ')}
   out[i] = ${expr};
+}`;
+
+/**
+ * The same for a walk of rank ≤ 3 (after collapseDims), with no division at all: the grid is
+ * (⌈d2 / 64⌉, d1, d0) over dims (d0, d1, d2) = uniforms [4..6], strides as above.
+ */
+export const GRID3_WG = 64;
+export const naryGrid3Wgsl = (arity: number, expr: string): string => /* wgsl */ `
+${PARAMS_WGSL}
+alias T = f32;
+${NAMES.slice(0, arity).map((n, k) => storage(k + 1, `in_${n}`, 'array<f32>', 'read')).join('\n')}
+${storage(arity + 1, 'out', 'array<f32>', 'read_write')}
+@compute @workgroup_size(${GRID3_WG})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let d1 = pu(5u); let d2 = pu(6u);
+  if (gid.x >= d2) { return; }
+  ${NAMES.slice(0, arity)
+    .map((n, k) => {
+      const st = (d: number): string => `pu(${1 + MAX_RANK + k * MAX_RANK + d}u)`;
+      return `let ${n} = in_${n}[gid.z * ${st(3)} + gid.y * ${st(4)} + gid.x * ${st(5)}];`;
+    })
+    .join('\n  ')}
+  out[(gid.z * d1 + gid.y) * d2 + gid.x] = ${expr};
 }`;
 
 /** Fills n4 vec4s with a constant; uniforms: [0] n4, [1] value (bits). */
