@@ -5,59 +5,71 @@
  *
  * Why it is fast there: lavapipe turns every per-lane storage read into a scalar loop, so the
  * plain register kernel spends its time loading the same A values into all 8 lanes. Here each
- * 8-wide slice of K is loaded once across the subgroup (every lane fetches a different vec4 of the
- * rows × 8 block of A) and shared with `subgroupBroadcast` from constant lanes, which is cheap.
- * Only B's columns are loaded per lane. Measured at 1024² on the 2-core machine: 15–17 GFLOP/s
- * against 7–8 for the register kernel.
+ * slice of K is loaded once across the subgroup (every lane fetches a different vec4 of the
+ * rows × kSlice block of A) and shared with `subgroupBroadcast` from constant lanes, which is
+ * cheap. Only B's columns are loaded per lane. Measured at 1024² on the 2-core machine:
+ * 21–25 GFLOP/s against 7–8 for the register kernel.
  *
  * Operands must be contiguous in multiples of 4 (vec4 loads), as for `matmulVec4Wgsl`: A along K
  * (`aAlongK`, K % 4 = 0) or along M (Aᵀ, M % 4 = 0); B along N (`bAlongN`, N % 4 = 0) or along K
- * (Bᵀ, K % 4 = 0). K need not be a multiple of 8: the last slice's missing half reads as zeros.
+ * (Bᵀ, K % 4 = 0). Rows of A along M and of B along N are masked one by one past kEnd, so the
+ * grouped kernels can run K over any row range.
  * Uniforms as in matmul.wgsl.ts (strides in floats).
  */
 import { PARAMS_WGSL, storage } from '../wgsl.js';
 
-/** Rows of C per subgroup; columns are 32 (8 lanes × 4). 8 rows measured best of 4–32 here. */
-export const SUBGROUP_BLOCK = { rows: 8, cols: 32, lanes: 8 } as const;
+/**
+ * A subgroup owns `rows` × `cols` of C (cols = 8 lanes × 4) and steps K by `kSlice`. Measured at
+ * 1024² here: 16 rows × slices of 4 gave 21–25 GFLOP/s, 8 × 8 gave 14–15, 8 × 4 14–17, 32 × 4 18.
+ */
+export const SUBGROUP_BLOCK = { rows: 16, cols: 32, lanes: 8, kSlice: 4 } as const;
 
-/** Statements loading this lane's share of the A block into `a0..`, zeros at k ≥ kEnd (and, with `rowOk`, in rows whose `ok<p>` is false). */
+const { rows: ROWS, lanes: LANES, kSlice: KS } = SUBGROUP_BLOCK;
+/** vec4s of the A block per slice, and per lane. */
+const A_VEC4S = (ROWS * KS) / 4;
+const A_LOADS = A_VEC4S / LANES;
+
+/**
+ * Statements loading this lane's share of the slice's A block into `a0..`, zeros at k ≥ kEnd (and,
+ * with `rowOk`, in rows whose `ok<p>` is false). The block's vec4 q = 8p + lane is, along K, row
+ * q / (kSlice/4) at k offset 4·(q % (kSlice/4)); along M, k offset q / (rows/4) and rows
+ * 4·(q % (rows/4)) .. +3 (M % 4 = 0, so a quad is all in or all out).
+ */
 function loadA(aAlongK: boolean, rowOk: boolean): string {
-  const rows = SUBGROUP_BLOCK.rows;
   const lines: string[] = [];
-  for (let p = 0; p < (2 * rows) / 8; p++) {
-    // The block has 2·rows vec4s; vec4 q = 8p + lane.
-    const q = `(${p}u * 8u + lane)`;
+  for (let p = 0; p < A_LOADS; p++) {
+    const q = `(${p}u * ${LANES}u + lane)`;
     lines.push(
       aAlongK
-        ? // vec4 q: row q / 2, k offset 4·(q % 2)
-          `let ka${p} = k + (${q} % 2u) * 4u;
-    let a${p} = select(vec4<f32>(0.0), A[(aBase + min(m0 + ${q} / 2u, M - 1u) * sam + ka${p}) / 4u], ka${p} < kEnd${rowOk ? ` && ok${p}` : ''});`
-        : // vec4 q: k offset q / (rows/4), rows 4·(q % (rows/4)) .. +3 (M % 4 = 0: a quad is all in or all out)
-          `let ka${p} = k + ${q} / ${rows / 4}u;
-    let a${p} = select(vec4<f32>(0.0), A[(aBase + ka${p} * sak + min(m0 + (${q} % ${rows / 4}u) * 4u, M - 4u)) / 4u], ka${p} < kEnd);`,
+        ? `let ka${p} = k + (${q} % ${KS / 4}u) * 4u;
+    let a${p} = select(vec4<f32>(0.0), A[(aBase + min(m0 + ${q} / ${KS / 4}u, M - 1u) * sam + ka${p}) / 4u], ka${p} < kEnd${rowOk ? ` && ok${p}` : ''});`
+        : `let ka${p} = k + ${q} / ${ROWS / 4}u;
+    let a${p} = select(vec4<f32>(0.0), A[(aBase + ka${p} * sak + min(m0 + (${q} % ${ROWS / 4}u) * 4u, M - 4u)) / 4u], ka${p} < kEnd);`,
     );
   }
   return lines.join('\n    ');
 }
 
-/** Statements accumulating the broadcast A block times this lane's B rows `b[0..7]`. */
+/** The A row of vec4 q = 8p + lane along K (for the grouped kernels' row masks). */
+export const aRowOfLoad = (p: number): string => `(${p}u * ${LANES}u + lane) / ${KS / 4}u`;
+
+/** Statements accumulating the broadcast A block times this lane's B rows `b[0 .. kSlice-1]`. */
 function accumulate(aAlongK: boolean): string {
-  const rows = SUBGROUP_BLOCK.rows;
   const lines: string[] = [];
-  const from = (q: number): string => `subgroupBroadcast(a${Math.floor(q / 8)}, ${q % 8}u)`;
+  const from = (q: number): string => `subgroupBroadcast(a${Math.floor(q / LANES)}, ${q % LANES}u)`;
   if (aAlongK) {
-    for (let r = 0; r < rows; r++) {
-      for (let h = 0; h < 2; h++) {
+    for (let r = 0; r < ROWS; r++) {
+      for (let h = 0; h < KS / 4; h++) {
         const av = `av${r}_${h}`;
-        lines.push(`let ${av} = ${from(2 * r + h)};`);
+        lines.push(`let ${av} = ${from(r * (KS / 4) + h)};`);
         lines.push(`acc[${r}] += ${av}.x * b[${4 * h}] + ${av}.y * b[${4 * h + 1}] + ${av}.z * b[${4 * h + 2}] + ${av}.w * b[${4 * h + 3}];`);
       }
     }
   } else {
-    for (let kk = 0; kk < 8; kk++) {
-      for (let g = 0; g < rows / 4; g++) {
+    for (let kk = 0; kk < KS; kk++) {
+      for (let g = 0; g < ROWS / 4; g++) {
         const av = `av${kk}_${g}`;
-        lines.push(`let ${av} = ${from(kk * (rows / 4) + g)};`);
+        lines.push(`let ${av} = ${from(kk * (ROWS / 4) + g)};`);
         for (let i = 0; i < 4; i++) lines.push(`acc[${4 * g + i}] += ${av}[${i}] * b[${kk}];`);
       }
     }
@@ -65,30 +77,30 @@ function accumulate(aAlongK: boolean): string {
   return lines.join('\n    ');
 }
 
-/** B rows b[kk] = B(k + kk, n0 .. n0 + 3), zeros at k ≥ kEnd. */
+/** B rows b[kk] = B(k + kk, n0 .. n0 + 3), zeros at k ≥ kEnd (along K: whole vec4s, K % 4 = 0). */
 function loadB(bAlongN: boolean): string {
   return bAlongN
     ? `let nc = min(n0, N - 4u);
-    for (var kk = 0u; kk < 8u; kk++) {
+    for (var kk = 0u; kk < ${KS}u; kk++) {
       b[kk] = select(vec4<f32>(0.0), B[(bBase + min(k + kk, kEnd - 1u) * sbk + nc) / 4u], k + kk < kEnd);
     }`
-    : `var bt: array<array<vec4<f32>, 2>, 4>; // bt[j][h] = B(k + 4h .. k + 4h + 3, n0 + j)
+    : `var bt: array<array<vec4<f32>, ${KS / 4}>, 4>; // bt[j][h] = B(k + 4h .. k + 4h + 3, n0 + j)
     for (var j = 0u; j < 4u; j++) {
-      for (var h = 0u; h < 2u; h++) {
+      for (var h = 0u; h < ${KS / 4}u; h++) {
         bt[j][h] = select(vec4<f32>(0.0), B[(bBase + min(n0 + j, N - 1u) * sbn + k + 4u * h) / 4u], k + 4u * h < kEnd);
       }
     }
-    for (var kk = 0u; kk < 8u; kk++) {
+    for (var kk = 0u; kk < ${KS}u; kk++) {
       let h = kk / 4u; let c = kk % 4u;
       b[kk] = vec4<f32>(bt[0][h][c], bt[1][h][c], bt[2][h][c], bt[3][h][c]);
     }`;
 }
 
-/** The k loop over 8-wide slices [kBegin, kEnd), accumulating into `acc`. */
+/** The k loop over slices of kSlice in [kBegin, kEnd), accumulating into `acc`. */
 export function subgroupKLoop(aAlongK: boolean, bAlongN: boolean, rowOk = false): string {
-  return `for (var k = kBegin; k < kEnd; k += 8u) {
+  return `for (var k = kBegin; k < kEnd; k += ${KS}u) {
     ${loadA(aAlongK, rowOk)}
-    var b: array<vec4<f32>, 8>;
+    var b: array<vec4<f32>, ${KS}>;
     ${loadB(bAlongN)}
     ${accumulate(aAlongK)}
   }`;

@@ -24,9 +24,9 @@ const SHAPES: [string, number[], number[], boolean, boolean][] = [
   ['vec4 A·Bᵀ', [13, 12], [9, 12], false, true],
   ['vec4 Aᵀ·Bᵀ', [4, 16], [9, 4], true, true],
   ['vec4 batched, ragged tiles', [2, 37, 16], [2, 16, 44], false, false],
-  // K = 4 mod 8 (the subgroup kernel's half slice), rows and columns past its 8×32 block.
-  ['vec4 K=4 mod 8, Aᵀ·Bᵀ batched', [2, 20, 36], [2, 44, 20], true, true],
-  ['vec4 K=4 mod 8, A·B broadcast A', [9, 12], [3, 12, 40], false, false],
+  // Rows and columns past the subgroup kernel's 16×32 block, K = 4 mod 8.
+  ['vec4 ragged blocks, Aᵀ·Bᵀ batched', [2, 20, 36], [2, 44, 20], true, true],
+  ['vec4 ragged blocks, A·B broadcast A', [9, 12], [3, 12, 40], false, false],
 ];
 
 it('the default variant is one this GPU has', () => {

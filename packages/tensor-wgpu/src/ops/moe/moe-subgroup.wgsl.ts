@@ -3,8 +3,8 @@
  * matmul/matmul-subgroup.wgsl.ts), for software adapters with subgroups of ≥ 8 lanes and
  * `in`, `out` in multiples of 4 (the vec4 loads).
  *
- * - forward Y = X · W[e]ᵀ and input gradient dX = dY · W[e] (`groupedByRowWgsl`): a block of 8
- *   sorted rows usually belongs to one expert; at an expert boundary the block is computed once per
+ * - forward Y = X · W[e]ᵀ and input gradient dX = dY · W[e] (`groupedByRowWgsl`): a block of
+ *   sorted rows (SUBGROUP_BLOCK.rows) usually belongs to one expert; at an expert boundary the block is computed once per
  *   expert it holds, each pass zeroing the rows of the other experts. Rows must be sorted by
  *   expert, as `routeByExpert` gives them: the block's experts are taken as its first row's to its
  *   last row's.
@@ -15,7 +15,7 @@
  * strides (m, k), [7] B stride per expert (by row) or per batch, [8..9] B strides (k, n).
  */
 import { storage, PARAMS_WGSL } from '../wgsl.js';
-import { SUBGROUP_BLOCK, SUBGROUP_ENTRY, SUBGROUP_PROLOGUE, SUBGROUP_STORE, subgroupKLoop } from '../matmul/matmul-subgroup.wgsl.js';
+import { SUBGROUP_BLOCK, SUBGROUP_ENTRY, SUBGROUP_PROLOGUE, SUBGROUP_STORE, aRowOfLoad, subgroupKLoop } from '../matmul/matmul-subgroup.wgsl.js';
 
 const bindings = (extra: string): string => `
 enable subgroups;
@@ -27,10 +27,10 @@ ${storage(4, extra, 'array<i32>', 'read')}`;
 
 /** A (rows, K) along K; B per expert, along N (`bAlongN`, dX) or along K (Wᵀ, forward). */
 export const groupedByRowWgsl = (bAlongN: boolean): string => {
-  // The rows this lane loads A from (see loadA in matmul-subgroup): row (8p + lane) / 2.
+  // The rows this lane loads A from (see loadA in matmul-subgroup).
   const oks = Array.from(
-    { length: (2 * SUBGROUP_BLOCK.rows) / 8 },
-    (_, p) => `let ok${p} = u32(rowExpert[min(m0 + (${p}u * 8u + lane) / 2u, M - 1u)]) == e;`,
+    { length: (SUBGROUP_BLOCK.rows * SUBGROUP_BLOCK.kSlice) / 4 / SUBGROUP_BLOCK.lanes },
+    (_, p) => `let ok${p} = u32(rowExpert[min(m0 + ${aRowOfLoad(p)}, M - 1u)]) == e;`,
   ).join('\n    ');
   return /* wgsl */ `
 ${bindings('rowExpert')}

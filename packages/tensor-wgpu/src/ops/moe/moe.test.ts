@@ -8,7 +8,7 @@ import { groupedMatmulRef, routeRef } from './moe.ref.js';
 
 // 11 slots over 4 experts; expert 2 gets none.
 const CHOICES = [3, 0, 1, 3, 0, 0, 1, 3, 3, 1, 0];
-// 45 slots over 5 experts: 19, 4, 0, 9 and 13 rows, so 8-row blocks hold one, two or three experts.
+// 45 slots over 5 experts: 19, 4, 0, 9 and 13 rows, so 16-row blocks hold one, two or three experts.
 const MANY = Array.from({ length: 45 }, (_, i) => [0, 0, 4, 3, 0, 4, 1, 3, 4, 0][i % 10]!);
 const available = matmulVariants(await getGpu());
 afterEach(() => setMatmulVariant(undefined));
@@ -28,7 +28,7 @@ describe('MoE dispatch', () => {
       ['11 slots', 4, 9, 3],
       ['11 slots', 4, 7, 8], // in % 4 = 0: the vec4 kernels
       ['11 slots', 4, 12, 4], // in and out % 4 = 0: the subgroup kernels where available
-      ['45 slots', 5, 36, 12], // experts spanning and sharing 8-row blocks; in = 4 mod 8
+      ['45 slots', 5, 36, 12], // experts spanning and sharing row blocks; in = 4 mod 8
       ['45 slots', 5, 8, 40],
     ] as const)('%s over %i experts, out %i in %i: GPU vs reference, VJP of X and W', async (name, experts, out, inner) => {
       setMatmulVariant(variant);

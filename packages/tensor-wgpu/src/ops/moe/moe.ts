@@ -99,7 +99,7 @@ function subgroupKernels(...dims: number[]): boolean {
   return currentMatmulVariant(gpuSync()) === 'subgroup' && dims.every((d) => d % 4 === 0);
 }
 
-/** Workgroups covering `batch` (m, n) outputs with the subgroup kernel's 8 × 32 blocks. */
+/** Workgroups covering `batch` (m, n) outputs with the subgroup kernel's blocks. */
 function subgroupGrid(m: number, n: number, batch = 1): [number, number, number] {
   return [Math.ceil(n / SUBGROUP_BLOCK.cols), Math.ceil(m / SUBGROUP_BLOCK.rows), batch];
 }
