@@ -82,7 +82,8 @@ console.log(`step ${(total / STEPS).toFixed(1)} ms = forward ${ms(times.forward)
 console.log(`${((B * T * STEPS) / (total / 1000)).toFixed(0)} tokens/s; ${(dispatches / STEPS).toFixed(0)} dispatches per step`);
 console.log(`GPU time by kernel kind (one profiled step, ${gpuTotal.toFixed(0)} ms; optimizer = its elementwise kernels, its Newton–Schulz counts as matmul):`);
 for (const [category, ms] of [...byCategory].sort((a, b) => b[1] - a[1])) console.log(`  ${category.padEnd(48)} ${ms.toFixed(1).padStart(8)} ms  ${((100 * ms) / gpuTotal).toFixed(0).padStart(3)}%`);
-const top = [...profile].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8);
-console.log('top kernels:', top.map(([n, v]) => `${n.slice(0, 40)} ${v.ms.toFixed(1)} ms ×${v.count}`).join('; '));
+const top = [...profile].sort((a, b) => b[1].ms - a[1].ms).slice(0, Number(process.env['TOP'] ?? 8));
+console.log(`top kernels (TOP=n for more):`);
+for (const [n, v] of top) console.log(`  ${n.slice(0, 48).padEnd(48)} ${v.ms.toFixed(1).padStart(8)} ms ×${v.count}`);
 
 await destroyDevice();
