@@ -58,8 +58,8 @@ export const PRESETS = {
   thesis: THESIS,
   /**
    * Same architecture scaled for a 2-core machine with lavapipe (the study's cpu scale), chosen by
-   * measurement (step-bench, batch 8×64): ~1.0 s per Muon+AdamW step, ~0.6 s per AdamW step
-   * (~500–850 tokens/s). d 128 / seq 128 measured 5.0 s per step (205 tokens/s): too slow for a study.
+   * measurement (step-bench, batch 8×64): ~270 ms per Muon+AdamW step, ~150 ms per AdamW step with
+   * the subgroup kernels. d 128 / seq 128 measured 5.0 s per step before them; not re-measured since.
    */
   cpu: { ...THESIS, vocabSize: 1024, dModel: 64, nHeads: 4, nLayers: 2, dFF: 256, seqLen: 64 },
   /** For tests: seconds per run. */
