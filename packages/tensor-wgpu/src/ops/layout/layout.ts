@@ -6,7 +6,7 @@ import { record } from '../../autodiff/tape.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor, type Shape, shapeStr } from '../../tensor.js';
 import { contiguousStrides, grid1d, normAxis, u32 } from '../common.js';
-import { fill } from '../elementwise/elementwise.js';
+import { collapseDims, fill } from '../elementwise/elementwise.js';
 import { MAX_RANK } from '../elementwise/elementwise.wgsl.js';
 import { gatherStridedWgsl, scatterStridedWgsl } from './layout.wgsl.js';
 
@@ -16,24 +16,9 @@ import { gatherStridedWgsl, scatterStridedWgsl } from './layout.wgsl.js';
  * 2); then, when the innermost run is contiguous and everything is a multiple of 4, counted in vec4s.
  */
 function stridedPlan(n: number, dims: readonly number[], strides: readonly number[], offset: number) {
-  const ds: number[] = [];
-  const ss: number[] = [];
-  dims.forEach((d, i) => {
-    if (d === 1) return;
-    const last = ds.length - 1;
-    // Merge into the previous dim when stepping it equals stepping through all of this one.
-    if (last >= 0 && ss[last] === strides[i]! * d) {
-      ds[last] = ds[last]! * d;
-      ss[last] = strides[i]!;
-    } else {
-      ds.push(d);
-      ss.push(strides[i]!);
-    }
-  });
-  if (ds.length === 0) {
-    ds.push(1);
-    ss.push(0);
-  }
+  const collapsed = collapseDims(dims, [strides]);
+  const ds = collapsed.dims;
+  const ss = collapsed.strides[0]!;
   if (ds.length > MAX_RANK) throw new RangeError(`rank ${ds.length} exceeds ${MAX_RANK}`);
   const inner = ds.length - 1;
   const vec4 = ss[inner] === 1 && ds[inner]! % 4 === 0 && offset % 4 === 0 && ss.every((st, i) => i === inner || st % 4 === 0);
