@@ -1,6 +1,8 @@
 /** @optimlab/moe-model: the thesis MoE transformer on tensor-wgpu. */
-export { makeConfig, validateConfig, PRESETS } from './config.js';
-export type { MoEConfig, PresetName } from './config.js';
+export { THESIS_MODEL, validateConfig } from './config.js';
+export type { MoEConfig } from './config.js';
+export { makeConfig, PRESET_NAMES, PRESETS } from './presets.js';
+export type { Preset, PresetName } from './presets.js';
 export { countParameters, initParams, parameterShapes } from './params.js';
 export type { ParamShapes } from './params.js';
 export { forward } from './model.js';
@@ -8,7 +10,9 @@ export type { ForwardOptions, ForwardResult } from './model.js';
 export { moeForward } from './moe.js';
 export type { MoEOutput, MoEWeights, Randomness } from './moe.js';
 export { buildOptimizer, evaluate, lrSchedule, train } from './train.js';
-export type { EvalInfo, OptimizerConfig, ScheduleKind, StepInfo, TrainCallbacks, TrainConfig, TrainResult } from './train.js';
+export type { EvalInfo, StepInfo, TrainCallbacks, TrainOptions, TrainResult } from './train.js';
+export { differingFields, hyperOf, resolveOptimizerConfig, resolveRunConfig, SCHEDULES } from './run-config.js';
+export type { OptimizerConfig, RunConfigInput, ScheduleKind, TrainConfig } from './run-config.js';
 export { sample } from './sample.js';
 export type { SampleOptions } from './sample.js';
 export { loadCorpus, loadSotu, splitDocuments } from './data/corpus.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backward, requireGrad, scopeAsync, tensor, randomArray, type Tensor } from '@optimlab/tensor-wgpu';
-import { makeConfig } from './config.js';
+import { makeConfig } from './presets.js';
 import { countParameters, initParams, parameterShapes } from './params.js';
 import { forward } from './model.js';
 import { modelLossRef } from './model.ref.js';

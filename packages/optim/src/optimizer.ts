@@ -3,7 +3,7 @@
  * step per call, taking the fused path when the transformation offers one. `optimizerByName`
  * builds a registry optimizer from plain options.
  */
-import { noGrad, type Tensor } from '@optimlab/tensor-wgpu';
+import { noGrad, Tensor } from '@optimlab/tensor-wgpu';
 import { stepWith, type GradientTransformation, type Params, type ScalarOrSchedule } from './base.js';
 import { makeOptimizer } from './registry/registry.js';
 
@@ -16,6 +16,15 @@ export interface Optimizer<S = unknown> {
   step(grads: Params, options?: { loss?: Tensor; fused?: boolean }): void;
   /** Sets the step counter (when restoring a checkpoint). */
   resumeAt(steps: number): void;
+  /** Frees every tensor of the state (the parameters are the caller's). */
+  dispose(): void;
+}
+
+/** Every tensor reachable from a state object. */
+function stateTensors(value: unknown, out: Tensor[] = []): Tensor[] {
+  if (value instanceof Tensor) out.push(value);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) stateTensors(v, out);
+  return out;
 }
 
 export function createOptimizer<S>(transformation: GradientTransformation<S>, params: Params): Optimizer<S> {
@@ -41,6 +50,9 @@ export function createOptimizer<S>(transformation: GradientTransformation<S>, pa
     },
     resumeAt(n) {
       steps = n;
+    },
+    dispose() {
+      for (const t of stateTensors(state)) t.dispose();
     },
   };
 }
