@@ -35,6 +35,7 @@ export {
   findOptimizer, makeOptimizer, matrixLabels, optimizerNames, OptimizerOptionsError, OPTIMIZERS, resolveHyper, resolveOptimizer, unsupportedParameter,
 } from './registry/registry.js';
 export type { BaseOptimizerName, OptimizerSpec, ParamKind, ResolvedOptimizer } from './registry/registry.js';
+export { describeOptimizers } from './registry/describe.js';
 export { fieldInfo, flag, formatIssues, integer, oneOf, rangeText, real } from './registry/fields.js';
 export type { FieldInfo, Range } from './registry/fields.js';
 export { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
