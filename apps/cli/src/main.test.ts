@@ -16,24 +16,6 @@ const cli = (args: string[], cwd?: string): { status: number | null; stdout: str
 };
 
 describe('optimlab CLI', () => {
-  it('bad input: one clear line, exit code 2', () => {
-    const cases: [string[], RegExp][] = [
-      [['frobnicate'], /unknown command "frobnicate"/],
-      [['reproduce', '--preset', 'huge'], /--preset must be one of smoke, cpu, thesis, got "huge"/],
-      [['train', '--lr', '-0.1'], /--lr must be a number > 0, got "-0.1"/],
-      [['train', '--speed', '3'], /unknown flag --speed/],
-      [['report', '/nonexistent/study'], /has no config.json/],
-      [['train', '--corpus', '/nonexistent/corpus.txt', '--steps', '1'], /Corpus not found: \/nonexistent\/corpus.txt/],
-      [['sweep', '--grid', 'speed=1,2'], /--grid entries are knob=v1,v2 with knob one of lr,/],
-      [['sweep'], /--grid is required/],
-    ];
-    for (const [args, message] of cases) {
-      const r = cli(args);
-      expect(r.status, args.join(' ')).toBe(2);
-      expect(r.stderr).toMatch(message);
-    }
-  });
-
   it('sweep runs every grid combination and writes its table', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'optimlab-sweep-')), 'sweep');
     const r = cli(['sweep', '--preset', 'smoke', '--grid', 'lr=0.05,0.1', '--steps', '4', '--out', out, '--quiet']);
@@ -51,6 +33,12 @@ describe('optimlab CLI', () => {
     expect(md).toMatch(/\| 1 \| (adamw|signsgd) \| [\d.e-]+ \| \d\.\d{2}e[-+]\d+ \|/);
     expect(md.split('\n').filter((l) => /^\| \d \|/.test(l))).toHaveLength(2);
     expect(existsSync(join(out, 'ladder.svg'))).toBe(true);
+    expect(readdirSync(join(out, 'runs'))).toHaveLength(10); // each run saved as it finished
+    // Re-running resumes: nothing is run again, the leaderboard is the same.
+    const again = cli(['ladder', '--steps', '30', '--optimizers', 'adamw,signsgd', '--out', out, '--json']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout.split('\n').filter((l) => l.includes('"type":"ladder-run"')).every((l) => l.includes('"cached":true'))).toBe(true);
+    expect(readFileSync(join(out, 'ladder.md'), 'utf8')).toBe(md);
   }, 300_000);
 
   it('reproduce --preset smoke runs the study, writes filled tables and plots, and resumes', () => {
