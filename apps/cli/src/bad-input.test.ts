@@ -168,7 +168,7 @@ const CASES: [string, () => string[], RegExp][] = [
   // Other commands.
   ['unknown command', () => ['frobnicate'], /unknown command "frobnicate" \(commands: reproduce, train/],
   ['report of nothing', () => ['report', join(root, 'nowhere')], /nowhere does not exist/],
-  ['report of a foreign folder', () => ['report', join(root, 'fixtures', 'not-a-run')], /has no config.json or sweep.json/],
+  ['report of a foreign folder', () => ['report', join(root, 'fixtures', 'not-a-run')], /has no study.json, sweep.json or config.json/],
   ['doctor --json --bogus', () => ['doctor', '--json', '--bogus'], /unknown flag --bogus \(known: --json/],
   ['reproduce --preset huge', () => ['reproduce', '--preset', 'huge'], /--preset must be one of thesis, cpu, smoke, got "huge"/],
   ['reproduce --only everything', () => ['reproduce', '--only', 'everything'], /--only must be one of/],

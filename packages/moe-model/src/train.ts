@@ -14,12 +14,12 @@ import {
   add as addT, addScalar, backward, gpuSync, memoryStats, startProfiling, stopProfiling, mulScalar, requireGrad, log as logT, mul, noGrad, scopeAsync, sumAll, tensor, topk, writeAtomically, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import {
-  clipGradientsInPlace, createOptimizer, loadCheckpoint, type Optimizer, makeOptimizer, saveCheckpoint, warmupConstant, warmupCosineDecay, warmupLinearDecay,
+  clipGradientsInPlace, constant, createOptimizer, loadCheckpoint, type Optimizer, makeOptimizer, saveCheckpoint, warmupConstant, warmupCosineDecay, warmupLinearDecay,
   stepDecay, joinSchedules, linear, type GradientTransformation, type Schedule,
 } from '@optimlab/optim';
 import { validateConfig, type MoEConfig } from './config.js';
 import { InputError } from './errors.js';
-import { hyperOf, type OptimizerConfig, type TrainConfig } from './run-config.js';
+import { hyperOf, SCHEDULES, type OptimizerConfig, type TrainConfig } from './run-config.js';
 import { initParams } from './params.js';
 import { forward } from './model.js';
 import { evalBatches, trainBatch, type Batch, type Blocks } from './data/dataset.js';
@@ -87,8 +87,13 @@ export function lrSchedule({ schedule, warmupRatio, minLrRatio }: OptimizerConfi
       return joinSchedules([linear(0, 1, warm), stepDecay(1, Math.max(1, Math.floor(steps / 4)), 0.5)], [warm]);
     case 'constant':
       return warmupConstant({ peak: 1, totalSteps: steps, warmupRatio });
+    case 'constant-linear': {
+      // GPT-opt's "constant-linear" (warm_up_fraction 0.4): constant for the first 40% of the steps, then linear to the floor.
+      const hold = Math.max(warm, Math.round(steps * 0.4));
+      return joinSchedules([linear(0, 1, warm), constant(1), linear(1, minLrRatio, steps - hold)], [warm, hold]);
+    }
     default:
-      throw new InputError(`Unknown schedule "${String(schedule)}". Known: cosine, linear, step, constant.`);
+      throw new InputError(`Unknown schedule "${String(schedule)}". Known: ${SCHEDULES.join(', ')}.`);
   }
 }
 
