@@ -57,7 +57,8 @@ describe('optimlab CLI', () => {
     expect(html).toMatch(/<table>/);
     expect(html).toMatch(/<code>[^<]+<\/code>/);
     expect(html.replace(/<svg[\s\S]*?<\/svg>/g, '')).not.toMatch(/`/); // markdown rendered, no raw backticks
-    expect((html.match(/<svg/g) ?? []).length).toBe(5);
+    expect((html.match(/<svg/g) ?? []).length).toBe(5); // loss vs LR, ablations, final comparison, curves, ladder race
+    expect(summary).toMatch(/## The optimizer ladder/);
     const runs = readdirSync(join(out, 'runs'));
     for (const r of runs) {
       expect(existsSync(join(out, 'runs', r, 'result.json'))).toBe(true);

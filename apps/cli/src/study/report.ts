@@ -3,6 +3,7 @@
  * training): summary.md with the verdicts first, then each analysis's section; its SVG plots; and
  * a self-contained report.html. Everything is written atomically.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomically } from '@optimlab/tensor-wgpu';
 import { toHtml } from '../html.js';
@@ -23,7 +24,7 @@ export async function writeStudyReport(dir: string, def: StudyDefinition, view: 
   const adapters = [...new Set([...runs.values()].map((r) => r.environment.adapter))];
   const hours = [...runs.values()].reduce((t, r) => t + r.seconds, 0) / 3600;
   const verdicts = sections.flatMap((s) => (s.verdict ? [[s.verdict.question, `**${s.verdict.verdict}**`, s.verdict.evidence, s.verdict.reference ?? '—']] : []));
-  const md = [
+  const md: string[] = [
     `# ${def.title} — \`${view.preset}\` preset`,
     '',
     def.introduction(view),
@@ -39,10 +40,17 @@ export async function writeStudyReport(dir: string, def: StudyDefinition, view: 
     '',
     ...sections.flatMap((s) => [`## ${s.title}`, '', s.markdown, '', ...(s.verdict ? [`**Verdict: ${s.verdict.verdict}.** ${s.verdict.evidence}.`, ''] : [])]),
     ...(diverged.length ? ['## Diverged runs', '', ...diverged.map(([id, r]) => `- \`${id}\`: step ${r.steps}, ${r.reason ?? 'non-finite loss'}`), ''] : []),
-  ].join('\n');
+  ];
   const svgs = sections.flatMap((s) => s.svgs ?? []);
-  for (const [file, svg] of svgs) await writeAtomically(join(dir, file), svg);
-  await writeAtomically(join(dir, 'summary.md'), md);
-  await writeAtomically(join(dir, 'report.html'), toHtml(def.title, md, svgs));
-  return md;
+  // A ladder run into the study folder (reproduce --ladder) joins the report.
+  const ladder = join(dir, 'ladder', 'ladder.md');
+  if (existsSync(ladder)) {
+    md.push('## The optimizer ladder', '', readFileSync(ladder, 'utf8').replace(/^# .*\n/, ''), '');
+    svgs.push(['ladder/ladder.svg', readFileSync(join(dir, 'ladder', 'ladder.svg'), 'utf8')]);
+  }
+  for (const [file, svg] of sections.flatMap((s) => s.svgs ?? [])) await writeAtomically(join(dir, file), svg);
+  const text = md.join('\n');
+  await writeAtomically(join(dir, 'summary.md'), text);
+  await writeAtomically(join(dir, 'report.html'), toHtml(def.title, text, svgs));
+  return text;
 }
