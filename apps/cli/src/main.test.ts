@@ -79,6 +79,11 @@ describe('optimlab CLI', () => {
     expect(mixed.status).toBe(2);
     expect(mixed.stderr.trim()).toMatch(/holds a study made with other settings \(corpus, tokenizer, data\|corpus, data\)?/);
     expect(readdirSync(join(out, 'runs')).length).toBe(runs.length);
+    // A final run's checkpoint can be sampled (the study's tokenizer is two folders up).
+    const final = readdirSync(join(out, 'runs')).find((r) => existsSync(join(out, 'runs', r, 'checkpoint.safetensors')))!;
+    const text = cli(['sample', join(out, 'runs', final), '--tokens', '5', '--seed', '3']);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^The Congress/);
     // The report re-renders from the folder alone.
     const report = cli(['report', out]);
     expect(report.status, report.stderr).toBe(0);

@@ -25,6 +25,8 @@ export interface RunRequest {
   readonly seed?: number;
   /** What analyses select on: { group: 'muon', knob: 'momentum' }. */
   readonly tags?: Tags;
+  /** Keep the run's checkpoint (for `optimlab sample`). */
+  readonly checkpoint?: boolean;
 }
 
 /** One requested run of a phase, as saved in study.json. */
@@ -181,7 +183,7 @@ export async function runPhases(def: StudyDefinition, o: EngineOptions): Promise
       if (!result) {
         const spec: RunSpec = { id: run, phase, label: request.label, horizon: request.horizon, train };
         o.progress.onRunStart(++started, 0, spec); // the total is known only phase by phase
-        result = await executeRun(spec, dir, o.data, o.progress, { environment: o.environment, profileOptimizerSteps: 3 });
+        result = await executeRun(spec, dir, o.data, o.progress, { environment: o.environment, profileOptimizerSteps: 3, checkpoint: request.checkpoint ?? false });
         o.progress.onRunEnd(result);
       }
       remember({ phase, label: request.label, horizon: request.horizon, seed, tags: request.tags ?? {}, run });
