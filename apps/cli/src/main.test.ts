@@ -96,8 +96,8 @@ describe('optimlab CLI', () => {
     expect(r.status, r.stderr).toBe(0);
     const summary = readFileSync(join(out, 'summary.md'), 'utf8');
     expect(summary).toMatch(/\| Optimizer \| Best loss \| LR range within 1% \(decades\) \| within 2% \| within 5% \| Mean excess loss over the grid \| Diverged \|/);
-    for (const name of ['Muon \\(\\+AdamW\\)', 'MuonMax', 'MuonMax-Momo \\(f\\* = 0\\)', 'AdamW']) expect(summary).toMatch(new RegExp(`\\| ${name} \\| \\d\\.\\d{4} ± \\d\\.\\d{4} \\|`));
-    expect(summary.match(/\*\*Verdict: (holds|does not hold|inconclusive at this scale)\.\*\*/g)).toHaveLength(3);
+    for (const name of ['Muon \\(\\+AdamW\\)', 'Muon-Momo \\(f\\* = 0\\)', 'MuonMax', 'MuonMax-Momo \\(f\\* = 0\\)', 'AdamW']) expect(summary).toMatch(new RegExp(`\\| ${name} \\| \\d\\.\\d{4} ± \\d\\.\\d{4} \\|`));
+    expect(summary.match(/\*\*Verdict: (holds|does not hold|inconclusive at this scale)\.\*\*/g)).toHaveLength(4);
     expect(existsSync(join(out, 'robustness-loss-vs-lr.svg'))).toBe(true);
     const list = cli(['reproduce', '--list']);
     expect(list.stdout).toMatch(/^thesis\s+Muon vs Adam/m);

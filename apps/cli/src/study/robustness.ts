@@ -9,7 +9,7 @@
  * uses an Adam-style direction for embeddings); Momo's truncation needs a loss lower bound f*, and
  * the paper's 3.2 suits GPT-2 on its data, not our vocabulary, so f* = 0 (cross-entropy is never
  * negative, so 0 is below any loss our model reaches), with a sensitivity check at f* = 2. Muon-Momo
- * (GPT-opt's sign-LMO variant) is not in our registry, so it is not run.
+ * is GPT-opt's: LMO steps, polar on hidden matrices and sign elsewhere (embeddings, norms).
  */
 import { PRESETS } from '@optimlab/moe-model';
 import { lineChart } from '../svg.js';
@@ -23,6 +23,7 @@ const decades = (low: number, n = 8): number[] => Array.from({ length: n }, (_, 
 /** The contestants: registry names with the paper's defaults, and their LR grids. */
 const CONTESTANTS = [
   { key: 'muon', name: 'Muon (+AdamW)', color: '#d62728', optimizer: { name: 'muon+adamw', coefficients: 'polarExpress', momentum: 0.95, nesterov: true, adamwWeightDecay: 0 }, grid: decades(1e-3), adamwRatio: 0.1 },
+  { key: 'muon-momo', name: 'Muon-Momo (f* = 0)', color: '#ff7f0e', optimizer: { name: 'muon-momo', coefficients: 'polarExpress', momentum: 0.95, truncateLoss: 0 }, grid: decades(1e-3) },
   { key: 'muonmax', name: 'MuonMax', color: '#2ca02c', optimizer: { name: 'muonmax', coefficients: 'polarExpress', momentum: 0.95, b2: 0.95 }, grid: decades(1e-4) },
   { key: 'muonmax-momo', name: 'MuonMax-Momo (f* = 0)', color: '#9467bd', optimizer: { name: 'muonmax-momo', coefficients: 'polarExpress', momentum: 0.95, b2: 0.95, truncateLoss: 0 }, grid: decades(1e-4) },
   { key: 'adamw', name: 'AdamW', color: '#1f77b4', optimizer: { name: 'adamw', b1: 0.9, b2: 0.95, weightDecay: 0 }, grid: decades(1e-5) },
@@ -164,16 +165,17 @@ function sensitivity(view: StudyView): Section {
 export const robustnessStudy: StudyDefinition = {
   name: 'robustness',
   summary: 'is MuonMax(-Momo) less sensitive to the learning rate than Muon? (Crawshaw et al. 2025): wide LR grids over seeds, AdamW as reference',
-  title: 'Learning-rate robustness: Muon, MuonMax, MuonMax-Momo and AdamW',
+  title: 'Learning-rate robustness: Muon, Muon-Momo, MuonMax, MuonMax-Momo and AdamW',
   defaultSeeds: (preset) => (preset === 'smoke' ? 2 : 3),
   phases: PHASES,
   analyses: [
     measured,
     (v) => claim(v, 'MuonMax is more robust to the learning rate than Muon', 'muonmax', 'muon', 'width'),
     (v) => claim(v, 'Momo makes MuonMax more robust still', 'muonmax-momo', 'muonmax', 'width'),
+    (v) => claim(v, 'Momo makes Muon more robust', 'muon-momo', 'muon', 'width'),
     (v) => claim(v, 'MuonMax-Momo reaches the best or near-best loss', 'muonmax-momo', '', 'best'),
     sensitivity,
   ],
   introduction: (view) =>
-    `Checks the claims of Crawshaw, Modi, Liu & Gower, "An Exploration of Non-Euclidean Gradient Descent: Muon and its Many Variants" (arXiv:2510.09827) on the MoE model at the \`${view.preset}\` preset, ${view.horizons.short} optimizer steps per run. The paper's defaults where they differ from ours: Polar Express coefficients, momentum 0.95, betas (0.95, 0.95), a constant-then-linear schedule without warmup. Momo's f* = 0 (the paper's 3.2 is for GPT-2 on its data). Muon runs as our thesis split muon+adamw (the paper's Muon treats embeddings Adam-style); Muon-Momo is not in our registry and is not run.`,
+    `Checks the claims of Crawshaw, Modi, Liu & Gower, "An Exploration of Non-Euclidean Gradient Descent: Muon and its Many Variants" (arXiv:2510.09827) on the MoE model at the \`${view.preset}\` preset, ${view.horizons.short} optimizer steps per run. The paper's defaults where they differ from ours: Polar Express coefficients, momentum 0.95, betas (0.95, 0.95), a constant-then-linear schedule without warmup. Momo's f* = 0 (the paper's 3.2 is for GPT-2 on its data). Muon runs as our thesis split muon+adamw (the paper's Muon treats embeddings Adam-style); Muon-Momo follows GPT-opt (sign steps for embeddings and norms).`,
 };

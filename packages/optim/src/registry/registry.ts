@@ -158,6 +158,21 @@ export const OPTIMIZERS = {
     },
     make: (o) => alias.muonMaxMomo(o as never),
   }),
+  'muon-momo': entry({
+    learningRate: 0.01,
+    summary: 'Muon-Momo: LMO steps (polar on hidden matrices, sign elsewhere) truncated by Momo',
+    reference: 'Crawshaw, Modi, Liu & Gower 2025 (arXiv:2510.09827; GPT-opt muon-momo)',
+    needsLoss: true,
+    hyper: {
+      momentum: unit('momentum μ', 0.95),
+      spectralScale: positive('spectral scale s', 1),
+      nsSteps: nsSteps(5),
+      coefficients: coefficients('polarExpress'),
+      weightDecay: weightDecay(0),
+      truncateLoss: real('loss lower bound f* for the truncation').default(0),
+    },
+    make: (o) => alias.muonMomo(o as never),
+  }),
 } as const satisfies Record<string, OptimizerSpec>;
 
 export type BaseOptimizerName = keyof typeof OPTIMIZERS;
