@@ -12,7 +12,7 @@ import {
   backward, gatherRows, matmul, mulScalar, randNormal, requireGrad, scope, scopeAsync, square, sub, sumAll, sync, tanh, tensor, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import { adam, adamw, createOptimizer, lion, momentum, muon, muonH, sgd, shampoo, signSgd, type GradientTransformation, type Schedule } from '@optimlab/optim';
-import { writeAtomically } from '@optimlab/tensor-wgpu';
+import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { lineChart } from './svg.js';
 
 const DIMS = [16, 64, 64, 64, 32, 8];

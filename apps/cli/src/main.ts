@@ -4,8 +4,10 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { defaultMatmulVariant, destroyDevice, getGpu, loadTensors, matmulVariants, NoAdapterError, writeAtomically } from '@optimlab/tensor-wgpu';
-import { countParameters, InputError, PRESETS, sample, train, tokenizerFromJson, type MoEConfig, type PresetName, type TrainConfig } from '@optimlab/moe-model';
+import { defaultMatmulVariant, destroyDevice, getGpu, matmulVariants, NoAdapterError } from '@optimlab/tensor-wgpu';
+import { loadTensors, writeAtomically } from '@optimlab/tensor-wgpu/node';
+import { countParameters, InputError, PRESETS, sample, type MoEConfig, type PresetName } from '@optimlab/moe-model';
+import { train, tokenizerFromJson, type TrainConfig } from '@optimlab/moe-model/node';
 import { OPTIMIZERS } from '@optimlab/optim';
 import { parseArgs, UsageError, type FlagSpec } from './args.js';
 import { prepareData } from './data.js';
@@ -232,7 +234,7 @@ async function doctor(): Promise<void> {
       process.exitCode = 1;
     } else throw err;
   }
-  const { loadSotu, gpt2Tokenizer } = await import('@optimlab/moe-model');
+  const { loadSotu, gpt2Tokenizer } = await import('@optimlab/moe-model/node');
   const docs = loadSotu();
   console.log(`corpus: SOTU, ${docs.length} documents, ${(docs.reduce((n, d) => n + d.text.length, 0) / 1e6).toFixed(1)} M characters`);
   console.log(`tokenizers: GPT-2 (${gpt2Tokenizer().vocabSize} tokens) available; BPE trained on demand, cached in ${CACHE}`);

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomically } from '@optimlab/tensor-wgpu';
+import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { readResult, type RunResult } from './runs.js';
 import { barChart, lineChart } from './svg.js';
 import { THESIS_ABLATIONS, THESIS_ADAM_SWEEP, THESIS_FINAL, THESIS_MUON_SWEEP } from './thesis-figures.js';

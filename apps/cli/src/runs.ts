@@ -5,8 +5,8 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { train, type EvalInfo, type OptimizerConfig, type TrainConfig } from '@optimlab/moe-model';
-import { writeAtomically } from '@optimlab/tensor-wgpu';
+import { train, type EvalInfo, type OptimizerConfig, type TrainConfig } from '@optimlab/moe-model/node';
+import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import type { Data } from './data.js';
 
 export interface RunSpec {

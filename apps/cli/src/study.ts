@@ -6,7 +6,8 @@
  * Phase 3: the best configurations over several seeds at both horizons.
  * Runs are executed in order; finished ones are skipped, so re-running resumes.
  */
-import type { MoEConfig, OptimizerConfig, PresetName, TrainConfig } from '@optimlab/moe-model';
+import type { MoEConfig, PresetName } from '@optimlab/moe-model';
+import type { OptimizerConfig, TrainConfig } from '@optimlab/moe-model/node';
 import { makeConfig } from '@optimlab/moe-model';
 import type { Data } from './data.js';
 import { executeRun, type RunProgress, type RunResult, type RunSpec } from './runs.js';

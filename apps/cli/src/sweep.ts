@@ -4,8 +4,8 @@
  * writes sweep.md (knobs | Best Loss | Final Loss | Final Acc | Time).
  */
 import { join } from 'node:path';
-import type { OptimizerConfig, TrainConfig } from '@optimlab/moe-model';
-import { writeAtomically } from '@optimlab/tensor-wgpu';
+import type { OptimizerConfig, TrainConfig } from '@optimlab/moe-model/node';
+import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError } from './args.js';
 import type { Data } from './data.js';
 import { executeRun, type RunProgress, type RunResult, type RunSpec } from './runs.js';

@@ -1,4 +1,8 @@
-/** @optimlab/moe-model: the thesis MoE transformer on tensor-wgpu. */
+/**
+ * @optimlab/moe-model: the thesis MoE transformer on tensor-wgpu. This entry runs anywhere WebGPU
+ * does (browsers included). The data pipeline (corpora, tokenizer files, the token-id cache) and
+ * the training loop (checkpoints on disk) touch the file system: they are in `./node` (node.ts).
+ */
 export { makeConfig, validateConfig, PRESETS } from './config.js';
 export type { MoEConfig, PresetName } from './config.js';
 export { countParameters, initParams, parameterShapes } from './params.js';
@@ -7,15 +11,7 @@ export { forward } from './model.js';
 export type { ForwardOptions, ForwardResult } from './model.js';
 export { moeForward } from './moe.js';
 export type { MoEOutput, MoEWeights, Randomness } from './moe.js';
-export { buildOptimizer, evaluate, lrSchedule, train } from './train.js';
-export type { EvalInfo, OptimizerConfig, ScheduleKind, StepInfo, TrainCallbacks, TrainConfig, TrainResult } from './train.js';
 export { sample } from './sample.js';
 export type { SampleOptions } from './sample.js';
-export { loadCorpus, loadSotu, splitDocuments } from './data/corpus.js';
-export type { Document } from './data/corpus.js';
 export { bytesToUnicode, trainBpe, END_OF_TEXT } from './data/bpe.js';
-export { gpt2Tokenizer, loadTokenizerFile, tokenizerFromJson } from './data/tokenizer.js';
-export type { TextTokenizer } from './data/tokenizer.js';
-export { cacheKey, encodeDocuments, evalBatches, makeBlocks, trainBatch, unigramEntropy } from './data/dataset.js';
-export type { Batch, Blocks } from './data/dataset.js';
 export { InputError } from './errors.js';

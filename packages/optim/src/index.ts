@@ -31,4 +31,4 @@ export {
 export type { WarmupOptions } from './schedules.js';
 export { createOptimizer, optimizerByName, OPTIMIZERS } from './optimizer.js';
 export type { Optimizer, OptimizerName } from './optimizer.js';
-export { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+export { checkpointToSafetensors, restoreCheckpoint } from './checkpoint.js';
