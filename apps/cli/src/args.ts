@@ -1,7 +1,11 @@
 /**
- * Command-line parsing: `optimlab <command> [positional] [--flag value | --switch]`. Every mistake
- * is a UsageError (one line, exit code 2) naming the flag and what it accepts.
+ * Command-line parsing on node:util's parseArgs, from one table of flag specs per command; the
+ * same table renders `--help`. Every mistake is a UsageError (one line, exit code 2) naming the
+ * flag and what it accepts. Flags are checked one by one here; the run config they feed is then
+ * validated as a whole by its schema.
  */
+import { parseArgs as nodeParseArgs } from 'node:util';
+
 export class UsageError extends Error {
   override name = 'UsageError';
 }
@@ -11,44 +15,100 @@ export interface FlagSpec {
   readonly kind: FlagKind;
   readonly help: string;
   readonly choices?: readonly string[];
+  /** Inclusive lower bound, or exclusive when `minExclusive`. */
   readonly min?: number;
+  readonly minExclusive?: boolean;
+  /** The value's name in help (default: by kind). */
+  readonly value?: string;
 }
+export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
+export type FlagValue = string | number | boolean | string[];
 export interface Parsed {
   readonly positional: string[];
-  readonly flags: Record<string, string | number | boolean | string[]>;
+  readonly flags: Readonly<Record<string, FlagValue | undefined>>;
 }
 
-export function parseArgs(command: string, argv: readonly string[], spec: Readonly<Record<string, FlagSpec>>): Parsed {
-  const positional: string[] = [];
-  const flags: Record<string, string | number | boolean | string[]> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
-    const s = spec[name];
-    if (!s) throw new UsageError(`optimlab ${command}: unknown flag --${name} (known: ${Object.keys(spec).map((k) => `--${k}`).join(', ') || 'none'}).`);
-    if (s.kind === 'switch') {
-      flags[name] = true;
-      continue;
-    }
-    const raw = inline ?? argv[++i];
-    if (raw === undefined) throw new UsageError(`optimlab ${command}: --${name} needs a value (${s.help}).`);
-    if (s.kind === 'string') {
-      if (s.choices && !s.choices.includes(raw)) throw new UsageError(`optimlab ${command}: --${name} must be one of ${s.choices.join(', ')}, got "${raw}".`);
-      flags[name] = raw;
-    } else if (s.kind === 'list') {
-      flags[name] = raw.split(',').map((v) => v.trim()).filter(Boolean);
-    } else {
-      const v = Number(raw);
-      const ok = Number.isFinite(v) && (s.kind !== 'int' || Number.isInteger(v)) && v >= (s.min ?? -Infinity);
-      const range = s.min === Number.MIN_VALUE ? ' > 0' : s.min !== undefined ? ` ≥ ${s.min}` : '';
-      if (!ok) throw new UsageError(`optimlab ${command}: --${name} must be ${s.kind === 'int' ? 'an integer' : 'a number'}${range}, got "${raw}".`);
-      flags[name] = v;
-    }
+export interface CommandSpec {
+  readonly name: string;
+  readonly summary: string;
+  /** Positional arguments, for help: e.g. "DIR". */
+  readonly positional?: string;
+  readonly flags: FlagSpecs;
+  /** Extra help text after the flags (examples, formats). */
+  readonly notes?: string;
+}
+
+const HELP_FLAG: FlagSpec = { kind: 'switch', help: 'show this help' };
+
+function convert(command: string, name: string, s: FlagSpec, raw: string): FlagValue {
+  if (s.kind === 'list') {
+    const items = raw.split(',').map((v) => v.trim());
+    if (items.some((v) => v === '')) throw new UsageError(`optimlab ${command}: --${name} takes a comma-separated list without empty items, got "${raw}".`);
+    for (const v of items) if (s.choices && !s.choices.includes(v)) throw new UsageError(`optimlab ${command}: --${name}: "${v}" is not one of ${s.choices.join(', ')}.`);
+    return items;
   }
-  return { positional, flags };
+  if (s.kind === 'string') {
+    if (s.choices && !s.choices.includes(raw)) throw new UsageError(`optimlab ${command}: --${name} must be one of ${s.choices.join(', ')}, got "${raw}".`);
+    if (raw === '') throw new UsageError(`optimlab ${command}: --${name} needs a non-empty value (${s.help}).`);
+    return raw;
+  }
+  const v = raw.trim() === '' ? NaN : Number(raw);
+  const aboveMin = s.min === undefined || (s.minExclusive ? v > s.min : v >= s.min);
+  if (Number.isFinite(v) && (s.kind !== 'int' || Number.isInteger(v)) && aboveMin) return v;
+  const range = s.min === undefined ? '' : ` ${s.minExclusive ? '>' : '≥'} ${s.min}`;
+  throw new UsageError(`optimlab ${command}: --${name} must be ${s.kind === 'int' ? 'an integer' : 'a number'}${range}, got "${raw}".`);
+}
+
+/** Parses argv against the command's flags; `--help`/`-h` is added to every command. */
+export function parseArgs(command: string, argv: readonly string[], spec: FlagSpecs): Parsed & { help: boolean } {
+  // "--lr -0.1": a value may start with a dash; join it so node's parser takes it as the value.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const s = a.startsWith('--') && !a.includes('=') ? spec[a.slice(2)] : undefined;
+    if (s && s.kind !== 'switch' && i + 1 < argv.length && /^-\d|^-\./.test(argv[i + 1]!)) args.push(`${a}=${argv[++i]!}`);
+    else args.push(a);
+  }
+  const options = Object.fromEntries([...Object.entries(spec), ['help', HELP_FLAG] as const].map(([n, s]) => [n, { type: s.kind === 'switch' ? ('boolean' as const) : ('string' as const), ...(n === 'help' ? { short: 'h' } : {}) }]));
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = nodeParseArgs({ args, options, strict: true, allowPositionals: true }) as { values: Record<string, string | boolean | undefined>; positionals: string[] });
+  } catch (err) {
+    throw new UsageError(`optimlab ${command}: ${describeParseError(err as Error & { code?: string }, spec)}`);
+  }
+  const flags: Record<string, FlagValue | undefined> = {};
+  for (const [name, raw] of Object.entries(values)) {
+    if (name === 'help' || raw === undefined) continue;
+    flags[name] = typeof raw === 'boolean' ? raw : convert(command, name, spec[name]!, raw);
+  }
+  return { positional: positionals, flags, help: values['help'] === true };
+}
+
+function describeParseError(err: Error & { code?: string }, spec: FlagSpecs): string {
+  const known = Object.keys(spec).map((k) => `--${k}`).join(', ') || 'none';
+  const flag = /'(-{1,2}[^' ]+)/.exec(err.message)?.[1] ?? '';
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown flag ${flag} (known: ${known}; see --help).`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /argument missing|requires an argument|argument is ambiguous/i.test(err.message) || !/does not take/.test(err.message)
+        ? `${flag} needs a value (${spec[flag.replace(/^-+/, '')]?.help ?? 'see --help'}).`
+        : `${flag} is a switch and takes no value.`;
+    default:
+      return `${err.message.split('\n')[0]} (see --help).`;
+  }
+}
+
+/** The help text of a command, from its flag table. */
+export function renderHelp(c: CommandSpec): string {
+  const rows: [string, string][] = Object.entries(c.flags).map(([name, s]) => {
+    const value = s.kind === 'switch' ? '' : ` ${s.value ?? (s.choices ? s.choices.join('|') : s.kind === 'list' ? 'A,B' : s.kind === 'string' ? 'TEXT' : 'N')}`;
+    return [`--${name}${value}`, s.help];
+  });
+  rows.push(['-h, --help', HELP_FLAG.help]);
+  const width = Math.min(34, Math.max(...rows.map(([f]) => f.length)) + 2);
+  const lines = rows.map(([f, h]) => `  ${f.padEnd(width)}${f.length >= width ? `\n  ${''.padEnd(width)}` : ''}${h}`);
+  return [`optimlab ${c.name}${c.positional ? ` ${c.positional}` : ''} [flags]`, `  ${c.summary}`, '', 'Flags:', ...lines, ...(c.notes ? ['', c.notes] : [])].join('\n');
 }

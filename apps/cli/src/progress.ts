@@ -20,8 +20,8 @@ export function createProgress({ json, quiet }: { json: boolean; quiet: boolean 
       if (json) console.log(JSON.stringify({ type: 'run-start', index: i, total: n, id: spec.id }));
       else if (!quiet) process.stdout.write(`${tty ? '\r' : ''}[${i}/~${n}] ${spec.id} (study ETA ${eta()})${tty ? '\u001b[K' : '\n'}`);
     },
-    onStep(spec, step, loss) {
-      if (json) console.log(JSON.stringify({ type: 'step', id: spec.id, step, loss }));
+    onStep(spec, { step, loss, tokensPerSecond, liveBytes }) {
+      if (json) console.log(JSON.stringify({ type: 'step', id: spec.id, step, loss, tokensPerSecond, liveBytes }));
       else if (!quiet && tty) process.stdout.write(`\r[${index}/~${total}] ${spec.id} step ${step}/${spec.train.steps} loss ${loss.toFixed(3)} (study ETA ${eta()})\u001b[K`);
     },
     onRunEnd(r) {

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { readResult, type RunResult } from './runs.js';
-import { barChart, lineChart } from './svg.js';
+import { dotChart, lineChart } from './svg.js';
 import { THESIS_ABLATIONS, THESIS_ADAM_SWEEP, THESIS_FINAL, THESIS_MUON_SWEEP } from './thesis-figures.js';
 
 export function loadResults(dir: string): RunResult[] {
@@ -23,7 +23,7 @@ export function loadResults(dir: string): RunResult[] {
 }
 
 const f4 = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? 'diverged' : v.toFixed(4));
-const isMuon = (r: RunResult): boolean => r.optimizer.name === 'muon';
+const isMuon = (r: RunResult): boolean => r.optimizer.name === 'muon+adamw';
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
 const std = (xs: number[]): number => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
 const scoreOf = (r: RunResult): number => r.bestLoss ?? Infinity;
@@ -122,7 +122,7 @@ export async function writeReport(dir: string, meta: { preset: string; corpus: s
     ], { xLabel: 'optimizer step', yLabel: 'validation loss' })]);
   }
   if (ablations.length) {
-    svgs.push(['ablations.svg', barChart('Ablations: best validation loss', ablations.map((r) => ({ label: `${isMuon(r) ? 'Muon' : 'Adam'}: ${r.label}`, value: r.bestLoss ?? NaN, color: isMuon(r) ? '#d62728' : '#1f77b4' })), 'validation loss (lower is better)')]);
+    svgs.push(['ablations.svg', dotChart('Ablations: best validation loss', ablations.map((r) => ({ label: `${isMuon(r) ? 'Muon' : 'Adam'}: ${r.label}`, value: r.bestLoss ?? NaN, spread: 0, color: isMuon(r) ? '#d62728' : '#1f77b4' })), 'validation loss (lower is better)')]);
   }
   // The optimizer ladder, when the study ran it (reproduce --ladder) or one was written into ladder/.
   const ladderDir = join(dir, 'ladder');

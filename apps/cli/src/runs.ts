@@ -1,11 +1,15 @@
 /**
- * One run = one folder: config.json (the exact configuration), log.jsonl (a line per step and per
- * evaluation, appended as they happen), result.json (written atomically when the run ends). A
- * folder with result.json is finished and skipped; one without is an interrupted run and restarts.
+ * One run = one folder: config.json (the resolved run config, readable back by `--config`),
+ * log.jsonl (a line per step and per evaluation, appended as they happen), result.json (written
+ * atomically when the run ends). A folder with a complete result.json is finished and skipped; a
+ * result.json that is unreadable or incomplete counts as unfinished. An unfinished run resumes
+ * from its checkpoint when it keeps one, and otherwise starts again.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { train, type EvalInfo, type OptimizerConfig, type TrainConfig } from '@optimlab/moe-model/node';
+import { z } from 'zod';
+import { type OptimizerConfig, type TrainConfig } from '@optimlab/moe-model';
+import { train, type EvalInfo, type StepInfo } from '@optimlab/moe-model/node';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import type { Data } from './data.js';
 
@@ -19,56 +23,111 @@ export interface RunSpec {
   readonly train: TrainConfig;
 }
 
-export interface RunResult {
-  readonly id: string;
-  readonly phase: string;
-  readonly label: string;
-  readonly horizon: 'short' | 'long';
-  readonly optimizer: OptimizerConfig;
-  readonly seed: number;
-  readonly status: 'finished' | 'diverged';
-  /** null when the run diverged before any evaluation. */
-  readonly bestLoss: number | null;
-  /** null when the run diverged. */
-  readonly finalLoss: number | null;
-  readonly finalAccuracy: number;
-  readonly seconds: number;
-  readonly curve: [number, number][];
-  readonly utilisation: number[][];
+/** Where and on what a run was made. */
+export interface RunEnvironment {
+  readonly commit: string;
+  readonly adapter: string;
 }
+
+const resultSchema = z.object({
+  id: z.string(),
+  phase: z.string(),
+  label: z.string(),
+  horizon: z.enum(['short', 'long']),
+  optimizer: z.looseObject({ name: z.string(), learningRate: z.number() }),
+  seed: z.number(),
+  status: z.enum(['finished', 'diverged']),
+  /** Optimizer steps completed. */
+  steps: z.number(),
+  /** Why the run was stopped as diverged. */
+  reason: z.string().optional(),
+  /** null when the run diverged before any evaluation. */
+  bestLoss: z.number().nullable(),
+  /** null when the run diverged. */
+  finalLoss: z.number().nullable(),
+  finalAccuracy: z.number(),
+  seconds: z.number(),
+  curve: z.array(z.tuple([z.number(), z.number()])),
+  utilisation: z.array(z.array(z.number())),
+  environment: z.object({ commit: z.string(), adapter: z.string() }),
+});
+export type RunResult = Omit<z.infer<typeof resultSchema>, 'optimizer'> & { readonly optimizer: OptimizerConfig };
 
 export interface RunProgress {
-  onStep(run: RunSpec, step: number, loss: number): void;
+  onStep(run: RunSpec, step: StepInfo): void;
+  onEval?(run: RunSpec, info: EvalInfo): void;
+  /** A run continues from its checkpoint. */
+  onResume?(run: RunSpec, step: number): void;
 }
 
+/** The finished run's result, or undefined when the folder holds no complete, readable result. */
 export function readResult(dir: string): RunResult | undefined {
   const file = join(dir, 'result.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunResult) : undefined;
+  if (!existsSync(file)) return undefined;
+  try {
+    const r = resultSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return r.success ? (r.data as RunResult) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-export async function executeRun(spec: RunSpec, root: string, data: Data, progress: RunProgress): Promise<RunResult> {
-  const dir = join(root, spec.id);
+/** Keeps the log lines up to `step` (a run resumed from a checkpoint at `step`). */
+function trimLog(log: string, step: number): void {
+  if (!existsSync(log)) return;
+  const kept = readFileSync(log, 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as { step?: number }).step! <= step);
+  writeFileSync(log, kept.map((l) => `${l}\n`).join(''));
+}
+
+export interface RunOptions {
+  /** Keep a checkpoint in the folder (and resume from it). */
+  readonly checkpoint?: boolean;
+  readonly environment: RunEnvironment;
+}
+
+/** Runs `spec` in `dir` unless it is finished there; returns its result. */
+export async function executeRun(spec: RunSpec, dir: string, data: Data, progress: RunProgress, { checkpoint = false, environment }: RunOptions): Promise<RunResult> {
   const done = readResult(dir);
   if (done) return done;
-  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true }); // interrupted: start it again
+  const resumable = checkpoint && existsSync(join(dir, 'checkpoint.safetensors'));
+  // Interrupted without a checkpoint: start it again (other files in the folder stay).
+  if (!resumable) for (const f of ['checkpoint.safetensors', 'log.jsonl', 'result.json']) rmSync(join(dir, f), { force: true });
   mkdirSync(dir, { recursive: true });
-  await writeAtomically(join(dir, 'config.json'), JSON.stringify(spec, null, 2));
+  await writeAtomically(join(dir, 'config.json'), JSON.stringify(spec.train, null, 2));
   const log = join(dir, 'log.jsonl');
   const curve: [number, number][] = [];
   let last: EvalInfo | undefined;
+  let reason: string | undefined;
   const start = performance.now();
-  const result = await train({ ...spec.train, checkpointDir: spec.phase === 'final' ? dir : undefined }, data, {
-    onStep: (s) => {
-      appendFileSync(log, `${JSON.stringify({ type: 'step', ...s })}\n`);
-      progress.onStep(spec, s.step, s.loss);
+  const result = await train(
+    spec.train,
+    data,
+    {
+      onResume: (step) => {
+        trimLog(log, step);
+        for (const l of readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
+          const e = JSON.parse(l) as EvalInfo & { type: string };
+          if (e.type === 'eval') (curve.push([e.step, e.valLoss]), (last = e));
+        }
+        progress.onResume?.(spec, step);
+      },
+      onStep: (s) => {
+        appendFileSync(log, `${JSON.stringify({ type: 'step', ...s })}\n`);
+        progress.onStep(spec, s);
+      },
+      onEval: (e) => {
+        appendFileSync(log, `${JSON.stringify({ type: 'eval', ...e })}\n`);
+        curve.push([e.step, e.valLoss]);
+        last = e;
+        progress.onEval?.(spec, e);
+      },
+      onDiverged: (step, loss, why) => {
+        reason = why;
+        appendFileSync(log, `${JSON.stringify({ type: 'diverged', step, loss, reason: why })}\n`);
+      },
     },
-    onEval: (e) => {
-      appendFileSync(log, `${JSON.stringify({ type: 'eval', ...e })}\n`);
-      curve.push([e.step, e.valLoss]);
-      last = e;
-    },
-    onDiverged: (step, loss) => appendFileSync(log, `${JSON.stringify({ type: 'diverged', step, loss })}\n`),
-  });
+    { checkpointDir: checkpoint ? dir : undefined },
+  );
   for (const p of Object.values(result.params)) p.dispose();
   const out: RunResult = {
     id: spec.id,
@@ -78,12 +137,15 @@ export async function executeRun(spec: RunSpec, root: string, data: Data, progre
     optimizer: spec.train.optimizer,
     seed: spec.train.seed,
     status: result.status,
+    steps: result.steps,
+    ...(reason ? { reason } : {}),
     bestLoss: curve.length ? Math.min(...curve.map(([, v]) => v)) : null,
     finalLoss: result.status === 'finished' && last ? last.valLoss : null,
     finalAccuracy: result.status === 'finished' && last ? last.accuracy : 0,
     seconds: (performance.now() - start) / 1000,
     curve,
     utilisation: last?.utilisation ?? [],
+    environment,
   };
   await writeAtomically(join(dir, 'result.json'), JSON.stringify(out, null, 2));
   return out;

@@ -6,34 +6,22 @@
  * Phase 3: the best configurations over several seeds at both horizons.
  * Runs are executed in order; finished ones are skipped, so re-running resumes.
  */
-import type { MoEConfig, PresetName } from '@optimlab/moe-model';
-import type { OptimizerConfig, TrainConfig } from '@optimlab/moe-model/node';
-import { makeConfig } from '@optimlab/moe-model';
+import { join } from 'node:path';
+import { PRESETS, resolveRunConfig, type OptimizerConfig, type PresetName } from '@optimlab/moe-model';
 import type { Data } from './data.js';
-import { executeRun, type RunProgress, type RunResult, type RunSpec } from './runs.js';
+import { executeRun, type RunEnvironment, type RunProgress, type RunResult, type RunSpec } from './runs.js';
 
 export const MUON_LRS = [0.02, 0.03, 0.04, 0.05, 0.07, 0.09, 0.1, 0.15];
 export const ADAM_LRS = [1e-4, 2e-4, 3e-4, 5e-4, 7e-4, 1e-3, 2e-3, 3e-3, 5e-3, 7e-3, 1e-2];
 
-/** Horizons and batch per preset (optimizer steps; the thesis's 200/500 micro-steps with accumulation 4 are 50/125). */
-export const SCALES = {
-  smoke: { short: 8, long: 16, batchSize: 4, gradAccum: 1, evalEvery: 4, evalBatches: 4 },
-  cpu: { short: 20, long: 50, batchSize: 8, gradAccum: 1, evalEvery: 5, evalBatches: 8 },
-  thesis: { short: 50, long: 125, batchSize: 24, gradAccum: 4, evalEvery: 5, evalBatches: 25 },
-} as const;
-
-export function studyModel(preset: PresetName): MoEConfig {
-  // A trained BPE needs ≥ 258 tokens: the smoke study uses 512.
-  return preset === 'smoke' ? makeConfig('smoke', { vocabSize: 512, seqLen: 32 }) : makeConfig(preset);
-}
-
-const MUON_BASE: OptimizerConfig = { name: 'muon', learningRate: 0.07, momentum: 0.9, nesterov: true, nsSteps: 5, weightDecay: 0.1, schedule: 'cosine', warmupRatio: 0.05, minLrRatio: 0.1 };
-const ADAM_BASE: OptimizerConfig = { name: 'adamw', learningRate: 1e-3, weightDecay: 0.1, schedule: 'cosine', warmupRatio: 0.05, minLrRatio: 0.1 };
+const MUON_BASE = { name: 'muon+adamw', learningRate: 0.07, momentum: 0.9, nesterov: true, nsSteps: 5, adamwWeightDecay: 0.1, schedule: 'cosine', warmupRatio: 0.05, minLrRatio: 0.1 };
+const ADAM_BASE = { name: 'adamw', learningRate: 1e-3, weightDecay: 0.1, schedule: 'cosine', warmupRatio: 0.05, minLrRatio: 0.1 };
 
 export interface StudyOptions {
   readonly preset: PresetName;
   readonly seeds: number;
   readonly only?: 'sweep' | 'ablations' | 'final';
+  readonly environment: RunEnvironment;
 }
 
 export interface StudyProgress extends RunProgress {
@@ -41,20 +29,10 @@ export interface StudyProgress extends RunProgress {
   onRunEnd(result: RunResult): void;
 }
 
-function spec(o: StudyOptions, phase: string, label: string, horizon: 'short' | 'long', optimizer: OptimizerConfig, seed = 42): RunSpec {
-  const s = SCALES[o.preset];
-  const train: TrainConfig = {
-    model: studyModel(o.preset),
-    optimizer,
-    steps: s[horizon],
-    batchSize: s.batchSize,
-    gradAccum: s.gradAccum,
-    clip: 1,
-    evalEvery: s.evalEvery,
-    evalBatches: s.evalBatches,
-    seed,
-  };
-  const slug = `${phase}-${optimizer.name}-${label}-${horizon}-s${seed}`.replace(/[^a-zA-Z0-9.-]+/g, '_');
+function spec(o: StudyOptions, phase: string, label: string, horizon: 'short' | 'long', optimizer: Record<string, unknown>, seed = 42): RunSpec {
+  const p = PRESETS[o.preset];
+  const train = resolveRunConfig({ preset: o.preset, optimizer, steps: p.study[horizon], seed });
+  const slug = `${phase}-${train.optimizer.name}-${label}-${horizon}-s${seed}`.replace(/[^a-zA-Z0-9.-]+/g, '_');
   return { id: slug, phase, label, horizon, train };
 }
 
@@ -70,13 +48,13 @@ export async function runStudy(o: StudyOptions, root: string, data: Data, progre
     const done = results.find((r) => r.id === s.id);
     if (done) return done;
     progress.onRunStart(++index, Math.max(estimate, index), s);
-    const r = await executeRun(s, root, data, progress);
+    const r = await executeRun(s, join(root, s.id), data, progress, { environment: o.environment });
     progress.onRunEnd(r);
     results.push(r);
     return r;
   };
-  const muonAt = (lr: number): OptimizerConfig => ({ ...MUON_BASE, learningRate: lr, adamwLearningRate: lr / 10 });
-  const adamAt = (lr: number): OptimizerConfig => ({ ...ADAM_BASE, learningRate: lr });
+  const muonAt = (lr: number) => ({ ...MUON_BASE, learningRate: lr, adamwLearningRate: lr / 10 });
+  const adamAt = (lr: number) => ({ ...ADAM_BASE, learningRate: lr });
 
   // Phase 1: sweeps.
   const muonShort: RunResult[] = [];
@@ -97,7 +75,7 @@ export async function runStudy(o: StudyOptions, root: string, data: Data, progre
       await run(spec(o, 'ablation', label, 'long', { ...base, ...change }));
     };
     for (const m of [0.9, 0.95, 0.97, 0.99]) await ablate(`momentum ${m}`, { momentum: m }, bestMuon);
-    for (const wd of [0.05, 0.1, 0.2]) await ablate(`wd ${wd}`, { weightDecay: wd }, bestMuon);
+    for (const wd of [0.05, 0.1, 0.2]) await ablate(`wd ${wd}`, { adamwWeightDecay: wd }, bestMuon);
     for (const ns of [3, 5, 10]) await ablate(`ns ${ns}`, { nsSteps: ns }, bestMuon);
     for (const nes of [true, false]) await ablate(`nesterov ${nes ? 'on' : 'off'}`, { nesterov: nes }, bestMuon);
     for (const w of [0, 0.05, 0.1, 0.2]) await ablate(`warmup ${w}`, { warmupRatio: w }, bestMuon);
@@ -114,8 +92,8 @@ export async function runStudy(o: StudyOptions, root: string, data: Data, progre
 
   // Phase 3: the best of each (ablations included) over seeds, both horizons.
   const long = results.filter((r) => r.horizon === 'long');
-  const finalMuon = bestBy(long.filter((r) => r.optimizer.name === 'muon'), 1)[0]!.optimizer;
-  const finalAdam = bestBy(long.filter((r) => r.optimizer.name !== 'muon'), 1)[0]!.optimizer;
+  const finalMuon = bestBy(long.filter((r) => r.optimizer.name === 'muon+adamw'), 1)[0]!.optimizer;
+  const finalAdam = bestBy(long.filter((r) => r.optimizer.name !== 'muon+adamw'), 1)[0]!.optimizer;
   for (let seed = 0; seed < o.seeds; seed++) {
     for (const horizon of ['short', 'long'] as const) {
       await run(spec(o, 'final', 'best', horizon, finalMuon, 1000 + seed));

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { destroyDevice, getGpu } from '@optimlab/tensor-wgpu';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
-import type { PresetName } from '@optimlab/moe-model';
+import { PRESET_NAMES, type PresetName } from '@optimlab/moe-model';
 import { printTable, type SuiteResult } from './harness.js';
 import { tfjsPeer } from './tfjs-peer.js';
 import { newtonSchulzSuite } from './suites/newton-schulz.js';
@@ -25,7 +25,7 @@ const flag = (name: string): string | undefined => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const USAGE = 'usage: pnpm bench [--suite ns,optim,kernels,train] [--large] [--preset cpu|smoke|thesis] [--batch N] | --compare A.json B.json';
+const USAGE = `usage: pnpm bench [--suite ns,optim,kernels,train] [--large] [--preset ${PRESET_NAMES.join('|')}] [--batch N] | --compare A.json B.json`;
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const suites = (flag('suite') ?? known.join(',')).split(',');
   for (const s of suites) if (!known.includes(s)) fail(`Unknown suite "${s}". Known: ${known.join(', ')}.`);
   const preset = (flag('preset') ?? 'cpu') as PresetName;
-  if (!['cpu', 'smoke', 'thesis'].includes(preset)) fail(`Unknown preset "${preset}".`);
+  if (!PRESET_NAMES.includes(preset)) fail(`Unknown preset "${preset}" (known: ${PRESET_NAMES.join(', ')}).`);
   const batch = Number(flag('batch') ?? 8);
   if (!Number.isInteger(batch) || batch < 1) fail(`--batch must be a positive integer, got ${flag('batch')}.`);
   const large = args.includes('--large');

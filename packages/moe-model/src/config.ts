@@ -36,7 +36,8 @@ export interface MoEConfig {
   readonly initStd: number;
 }
 
-const THESIS: MoEConfig = {
+/** The thesis model: 79,059,840 parameters with the 49,152-token vocabulary. */
+export const THESIS_MODEL: MoEConfig = {
   vocabSize: 49152,
   dModel: 384,
   nHeads: 8,
@@ -52,29 +53,6 @@ const THESIS: MoEConfig = {
   normEps: 1.1920928955078125e-7,
   initStd: 0.02,
 };
-
-export const PRESETS = {
-  /** The thesis model: 79,059,840 parameters with the 49,152-token vocabulary. */
-  thesis: THESIS,
-  /**
-   * Same architecture scaled for a 2-core machine with lavapipe (the study's cpu scale), chosen by
-   * measurement (step-bench, batch 8×64): ~270 ms per Muon+AdamW step, ~150 ms per AdamW step with
-   * the subgroup kernels. d 128 / seq 128 measured 5.0 s per step before them; not re-measured since.
-   */
-  cpu: { ...THESIS, vocabSize: 1024, dModel: 64, nHeads: 4, nLayers: 2, dFF: 256, seqLen: 64 },
-  /** For tests: seconds per run. */
-  smoke: { ...THESIS, vocabSize: 64, dModel: 32, nHeads: 2, nLayers: 2, dFF: 64, numExperts: 4, seqLen: 16 },
-} as const satisfies Record<string, MoEConfig>;
-export type PresetName = keyof typeof PRESETS;
-
-/** A preset with overrides, validated. */
-export function makeConfig(preset: PresetName | MoEConfig = 'smoke', overrides: Partial<MoEConfig> = {}): MoEConfig {
-  const base = typeof preset === 'string' ? PRESETS[preset] : preset;
-  if (!base) throw new InputError(`Unknown preset "${String(preset)}". Known: ${Object.keys(PRESETS).join(', ')}.`);
-  const config = { ...base, ...overrides };
-  validateConfig(config);
-  return config;
-}
 
 export function validateConfig(c: MoEConfig): void {
   const positiveInts: (keyof MoEConfig)[] = ['vocabSize', 'dModel', 'nHeads', 'nLayers', 'dFF', 'numExperts', 'topK', 'seqLen'];

@@ -3,14 +3,18 @@
  * does (browsers included). The data pipeline (corpora, tokenizer files, the token-id cache) and
  * the training loop (checkpoints on disk) touch the file system: they are in `./node` (node.ts).
  */
-export { makeConfig, validateConfig, PRESETS } from './config.js';
-export type { MoEConfig, PresetName } from './config.js';
+export { THESIS_MODEL, validateConfig } from './config.js';
+export type { MoEConfig } from './config.js';
+export { makeConfig, PRESET_NAMES, PRESETS } from './presets.js';
+export type { Preset, PresetName } from './presets.js';
 export { countParameters, initParams, parameterShapes } from './params.js';
 export type { ParamShapes } from './params.js';
 export { forward } from './model.js';
 export type { ForwardOptions, ForwardResult } from './model.js';
 export { moeForward } from './moe.js';
 export type { MoEOutput, MoEWeights, Randomness } from './moe.js';
+export { differingFields, hyperOf, resolveOptimizerConfig, resolveRunConfig, SCHEDULES } from './run-config.js';
+export type { OptimizerConfig, RunConfigInput, ScheduleKind, TrainConfig } from './run-config.js';
 export { sample } from './sample.js';
 export type { SampleOptions } from './sample.js';
 export { bytesToUnicode, trainBpe, END_OF_TEXT } from './data/bpe.js';

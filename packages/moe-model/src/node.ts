@@ -4,7 +4,7 @@
  * cache. The model itself is in the main entry.
  */
 export { buildOptimizer, evaluate, lrSchedule, train } from './train.js';
-export type { EvalInfo, OptimizerConfig, ScheduleKind, StepInfo, TrainCallbacks, TrainConfig, TrainResult } from './train.js';
+export type { EvalInfo, StepInfo, TrainCallbacks, TrainOptions, TrainResult } from './train.js';
 export { loadCorpus, loadSotu, splitDocuments } from './data/corpus.js';
 export type { Document } from './data/corpus.js';
 export { gpt2Tokenizer, loadTokenizerFile, tokenizerFromJson } from './data/tokenizer.js';

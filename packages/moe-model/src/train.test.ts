@@ -3,16 +3,16 @@
  * trained on the training split drops validation loss well below the unigram entropy; a run
  * interrupted after a checkpoint and resumed gives the uninterrupted run's curve exactly.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeConfig } from './config.js';
 import { loadSotu, splitDocuments } from './data/corpus.js';
 import { trainBpe } from './data/bpe.js';
 import { tokenizerFromJson, type TextTokenizer } from './data/tokenizer.js';
 import { encodeDocuments, makeBlocks, unigramEntropy, type Blocks } from './data/dataset.js';
-import { train, type StepInfo, type TrainConfig } from './train.js';
+import { train, type StepInfo } from './train.js';
+import { resolveRunConfig, type RunConfigInput, type TrainConfig } from './run-config.js';
 import { sample } from './sample.js';
 
 let data: { train: Blocks; val: Blocks };
@@ -28,18 +28,18 @@ beforeAll(async () => {
   data = { train: makeBlocks(trainIds, SEQ), val: makeBlocks(valIds, SEQ, 'validation split') };
 });
 
-const config = (over: Partial<TrainConfig> = {}): TrainConfig => ({
-  model: makeConfig('smoke', { vocabSize: 512, seqLen: SEQ, dModel: 64, dFF: 128 }),
-  optimizer: { name: 'muon', learningRate: 0.03, adamwLearningRate: 0.01, schedule: 'cosine', warmupRatio: 0.05 },
-  steps: 120,
-  batchSize: 8,
-  gradAccum: 1,
-  clip: 1,
-  evalEvery: 40,
-  evalBatches: 8,
-  seed: 42,
-  ...over,
-});
+const config = (over: Partial<RunConfigInput> = {}): TrainConfig =>
+  resolveRunConfig({
+    preset: 'smoke',
+    model: { seqLen: SEQ, dModel: 64, dFF: 128 },
+    optimizer: { name: 'muon+adamw', learningRate: 0.03, adamwLearningRate: 0.01, schedule: 'cosine', warmupRatio: 0.05 },
+    steps: 120,
+    batchSize: 8,
+    gradAccum: 1,
+    evalEvery: 40,
+    evalBatches: 8,
+    ...over,
+  });
 
 describe('training on SOTU', () => {
   it('drops validation loss well below the unigram entropy, and samples text', async () => {
@@ -57,36 +57,71 @@ describe('training on SOTU', () => {
   });
 
   it('resuming from a checkpoint reproduces the uninterrupted curve exactly', async () => {
-    const short = (dir: string): TrainConfig => config({ steps: 6, evalEvery: 3, evalBatches: 2, checkpointDir: dir, checkpointEvery: 3 });
+    const short = config({ steps: 6, evalEvery: 3, evalBatches: 2, checkpointEvery: 3 });
     const full: StepInfo[] = [];
-    await train(short(mkdtempSync(join(tmpdir(), 'optimlab-full-'))), data, { onStep: (s) => full.push(s) });
+    await train(short, data, { onStep: (s) => full.push(s) }, { checkpointDir: mkdtempSync(join(tmpdir(), 'optimlab-full-')) });
     const dir = mkdtempSync(join(tmpdir(), 'optimlab-resume-'));
     const first: StepInfo[] = [];
     await expect(
-      train(short(dir), data, {
-        onStep: (s) => {
-          if (s.step === 5) throw new Error('interrupted');
-          first.push(s);
+      train(
+        short,
+        data,
+        {
+          onStep: (s) => {
+            if (s.step === 5) throw new Error('interrupted');
+            first.push(s);
+          },
         },
-      }),
+        { checkpointDir: dir },
+      ),
     ).rejects.toThrow('interrupted');
     const resumed: StepInfo[] = [];
-    await train(short(dir), data, { onStep: (s) => resumed.push(s) });
+    let resumedAt = -1;
+    await train(short, data, { onStep: (s) => resumed.push(s), onResume: (step) => (resumedAt = step) }, { checkpointDir: dir });
+    expect(resumedAt).toBe(3);
     expect(resumed.map((s) => s.step)).toEqual([4, 5, 6]);
     expect(resumed.map((s) => s.loss)).toEqual(full.slice(3).map((s) => s.loss));
   });
 
   it('a tokenizer vocabulary larger than the model is a clear error', async () => {
-    await expect(train(config({ model: makeConfig('smoke', { vocabSize: 100, seqLen: SEQ }) }), data)).rejects.toThrow(/ids up to \d+, but config.vocabSize is 100: set vocabSize ≥/);
+    await expect(train(config({ model: { vocabSize: 100, seqLen: SEQ } }), data)).rejects.toThrow(/ids up to \d+, but config.vocabSize is 100: set vocabSize ≥/);
   });
 
-  it('a diverging run is stopped and reported', async () => {
+  it('a junk checkpoint is an error naming the file, not a crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'optimlab-junk-'));
+    writeFileSync(join(dir, 'checkpoint.safetensors'), 'not a checkpoint');
+    await expect(train(config({ steps: 2 }), data, {}, { checkpointDir: dir })).rejects.toThrow(/checkpoint.safetensors is not a usable checkpoint \(.*\): delete it/);
+  });
+
+  it('a run whose loss turns non-finite is stopped and reported', async () => {
     let divergedAt = -1;
     const result = await train(config({ steps: 30, optimizer: { name: 'adamw', learningRate: 1e6, schedule: 'constant' }, clip: 0 }), data, {
       onDiverged: (step) => (divergedAt = step),
     });
     expect(result.status).toBe('diverged');
     expect(divergedAt).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a run that blows up without NaN (loss far above its start for a window of steps) is stopped as diverged', async () => {
+    const losses: number[] = [];
+    let reason = '';
+    const result = await train(config({ steps: 40, evalEvery: 40, optimizer: { name: 'adamw', learningRate: 10, schedule: 'constant', warmupRatio: 0 } }), data, {
+      onStep: (s) => losses.push(s.loss),
+      onDiverged: (_, loss, why) => (losses.push(loss), (reason = why)),
+    });
+    expect(result.status).toBe('diverged');
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(reason).toMatch(/stayed above [\d.]+ \(1.3 × max\(first loss, ln V\)\) for 5 steps/);
+    expect(result.steps).toBeLessThan(40);
+  });
+
+  it('Muon+AdamW holds GPU memory flat over 50 steps (no per-step leak)', async () => {
+    const live: number[] = [];
+    const result = await train(config({ steps: 50, evalEvery: 50, evalBatches: 1 }), data, { onStep: (s) => live.push(s.liveBytes) });
+    expect(result.status).toBe('finished');
+    expect(live).toHaveLength(50);
+    expect(Math.max(...live.slice(1)) - Math.min(...live.slice(1))).toBe(0);
+    for (const p of Object.values(result.params)) p.dispose();
   });
 });
 
@@ -102,7 +137,7 @@ describe('no hidden readbacks', () => {
     const c = config().model;
     const params = initParams(c, 3);
     for (const p of Object.values(params)) requireGrad(p);
-    const opt = createOptimizerOf(buildOptimizer({ name: "muon", learningRate: 0.02 }, 10), params);
+    const opt = createOptimizerOf(buildOptimizer(config().optimizer, 10), params);
     const before = runtimeStats().reads;
     scope(() => {
       const ids = tensor(Array.from({ length: 2 * SEQ }, (_, i) => i % c.vocabSize), [2, SEQ], 'i32');

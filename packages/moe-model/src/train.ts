@@ -11,53 +11,19 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  add as addT, addScalar, backward, mulScalar, requireGrad, log as logT, mul, noGrad, scopeAsync, sumAll, tensor, topk, type Tensor,
+  add as addT, addScalar, backward, memoryStats, mulScalar, requireGrad, log as logT, mul, noGrad, scopeAsync, sumAll, tensor, topk, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import {
-  adamw, clipGradientsInPlace, createOptimizer, muonWithAdamW, optimizerByName, warmupConstant,
-  warmupCosineDecay, warmupLinearDecay, stepDecay, joinSchedules, linear, type GradientTransformation, type Schedule,
+  clipGradientsInPlace, createOptimizer, type Optimizer, makeOptimizer, warmupConstant, warmupCosineDecay, warmupLinearDecay, stepDecay, joinSchedules, linear, type GradientTransformation, type Schedule,
 } from '@optimlab/optim';
 import { loadCheckpoint, saveCheckpoint } from '@optimlab/optim/node';
 import { validateConfig, type MoEConfig } from './config.js';
 import { InputError } from './errors.js';
+import { hyperOf, type OptimizerConfig, type TrainConfig } from './run-config.js';
 import { initParams } from './params.js';
 import { forward } from './model.js';
 import { evalBatches, trainBatch, type Batch, type Blocks } from './data/dataset.js';
-
-export type ScheduleKind = 'cosine' | 'linear' | 'step' | 'constant';
-
-export interface OptimizerConfig {
-  /** 'muon' = Muon for hidden matrices + AdamW for the rest (the thesis hybrid); otherwise any optim name applied to all. */
-  readonly name: string;
-  readonly learningRate: number;
-  /** AdamW group lr in the hybrid (thesis: muon lr / 10). */
-  readonly adamwLearningRate?: number;
-  readonly momentum?: number;
-  readonly nesterov?: boolean;
-  readonly nsSteps?: number;
-  readonly weightDecay?: number;
-  readonly schedule?: ScheduleKind;
-  /** Warmup as a fraction of the optimizer steps. */
-  readonly warmupRatio?: number;
-  /** Floor of the decay as a fraction of the peak (thesis min_lr_ratio 0.1). */
-  readonly minLrRatio?: number;
-}
-
-export interface TrainConfig {
-  readonly model: MoEConfig;
-  readonly optimizer: OptimizerConfig;
-  readonly steps: number;
-  readonly batchSize: number;
-  readonly gradAccum: number;
-  readonly clip: number;
-  readonly evalEvery: number;
-  readonly evalBatches: number;
-  readonly seed: number;
-  /** Write a checkpoint here every `checkpointEvery` steps and at the end (and resume from it). */
-  readonly checkpointDir?: string;
-  readonly checkpointEvery?: number;
-}
 
 export interface StepInfo {
   readonly step: number;
@@ -67,6 +33,8 @@ export interface StepInfo {
   readonly lr: number;
   readonly elapsed: number;
   readonly tokensPerSecond: number;
+  /** GPU memory held by live tensors after the step. */
+  readonly liveBytes: number;
 }
 
 export interface EvalInfo {
@@ -81,6 +49,7 @@ export interface EvalInfo {
 }
 
 export interface TrainResult {
+  /** 'diverged': a non-finite loss, or a loss that stayed far above its start (see TrainConfig.divergence). */
   readonly status: 'finished' | 'diverged';
   readonly steps: number;
   readonly lastEval: EvalInfo | undefined;
@@ -90,11 +59,18 @@ export interface TrainResult {
 export interface TrainCallbacks {
   onStep?(info: StepInfo): void;
   onEval?(info: EvalInfo): void;
-  onDiverged?(step: number, loss: number): void;
+  onDiverged?(step: number, loss: number, reason: string): void;
+  /** A checkpoint was found: the run continues after `step`. */
+  onResume?(step: number): void;
+}
+
+export interface TrainOptions {
+  /** Write a checkpoint (and config.json) here every `checkpointEvery` steps and at the end, and resume from it. */
+  readonly checkpointDir?: string;
 }
 
 /** The learning-rate multiplier schedule (peak 1) over `steps` optimizer steps. */
-export function lrSchedule({ schedule = 'cosine', warmupRatio = 0, minLrRatio = 0.1 }: OptimizerConfig, steps: number): Schedule {
+export function lrSchedule({ schedule, warmupRatio, minLrRatio }: OptimizerConfig, steps: number): Schedule {
   const warm = Math.round(steps * warmupRatio);
   switch (schedule) {
     case 'cosine':
@@ -110,22 +86,9 @@ export function lrSchedule({ schedule = 'cosine', warmupRatio = 0, minLrRatio = 
   }
 }
 
-/** The optimizer (clipping is applied to the gradients by the training loop, so fused steps stay fused). */
+/** The registry optimizer with the schedule on every learning rate (clipping is the loop's, so fused steps stay fused). */
 export function buildOptimizer(o: OptimizerConfig, steps: number): GradientTransformation<any> {
-  const s = lrSchedule(o, steps);
-  const at = (peak: number): Schedule => (t) => peak * s(t);
-  let tx: GradientTransformation<any>;
-  if (o.name === 'muon') {
-    tx = muonWithAdamW({
-      muon: { learningRate: at(o.learningRate), momentum: o.momentum ?? 0.95, nesterov: o.nesterov ?? true, nsSteps: o.nsSteps ?? 5 },
-      adamw: { learningRate: at(o.adamwLearningRate ?? o.learningRate / 10), weightDecay: o.weightDecay ?? 0.1 },
-    });
-  } else if (o.name === 'adamw' || o.name === 'adam') {
-    tx = adamw({ learningRate: at(o.learningRate), weightDecay: o.name === 'adam' ? 0 : (o.weightDecay ?? 0.1) });
-  } else {
-    tx = optimizerByName(o.name, { learningRate: at(o.learningRate), ...(o.momentum === undefined ? {} : { momentum: o.momentum }) });
-  }
-  return tx;
+  return makeOptimizer(o.name, { learningRate: o.learningRate, ...hyperOf(o) }, lrSchedule(o, steps));
 }
 
 function toTensors(b: Batch, T: number): { ids: Tensor; targets: Tensor } {
@@ -171,10 +134,38 @@ export async function evaluate(c: MoEConfig, params: Record<string, Tensor>, val
   };
 }
 
-export async function train(config: TrainConfig, data: { train: Blocks; val: Blocks }, callbacks: TrainCallbacks = {}): Promise<TrainResult> {
+/** Reads a checkpoint into `opt` and `params`; a bad file is an InputError naming it. */
+async function resume(file: string, opt: Optimizer<unknown>, params: Record<string, Tensor>): Promise<Record<string, string>> {
+  try {
+    return await loadCheckpoint(file, opt, params);
+  } catch (err) {
+    throw new InputError(`${file} is not a usable checkpoint (${(err as Error).message.replace(`${file}: `, '')}): delete it to start the run over.`);
+  }
+}
+
+/** Counts consecutive steps whose loss is above factor·max(first loss, ln V). */
+function divergenceWatch({ window, factor }: TrainConfig['divergence'], vocabSize: number, firstLoss: number | undefined) {
+  let first = firstLoss;
+  let over = 0;
+  return {
+    get firstLoss() {
+      return first;
+    },
+    /** A reason when the run has diverged, else undefined. */
+    check(loss: number): string | undefined {
+      if (!Number.isFinite(loss)) return `loss is ${loss}`;
+      first ??= loss;
+      const limit = factor * Math.max(first, Math.log(vocabSize));
+      over = loss > limit ? over + 1 : 0;
+      return over >= window ? `loss ${loss.toPrecision(4)} stayed above ${limit.toPrecision(4)} (${factor} × max(first loss, ln V)) for ${window} steps` : undefined;
+    },
+  };
+}
+
+export async function train(config: TrainConfig, data: { train: Blocks; val: Blocks }, callbacks: TrainCallbacks = {}, { checkpointDir }: TrainOptions = {}): Promise<TrainResult> {
   const c = config.model;
   validateConfig(c);
-  if (data.train.seqLen !== c.seqLen) throw new Error(`The training blocks have ${data.train.seqLen} tokens, the model's seqLen is ${c.seqLen}.`);
+  if (data.train.seqLen !== c.seqLen) throw new InputError(`The training blocks have ${data.train.seqLen} tokens, the model's seqLen is ${c.seqLen}.`);
   for (const [split, blocks] of [['train', data.train], ['val', data.val]] as const) {
     const maxId = blocks.ids.reduce((m, v) => (v > m ? v : m), 0);
     if (maxId >= c.vocabSize) {
@@ -185,8 +176,14 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
   for (const p of Object.values(params)) requireGrad(p);
   const opt = createOptimizer(buildOptimizer(config.optimizer, config.steps), params);
   const schedule = lrSchedule(config.optimizer, config.steps);
-  const ckpt = config.checkpointDir ? join(config.checkpointDir, 'checkpoint.safetensors') : undefined;
-  if (ckpt && existsSync(ckpt)) await loadCheckpoint(ckpt, opt, params);
+  const ckpt = checkpointDir ? join(checkpointDir, 'checkpoint.safetensors') : undefined;
+  let firstLoss: number | undefined;
+  if (ckpt && existsSync(ckpt)) {
+    const meta = await resume(ckpt, opt, params);
+    firstLoss = meta['firstLoss'] ? Number(meta['firstLoss']) : undefined;
+    callbacks.onResume?.(opt.steps);
+  }
+  const watch = divergenceWatch(config.divergence, c.vocabSize, firstLoss);
   const tokensPerStep = config.batchSize * config.gradAccum * c.seqLen;
   const start = performance.now();
   let lastEval: EvalInfo | undefined;
@@ -204,7 +201,7 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
       const grads = Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.grad!]));
       const meanOf = (i: number): Tensor => noGrad(() => mulScalar(parts.map((p) => p[i]!).reduce((a, b) => addT(a, b)), 1 / config.gradAccum));
       const scalars = [meanOf(0), meanOf(1), meanOf(2)];
-      if (config.clip > 0 && Number.isFinite(config.clip)) clipGradientsInPlace(grads, config.clip);
+      if (config.clip > 0) clipGradientsInPlace(grads, config.clip);
       opt.step(grads, { loss: scalars[0]! });
       for (const p of Object.values(params)) {
         p.grad?.dispose();
@@ -212,22 +209,28 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
       }
       return Promise.all(scalars.map((s) => s.item()));
     });
-    if (!Number.isFinite(loss!)) {
-      callbacks.onDiverged?.(step, loss!);
-      return { status: 'diverged', steps: step, lastEval, params };
+    const diverged = watch.check(loss!);
+    if (diverged) {
+      callbacks.onDiverged?.(step + 1, loss!, diverged);
+      opt.dispose();
+      return { status: 'diverged', steps: step + 1, lastEval, params };
     }
     const elapsed = (performance.now() - start) / 1000;
-    callbacks.onStep?.({ step: step + 1, loss: loss!, ce: ce!, aux: aux!, lr: config.optimizer.learningRate * schedule(step), elapsed, tokensPerSecond: tokensPerStep / ((performance.now() - t0) / 1000) });
+    callbacks.onStep?.({
+      step: step + 1, loss: loss!, ce: ce!, aux: aux!, lr: config.optimizer.learningRate * schedule(step), elapsed,
+      tokensPerSecond: tokensPerStep / ((performance.now() - t0) / 1000), liveBytes: memoryStats().liveBytes,
+    });
     const done = step + 1 === config.steps;
     if ((step + 1) % config.evalEvery === 0 || done) {
       lastEval = await evaluate(c, params, data.val, config.batchSize, config.evalBatches, step + 1);
       callbacks.onEval?.(lastEval);
     }
-    if (ckpt && (done || (config.checkpointEvery && (step + 1) % config.checkpointEvery === 0))) {
-      mkdirSync(config.checkpointDir!, { recursive: true });
-      await saveCheckpoint(ckpt, opt, params, { config: JSON.stringify(config) });
-      await writeAtomically(join(config.checkpointDir!, 'config.json'), JSON.stringify(config, null, 2));
+    if (ckpt && (done || (step + 1) % config.checkpointEvery === 0)) {
+      mkdirSync(checkpointDir!, { recursive: true });
+      await saveCheckpoint(ckpt, opt, params, { config: JSON.stringify(config), firstLoss: String(watch.firstLoss) });
+      await writeAtomically(join(checkpointDir!, 'config.json'), JSON.stringify(config, null, 2));
     }
   }
+  opt.dispose();
   return { status: 'finished', steps: config.steps, lastEval, params };
 }

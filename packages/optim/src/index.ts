@@ -29,6 +29,13 @@ export {
   constant, cosineDecay, joinSchedules, linear, stepDecay, warmupConstant, warmupCosineDecay, warmupLinearDecay,
 } from './schedules.js';
 export type { WarmupOptions } from './schedules.js';
-export { createOptimizer, optimizerByName, OPTIMIZERS } from './optimizer.js';
-export type { Optimizer, OptimizerName } from './optimizer.js';
+export { createOptimizer, optimizerByName } from './optimizer.js';
+export type { Optimizer } from './optimizer.js';
+export {
+  findOptimizer, makeOptimizer, matrixLabels, optimizerNames, OptimizerOptionsError, OPTIMIZERS, resolveHyper, resolveOptimizer, unsupportedParameter,
+} from './registry/registry.js';
+export type { BaseOptimizerName, OptimizerSpec, ParamKind, ResolvedOptimizer } from './registry/registry.js';
+export { describeOptimizers } from './registry/describe.js';
+export { fieldInfo, flag, formatIssues, integer, oneOf, rangeText, real } from './registry/fields.js';
+export type { FieldInfo, Range } from './registry/fields.js';
 export { checkpointToSafetensors, restoreCheckpoint } from './checkpoint.js';

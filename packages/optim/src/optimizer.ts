@@ -1,11 +1,11 @@
 /**
  * The step driver: holds a transformation's state for a set of named parameters and applies one
  * step per call, taking the fused path when the transformation offers one. `optimizerByName`
- * builds the named optimizers from plain options (the CLI's entry point).
+ * builds a registry optimizer from plain options.
  */
-import { noGrad, type Tensor } from '@optimlab/tensor-wgpu';
+import { noGrad, Tensor } from '@optimlab/tensor-wgpu';
 import { stepWith, type GradientTransformation, type Params, type ScalarOrSchedule } from './base.js';
-import * as alias from './alias.js';
+import { makeOptimizer } from './registry/registry.js';
 
 export interface Optimizer<S = unknown> {
   readonly transformation: GradientTransformation<S>;
@@ -16,6 +16,15 @@ export interface Optimizer<S = unknown> {
   step(grads: Params, options?: { loss?: Tensor; fused?: boolean }): void;
   /** Sets the step counter (when restoring a checkpoint). */
   resumeAt(steps: number): void;
+  /** Frees every tensor of the state (the parameters are the caller's). */
+  dispose(): void;
+}
+
+/** Every tensor reachable from a state object. */
+function stateTensors(value: unknown, out: Tensor[] = []): Tensor[] {
+  if (value instanceof Tensor) out.push(value);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) stateTensors(v, out);
+  return out;
 }
 
 export function createOptimizer<S>(transformation: GradientTransformation<S>, params: Params): Optimizer<S> {
@@ -42,32 +51,17 @@ export function createOptimizer<S>(transformation: GradientTransformation<S>, pa
     resumeAt(n) {
       steps = n;
     },
+    dispose() {
+      for (const t of stateTensors(state)) t.dispose();
+    },
   };
 }
 
-export const OPTIMIZERS = {
-  sgd: alias.sgd,
-  momentum: alias.momentum,
-  nesterov: alias.nesterov,
-  adagrad: alias.adagrad,
-  rmsprop: alias.rmsprop,
-  adam: alias.adam,
-  adamw: alias.adamw,
-  signsgd: alias.signSgd,
-  signum: alias.signum,
-  lion: alias.lion,
-  muon: alias.muon,
-  shampoo: alias.shampoo,
-  muonh: alias.muonH,
-  momo: alias.momo,
-  muonmax: alias.muonMax,
-  'muonmax-momo': alias.muonMaxMomo,
-} as const;
-export type OptimizerName = keyof typeof OPTIMIZERS;
-
-/** The named optimizer with options; an unknown name is an error listing the known ones. */
-export function optimizerByName(name: string, options: Record<string, unknown> & { learningRate: ScalarOrSchedule }): GradientTransformation<any> {
-  const make = (OPTIMIZERS as Record<string, (o: never) => GradientTransformation<any>>)[name];
-  if (!make) throw new Error(`Unknown optimizer "${name}". Known: ${Object.keys(OPTIMIZERS).join(', ')}.`);
-  return make(options as never);
+/**
+ * The named optimizer with options (validated against its registry entry; `learningRate` may be a
+ * schedule). An unknown name is an error listing the known ones.
+ */
+export function optimizerByName(name: string, { learningRate, ...options }: Record<string, unknown> & { learningRate: ScalarOrSchedule }): GradientTransformation<any> {
+  if (typeof learningRate === 'number') return makeOptimizer(name, { ...options, learningRate });
+  return makeOptimizer(name, { ...options, learningRate: 1 }, learningRate);
 }

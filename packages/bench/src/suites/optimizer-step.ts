@@ -1,32 +1,22 @@
 /**
  * Suite 2: one full optimizer step of every optimizer over the parameter set of a model preset
  * (cpu by default): time per step (GPU completion) and optimizer-state bytes on the GPU, both
- * relative to AdamW. Matrix-only methods (Muon, Shampoo, MuonH) get AdamW for the rest, as the
- * thesis does for Muon.
+ * relative to AdamW. Matrix-only methods (Muon, Shampoo, MuonH) run as their registry `+adamw`
+ * split, as the thesis does for Muon.
  */
-import { adamw, createOptimizer, momo, muonH, muonMax, muonMaxMomo, partition, shampoo, thesisLabels, OPTIMIZERS, type GradientTransformation } from '@optimlab/optim';
+import { createOptimizer, findOptimizer, makeOptimizer, optimizerNames, OPTIMIZERS, type GradientTransformation } from '@optimlab/optim';
 import { initParams, makeConfig, type PresetName } from '@optimlab/moe-model';
 import { memoryStats, randNormal, scope, sync, tensor, type Tensor } from '@optimlab/tensor-wgpu';
 import { timeIt, type SuiteResult } from '../harness.js';
 
-const withAdamW = (tx: GradientTransformation<any>): GradientTransformation<any> => partition(thesisLabels, { muon: tx, adamw: adamw({ learningRate: 1e-3 }) });
-/** Shampoo and MuonH take 2-D matrices only: expert stacks go to AdamW with the rest. */
-const matricesOnly = (tx: GradientTransformation<any>): GradientTransformation<any> =>
-  partition((n, p) => (p.ndim === 2 && thesisLabels(n, p) === 'muon' ? 'matrix' : 'adamw'), { matrix: tx, adamw: adamw({ learningRate: 1e-3 }) });
-
+/** Every registry optimizer that takes the whole model (matrix-only ones as their +adamw split), plus Muon with 3 NS steps. */
 const MAKERS: Record<string, () => GradientTransformation<any>> = {
   ...Object.fromEntries(
-    (Object.keys(OPTIMIZERS) as (keyof typeof OPTIMIZERS)[])
-      .filter((n) => !['muon', 'shampoo', 'muonh', 'momo', 'muonmax', 'muonmax-momo'].includes(n))
-      .map((n) => [n, () => (OPTIMIZERS[n] as (o: { learningRate: number }) => GradientTransformation<any>)({ learningRate: 1e-3 })]),
+    optimizerNames()
+      .filter((n) => findOptimizer(n)!.params === 'any')
+      .map((n) => [n, () => makeOptimizer(n, { learningRate: findOptimizer(n)!.spec.learningRate, ...(n === 'shampoo+adamw' ? { updateEvery: 10 } : {}) })]),
   ),
-  'muon (+adamw)': () => withAdamW(OPTIMIZERS.muon({ learningRate: 0.02 })),
-  'muon ns3 (+adamw)': () => withAdamW(OPTIMIZERS.muon({ learningRate: 0.02, nsSteps: 3 })),
-  'shampoo (2-D; +adamw)': () => matricesOnly(shampoo({ learningRate: 1e-3, updateEvery: 10 })),
-  'muonh (2-D; +adamw)': () => matricesOnly(muonH({ learningRate: 0.02 })),
-  momo: () => momo({ learningRate: 1 }),
-  muonmax: () => muonMax({ learningRate: 0.01 }),
-  'muonmax-momo': () => muonMaxMomo({ learningRate: 0.01 }),
+  'muon+adamw ns3': () => makeOptimizer('muon+adamw', { learningRate: OPTIMIZERS.muon.learningRate, nsSteps: 3 }),
 };
 
 export async function optimizerStepSuite({ preset }: { preset: PresetName }): Promise<SuiteResult> {

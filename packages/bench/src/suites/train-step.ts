@@ -2,7 +2,7 @@
  * Suite 4: a full training step (forward + backward + update) of a preset model with AdamW and
  * with Muon (+AdamW): ms/step, tokens/s, and the split between model and optimizer time.
  */
-import { forward, initParams, makeConfig, type PresetName } from '@optimlab/moe-model';
+import { forward, initParams, makeConfig, resolveOptimizerConfig, type PresetName } from '@optimlab/moe-model';
 import { buildOptimizer } from '@optimlab/moe-model/node';
 import { createOptimizer } from '@optimlab/optim';
 import { backward, requireGrad, scopeAsync, sync, tensor, type Tensor } from '@optimlab/tensor-wgpu';
@@ -13,10 +13,10 @@ export async function trainStepSuite({ preset, batch }: { preset: PresetName; ba
   const T = c.seqLen;
   const ids = Array.from({ length: batch * T }, (_, i) => (i * 31) % c.vocabSize);
   const rows = [];
-  for (const name of ['adamw', 'muon']) {
+  for (const name of ['adamw', 'muon+adamw']) {
     const params = initParams(c, 1);
     for (const p of Object.values(params)) requireGrad(p);
-    const opt = createOptimizer(buildOptimizer({ name, learningRate: name === 'muon' ? 0.02 : 1e-3 }, 100), params);
+    const opt = createOptimizer(buildOptimizer(resolveOptimizerConfig({ name }), 100), params);
     let model = 0;
     let optimizer = 0;
     let calls = 0;
@@ -43,7 +43,7 @@ export async function trainStepSuite({ preset, batch }: { preset: PresetName; ba
     [model, optimizer, calls] = [0, 0, 0];
     const ms = await timeIt(`train step ${name}`, step, { iterations: 3, warmup: 0 });
     rows.push({
-      optimizer: name === 'muon' ? 'muon (+adamw)' : 'adamw',
+      optimizer: name,
       'ms/step': ms,
       'tokens/s': (batch * T) / (ms / 1000),
       'model %': (100 * model) / (model + optimizer),

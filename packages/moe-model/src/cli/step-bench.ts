@@ -5,20 +5,21 @@
  */
 import { backward, destroyDevice, getGpu, requireGrad, runtimeStats, scopeAsync, startProfiling, stopProfiling, sync, tensor } from '@optimlab/tensor-wgpu';
 import { createOptimizer } from '@optimlab/optim';
-import { makeConfig, type PresetName } from '../config.js';
+import { makeConfig, type PresetName } from '../presets.js';
 import { initParams } from '../params.js';
 import { forward } from '../model.js';
 import { buildOptimizer } from '../train.js';
+import { resolveOptimizerConfig } from '../run-config.js';
 
 const preset = (process.argv[2] ?? 'cpu') as PresetName;
 const B = Number(process.argv[3] ?? 8);
-const optimizerName = process.argv[4] ?? 'muon';
+const optimizerName = process.argv[4] ?? 'muon+adamw';
 const gpu = await getGpu();
 const c = makeConfig(preset);
 const T = c.seqLen;
 const params = initParams(c, 1);
 for (const p of Object.values(params)) requireGrad(p);
-const opt = createOptimizer(buildOptimizer({ name: optimizerName, learningRate: optimizerName === 'muon' ? 0.02 : 1e-3 }, 100), params);
+const opt = createOptimizer(buildOptimizer(resolveOptimizerConfig({ name: optimizerName }), 100), params);
 const ids = Array.from({ length: B * T }, (_, i) => (i * 31) % c.vocabSize);
 const times = { forward: 0, backward: 0, optimizer: 0 };
 const STEPS = 5;

@@ -48,15 +48,22 @@ export function orthogonalizeGroups(updates: Params, scale: MuonScale, ns: Newto
     if (first.ndim === 3) {
       // A stack of matrices (e.g. every expert of a layer): orthogonalise each, all in one call.
       const [, rows, cols] = first.shape as [number, number, number];
-      for (const n of names) out[n] = scope(() => mulByScale(newtonSchulz(updates[n]!, ns), muonScale(rows, cols, scale)).keep());
+      const s = muonScale(rows, cols, scale);
+      for (const n of names) {
+        const o = newtonSchulz(updates[n]!, ns); // kept: ours to free unless it is the result
+        out[n] = s === 1 ? o : scope(() => mulScalar(o, s).keep());
+        if (s !== 1) o.dispose();
+      }
       continue;
     }
     const [rows, cols] = first.shape as [number, number];
     const s = muonScale(rows, cols, scale);
     const results = scope(() => {
       const stacked = names.length === 1 ? updates[names[0]!]!.view([1, rows, cols]) : concat(names.map((n) => updates[n]!.view([1, rows, cols])), 0);
-      const o = newtonSchulz(stacked, ns); // (n, rows, cols)
-      return names.map((_, i) => mulByScale(slice(o, 0, i, i + 1).view([rows, cols]), s).keep());
+      const o = newtonSchulz(stacked, ns); // (n, rows, cols), kept by newtonSchulz: freed below
+      const parts = names.map((_, i) => mulByScale(slice(o, 0, i, i + 1).view([rows, cols]), s).keep());
+      if (parts.every((p) => p !== o)) o.dispose();
+      return parts;
     });
     names.forEach((n, i) => (out[n] = results[i]!));
   }

@@ -1,0 +1,48 @@
+/**
+ * `optimlab doctor`: the adapter and its kernels, the corpus, the tokenizers, and every preset
+ * (model size, batch, study horizons). `--json` prints the same as one object.
+ */
+import { countParameters, PRESETS } from '@optimlab/moe-model';
+import { gpt2Tokenizer, loadSotu } from '@optimlab/moe-model/node';
+import { defaultMatmulVariant, matmulVariants, NoAdapterError } from '@optimlab/tensor-wgpu';
+import type { CommandSpec, Parsed } from '../args.js';
+import { CACHE, describeModel, startGpu } from '../context.js';
+
+export const doctorCommand: CommandSpec = {
+  name: 'doctor',
+  summary: 'adapter, kernels, corpus, tokenizers and presets on this machine',
+  flags: { json: { kind: 'switch', help: 'print one JSON object' } },
+};
+
+export async function runDoctor({ flags }: Parsed): Promise<void> {
+  const report: Record<string, unknown> = {};
+  try {
+    const { gpu, defaultPreset } = await startGpu();
+    report['adapter'] = { ...gpu.info, kernels: gpu.variant, matmul: defaultMatmulVariant(gpu), matmulVariants: matmulVariants(gpu), defaultPreset };
+  } catch (err) {
+    if (!(err instanceof NoAdapterError)) throw err;
+    report['adapter'] = { error: err.message };
+    process.exitCode = 1;
+  }
+  const docs = loadSotu();
+  report['corpus'] = { name: 'SOTU', documents: docs.length, characters: docs.reduce((n, d) => n + d.text.length, 0) };
+  report['tokenizers'] = { gpt2: gpt2Tokenizer().vocabSize, bpe: `trained on demand, cached in ${CACHE}` };
+  report['presets'] = Object.fromEntries(
+    Object.entries(PRESETS).map(([name, p]) => [
+      name,
+      { summary: p.summary, parameters: countParameters(p.model).total, model: p.model, batchSize: p.batchSize, gradAccum: p.gradAccum, evalEvery: p.evalEvery, study: p.study },
+    ]),
+  );
+  if (flags['json']) {
+    console.log(JSON.stringify(report, null, 2));
+    return;
+  }
+  const a = report['adapter'] as { error?: string; description?: string; isSoftware?: boolean; kernels?: string; matmul?: string; matmulVariants?: string[]; defaultPreset?: string };
+  console.log(a.error ? `adapter: none — ${a.error}` : `adapter: ${a.description} (${a.isSoftware ? 'software' : 'hardware'}); default preset: ${a.defaultPreset}`);
+  if (!a.error) console.log(`kernels: ${a.kernels}; matmul: ${a.matmul} (variants here: ${a.matmulVariants!.join(', ')})`);
+  console.log(`corpus: SOTU, ${docs.length} documents, ${((report['corpus'] as { characters: number }).characters / 1e6).toFixed(1)} M characters`);
+  console.log(`tokenizers: GPT-2 (${gpt2Tokenizer().vocabSize} tokens) available; BPE trained on demand, cached in ${CACHE}`);
+  for (const [name, p] of Object.entries(PRESETS)) {
+    console.log(`preset ${name}: ${describeModel(p.model)}; batch ${p.batchSize}×${p.model.seqLen}${p.gradAccum > 1 ? ` × ${p.gradAccum} accumulated` : ''}; study horizons ${p.study.short}/${p.study.long} optimizer steps`);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * `optimlab report DIR`: re-renders a folder's tables, plots and report.html from its saved
+ * results alone (no training): a study folder (reproduce), a sweep folder, or a train folder.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PRESETS, type PresetName } from '@optimlab/moe-model';
+import { writeAtomically } from '@optimlab/tensor-wgpu/node';
+import { UsageError, type CommandSpec, type Parsed } from '../args.js';
+import { describeModel, readJson, resolvePath } from '../context.js';
+import { toHtml } from '../html.js';
+import { writeReport } from '../report.js';
+import { readResult, type RunResult } from '../runs.js';
+import { lineChart } from '../svg.js';
+import { sweepTable } from './sweep.js';
+
+export const reportCommand: CommandSpec = {
+  name: 'report',
+  summary: 're-render the tables, plots and report.html of a study, sweep or train folder',
+  positional: 'DIR',
+  flags: {},
+};
+
+/** A train folder: its result, validation curve and report.html. */
+async function trainReport(dir: string, r: RunResult): Promise<void> {
+  const o = r.optimizer;
+  const md = [
+    `# Run: ${o.name}, lr ${o.learningRate}`,
+    '',
+    `- status: **${r.status}**${r.reason ? ` (${r.reason})` : ''} after ${r.steps} steps, ${r.seconds.toFixed(1)} s`,
+    `- best validation loss ${r.bestLoss?.toFixed(4) ?? '—'}, final ${r.finalLoss?.toFixed(4) ?? '—'}, final accuracy ${r.finalAccuracy.toFixed(4)}`,
+    `- made at commit \`${r.environment.commit}\` on ${r.environment.adapter}`,
+    `- optimizer: \`${JSON.stringify(o)}\``,
+    '',
+  ].join('\n');
+  const svg = lineChart('Validation loss', [{ name: o.name, color: '#d62728', points: r.curve }], { integerX: true, xLabel: 'optimizer step', yLabel: 'validation loss' });
+  await writeAtomically(join(dir, 'summary.md'), md);
+  await writeAtomically(join(dir, 'validation-curve.svg'), svg);
+  await writeAtomically(join(dir, 'report.html'), toHtml(`Run ${o.name}`, md, [['validation-curve.svg', svg]]));
+}
+
+export async function runReportCommand({ positional }: Parsed): Promise<void> {
+  if (positional.length !== 1) throw new UsageError('optimlab report: give one folder (a study, sweep or train folder).');
+  const dir = resolvePath(positional[0]!);
+  if (!existsSync(dir)) throw new UsageError(`optimlab report: ${dir} does not exist.`);
+  if (existsSync(join(dir, 'sweep.json'))) {
+    const meta = readJson(join(dir, 'sweep.json'), 'The sweep’s') as { grid: string };
+    const runs = existsSync(join(dir, 'runs')) ? readdirSync(join(dir, 'runs')).sort().flatMap((id) => readResult(join(dir, 'runs', id)) ?? []) : [];
+    if (runs.length === 0) throw new UsageError(`optimlab report: ${dir} has no finished sweep runs yet.`);
+    const first = readJson(join(dir, 'runs', runs[0]!.id, 'config.json'), 'The run’s') as Parameters<typeof sweepTable>[0];
+    await writeAtomically(join(dir, 'sweep.md'), sweepTable(first, meta.grid, runs));
+    console.log(`report: ${join(dir, 'sweep.md')}`);
+    return;
+  }
+  if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`optimlab report: ${dir} has no config.json or sweep.json: is it a folder made by optimlab reproduce, sweep or train?`);
+  const cfg = readJson(join(dir, 'config.json'), 'The folder’s') as { command?: string; preset?: PresetName; corpus?: string; tokenizer?: string };
+  if (cfg.command === 'reproduce') {
+    const model = PRESETS[cfg.preset!]?.model;
+    if (!model) throw new UsageError(`optimlab report: ${join(dir, 'config.json')} names an unknown preset "${String(cfg.preset)}".`);
+    await writeReport(dir, { preset: cfg.preset!, corpus: cfg.corpus ?? '?', tokenizer: cfg.tokenizer ?? '?', model: describeModel(model) });
+    console.log(`report: ${join(dir, 'summary.md')} and ${join(dir, 'report.html')}`);
+    return;
+  }
+  const result = readResult(dir);
+  if (!result) throw new UsageError(`optimlab report: ${dir} holds no finished run (result.json missing or incomplete): finish it with optimlab train --out ${dir}.`);
+  await trainReport(dir, result);
+  console.log(`report: ${join(dir, 'summary.md')} and ${join(dir, 'report.html')}`);
+}

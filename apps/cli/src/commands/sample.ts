@@ -1,0 +1,74 @@
+/**
+ * `optimlab sample DIR`: text from a run's checkpoint (a train folder, or a study's final run).
+ * The tokenizer is the run's tokenizer.json, or its study's (two folders up).
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { InputError, parameterShapes, resolveRunConfig, sample } from '@optimlab/moe-model';
+import { tokenizerFromJson } from '@optimlab/moe-model/node';
+import { loadTensors } from '@optimlab/tensor-wgpu/node';
+import { UsageError, type CommandSpec, type Parsed } from '../args.js';
+import { readJson, resolvePath, startGpu } from '../context.js';
+
+export const sampleCommand: CommandSpec = {
+  name: 'sample',
+  summary: 'text from a trained checkpoint',
+  positional: 'RUN_DIR',
+  flags: {
+    prompt: { kind: 'string', help: 'text to continue (default "The Congress")' },
+    tokens: { kind: 'int', help: 'tokens to generate (default 40)', min: 1 },
+    temperature: { kind: 'number', help: 'softmax temperature; 0 = greedy (default 0.8)', min: 0 },
+    'top-k': { kind: 'int', help: 'sample among the k most likely; 0 = all (default 40)', min: 0 },
+    seed: { kind: 'int', help: 'sampling seed (default 0)', min: 0 },
+  },
+};
+
+function findTokenizer(dir: string): string | undefined {
+  for (const d of [dir, dirname(dir), dirname(dirname(dir))]) if (existsSync(join(d, 'tokenizer.json'))) return join(d, 'tokenizer.json');
+  return undefined;
+}
+
+export async function runSample({ positional, flags }: Parsed): Promise<void> {
+  if (positional.length !== 1) throw new UsageError('optimlab sample: give one run folder (it holds checkpoint.safetensors and config.json).');
+  const dir = resolvePath(positional[0]!);
+  const checkpoint = join(dir, 'checkpoint.safetensors');
+  for (const f of [checkpoint, join(dir, 'config.json')]) {
+    if (!existsSync(f)) throw new UsageError(`optimlab sample: ${f} is missing (train with 'optimlab train --out DIR', or pick a study's final run).`);
+  }
+  const tokenizerFile = findTokenizer(dir);
+  if (!tokenizerFile) throw new UsageError(`optimlab sample: no tokenizer.json in ${dir} or the two folders above it.`);
+  let config;
+  try {
+    config = resolveRunConfig(readJson(join(dir, 'config.json'), 'The run’s'));
+  } catch (err) {
+    throw err instanceof InputError ? new InputError(`${join(dir, 'config.json')}: ${err.message}`) : err;
+  }
+  let tokenizer;
+  try {
+    tokenizer = tokenizerFromJson(readJson(tokenizerFile, 'The tokenizer') as never, 'checkpoint tokenizer');
+  } catch (err) {
+    throw new InputError(`${tokenizerFile} is not a usable tokenizer (${(err as Error).message}).`);
+  }
+  await startGpu();
+  let tensors;
+  try {
+    ({ tensors } = await loadTensors(checkpoint));
+  } catch (err) {
+    throw new InputError(`${checkpoint} is not a usable checkpoint (${(err as Error).message.replace(`${checkpoint}: `, '')}).`);
+  }
+  const params = Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith('param/')).map(([k, v]) => [k.slice(6), v]));
+  for (const [name, shape] of Object.entries(parameterShapes(config.model))) {
+    const t = params[name];
+    if (!t || t.shape.join('x') !== shape.join('x')) {
+      throw new InputError(`${checkpoint} does not match its config.json: parameter "${name}" is ${t ? `[${t.shape.join(', ')}]` : 'missing'}, the model needs [${shape.join(', ')}].`);
+    }
+  }
+  const prompt = (flags['prompt'] as string | undefined) ?? 'The Congress';
+  const ids = await sample(config.model, params, tokenizer.encode(prompt), {
+    maxTokens: (flags['tokens'] as number | undefined) ?? 40,
+    temperature: (flags['temperature'] as number | undefined) ?? 0.8,
+    topK: (flags['top-k'] as number | undefined) ?? 40,
+    seed: (flags['seed'] as number | undefined) ?? 0,
+  });
+  console.log(prompt + tokenizer.decode(ids));
+}

@@ -1,0 +1,92 @@
+/**
+ * What every command shares: where it runs, the flags common to several commands, reading JSON
+ * files with errors that name them, output folders checked before anything is written, and the
+ * GPU started only once the input has been validated.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { countParameters, InputError, PRESET_NAMES, type MoEConfig, type PresetName } from '@optimlab/moe-model';
+import { getGpu, type Gpu } from '@optimlab/tensor-wgpu';
+import { UsageError, type FlagSpec, type FlagSpecs } from './args.js';
+import type { RunEnvironment } from './runs.js';
+
+export const cwd = process.env['INIT_CWD'] ?? process.cwd();
+export const CACHE = join(cwd, '.optimlab-cache');
+
+export const OUTPUT_FLAGS: FlagSpecs = {
+  json: { kind: 'switch', help: 'machine-readable progress (JSON lines on stdout)' },
+  quiet: { kind: 'switch', help: 'no progress output' },
+};
+export const DATA_FLAGS: FlagSpecs = {
+  corpus: { kind: 'string', help: 'a .txt/.jsonl file or a folder (default: the embedded SOTU corpus)', value: 'PATH' },
+  tokenizer: { kind: 'string', help: "'bpe' (trained on the training split, default), 'gpt2', or a tokenizer.json path", value: 'bpe|gpt2|FILE' },
+};
+export const PRESET_FLAG: FlagSpec = { kind: 'string', help: 'model, batch and horizons (default: cpu on a software adapter, thesis on a GPU)', choices: PRESET_NAMES };
+
+/** The GPU, started after input checks; the default preset follows the adapter. */
+export async function startGpu(): Promise<{ gpu: Gpu; defaultPreset: PresetName }> {
+  const gpu = await getGpu();
+  return { gpu, defaultPreset: gpu.info.isSoftware ? 'cpu' : 'thesis' };
+}
+
+/** A JSON file's contents; a missing or malformed file is an InputError naming it. */
+export function readJson(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new InputError(`${what} ${path} cannot be read: check the path.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${what} ${path} is not valid JSON (${(err as Error).message}).`);
+  }
+}
+
+/**
+ * An output folder that can be created or reused: refuses a path that is a file or lies under a
+ * file, and an existing non-empty folder that lacks `marker` (not one of ours). Creates nothing.
+ */
+export function checkOutputFolder(path: string, flag: string, marker: string): { exists: boolean } {
+  for (let p = path; ; p = dirname(p)) {
+    if (existsSync(p)) {
+      if (!statSync(p).isDirectory()) {
+        throw new UsageError(p === path ? `${flag} ${path} is a file, not a folder: pick a folder path.` : `${flag} ${path} lies under ${p}, which is a file: pick a folder path.`);
+      }
+      break;
+    }
+    if (dirname(p) === p) break;
+  }
+  if (!existsSync(path)) return { exists: false };
+  if (readdirSync(path).length > 0 && !existsSync(join(path, marker))) {
+    throw new UsageError(`${flag} ${path} is a non-empty folder with no ${marker}: it was not made by this command; pick a new folder.`);
+  }
+  return { exists: true };
+}
+
+export const resolvePath = (p: string): string => resolve(cwd, p);
+
+export function describeModel(c: MoEConfig): string {
+  return `d ${c.dModel}, ${c.nLayers} layers, ${c.nHeads} heads, d_ff ${c.dFF}, ${c.numExperts} experts top-${c.topK}, seq ${c.seqLen}, vocab ${c.vocabSize}, ${countParameters(c).total.toLocaleString('en')} parameters`;
+}
+
+/** A timestamp for default folder names: 2026-11-29-15-49-51. */
+export const stamp = (): string => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+
+/** The project's commit (with "+dirty" for uncommitted changes), or "unknown" outside a checkout. */
+export function projectCommit(): string {
+  const here = dirname(new URL(import.meta.url).pathname);
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function environmentOf(gpu: Gpu): RunEnvironment {
+  return { commit: projectCommit(), adapter: `${gpu.info.description}${gpu.info.isSoftware ? ' (software)' : ''}` };
+}

@@ -1,0 +1,163 @@
+/**
+ * A run's configuration: one typed object, validated as a whole before any GPU or file work, and
+ * written fully resolved into the run folder, so `--config run.json` reads back exactly what a run
+ * used. Input may leave out anything that has a default; `resolveRunConfig` fills it in from the
+ * preset (batch, evaluation, horizon), the optimizer registry (learning rate, hyperparameters) and
+ * the defaults below. Every error names the field and the allowed range.
+ *
+ * The format (every field but `optimizer.name` optional):
+ *   { "preset": "cpu", "model": { …MoEConfig fields… },
+ *     "optimizer": { "name": "muon+adamw", "learningRate": 0.02, "schedule": "cosine", "warmupRatio": 0.05,
+ *                    "minLrRatio": 0.1, …the optimizer's hyperparameters… },
+ *     "steps": 200, "batchSize": 8, "gradAccum": 1, "clip": 1, "evalEvery": 5, "evalBatches": 8, "seed": 42,
+ *     "checkpointEvery": 10, "divergence": { "window": 5, "factor": 1.3 } }
+ */
+import { z } from 'zod';
+import { findOptimizer, formatIssues, integer, oneOf, optimizerNames, real, unsupportedParameter } from '@optimlab/optim';
+import { validateConfig, type MoEConfig } from './config.js';
+import { InputError } from './errors.js';
+import { parameterShapes } from './params.js';
+import { PRESET_NAMES, PRESETS, type PresetName } from './presets.js';
+
+export const SCHEDULES = ['cosine', 'linear', 'step', 'constant'] as const;
+export type ScheduleKind = (typeof SCHEDULES)[number];
+
+/** The fields every optimizer has (schedule included); the rest are the registry's hyperparameters. */
+const scheduleFields = {
+  name: z.string({ error: `must be an optimizer name (${optimizerNames().join(', ')})` }).describe('a registry name'),
+  learningRate: real('peak learning rate (default: the optimizer’s registry default)', { min: 0, minExclusive: true }).optional(),
+  schedule: oneOf('learning-rate multiplier over the run', SCHEDULES).default('cosine'),
+  warmupRatio: real('linear warmup as a fraction of the optimizer steps', { min: 0, max: 1, maxExclusive: true }).default(0.05),
+  minLrRatio: real('floor of the decay as a fraction of the peak (thesis 0.1)', { min: 0, max: 1 }).default(0.1),
+};
+const SCHEDULE_KEYS = new Set(Object.keys(scheduleFields));
+
+const positiveInt = (description: string) => integer(description, { min: 1 });
+
+const modelSchema = z.strictObject({
+  vocabSize: positiveInt('tokenizer vocabulary size'),
+  dModel: positiveInt('residual width'),
+  nHeads: positiveInt('attention heads'),
+  nLayers: positiveInt('transformer blocks'),
+  dFF: positiveInt('hidden width of each expert'),
+  numExperts: positiveInt('experts per MoE layer'),
+  topK: positiveInt('experts per token'),
+  seqLen: positiveInt('tokens per training row'),
+  dropout: real('dropout probability', { min: 0, max: 1, maxExclusive: true }),
+  routerNoiseStd: real('std of the router-logit noise in training', { min: 0 }),
+  loadBalancingWeight: real('load-balancing loss weight', { min: 0 }),
+  ropeBase: real('RoPE base', { min: 0, minExclusive: true }),
+  normEps: real('RMSNorm eps', { min: 0 }),
+  initStd: real('std of the weight init', { min: 0 }),
+}, { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object of model fields (to pick a preset, use "preset": "smoke" | "cpu" | "thesis")' : undefined) }).partial();
+
+const divergenceSchema = z.strictObject({
+  window: integer('consecutive steps the loss must stay too high to stop the run', { min: 1 }).default(5),
+  factor: real('too high: above factor × max(first loss, ln V)', { min: 1, minExclusive: true }).default(1.3),
+});
+
+const inputSchema = z.strictObject({
+  preset: oneOf('model, batch and horizons', PRESET_NAMES as [PresetName, ...PresetName[]]).optional(),
+  model: modelSchema.optional(),
+  optimizer: z.looseObject(scheduleFields, { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object with at least a "name", e.g. { "name": "adamw" }' : undefined) }),
+  steps: positiveInt('optimizer steps (default: the preset’s long study horizon)').optional(),
+  batchSize: positiveInt('sequences per micro-batch (default: the preset’s)').optional(),
+  gradAccum: positiveInt('micro-batches per optimizer step (default: the preset’s)').optional(),
+  clip: real('global gradient-norm clip; 0 turns it off', { min: 0 }).default(1),
+  evalEvery: positiveInt('evaluate every N optimizer steps (default: the preset’s)').optional(),
+  evalBatches: positiveInt('validation batches per evaluation (default: the preset’s)').optional(),
+  seed: integer('seed of the init, data order, dropout and router noise', { min: 0, max: 2 ** 31 - 1 }).default(42),
+  checkpointEvery: positiveInt('write a checkpoint every N steps (and at the end)').default(10),
+  divergence: divergenceSchema.default({ window: 5, factor: 1.3 }),
+});
+
+export type RunConfigInput = z.input<typeof inputSchema>;
+
+export interface OptimizerConfig {
+  /** A registry name (`optimlab train --help` lists them). */
+  readonly name: string;
+  readonly learningRate: number;
+  readonly schedule: ScheduleKind;
+  readonly warmupRatio: number;
+  readonly minLrRatio: number;
+  /** The optimizer's own hyperparameters, every default filled in. */
+  readonly [hyper: string]: unknown;
+}
+
+export interface TrainConfig {
+  readonly preset: PresetName;
+  readonly model: MoEConfig;
+  readonly optimizer: OptimizerConfig;
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly gradAccum: number;
+  readonly clip: number;
+  readonly evalEvery: number;
+  readonly evalBatches: number;
+  readonly seed: number;
+  readonly checkpointEvery: number;
+  /** Stop as diverged when the loss stays above factor·max(initial loss, ln V) for `window` steps. */
+  readonly divergence: { readonly window: number; readonly factor: number };
+}
+
+/** The optimizer's hyperparameters alone (what the registry takes besides the learning rate). */
+export function hyperOf(o: OptimizerConfig): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !SCHEDULE_KEYS.has(k)));
+}
+
+/** The optimizer part of a config, resolved (defaults filled in) or an error naming the field. */
+export function resolveOptimizerConfig(input: unknown, path = 'optimizer'): OptimizerConfig {
+  const parsed = z.looseObject(scheduleFields).safeParse(input);
+  if (!parsed.success) throw new InputError(formatIssues(parsed.error, input, path));
+  const { name, learningRate, schedule, warmupRatio, minLrRatio, ...rest } = parsed.data;
+  const entry = findOptimizer(name);
+  if (!entry) throw new InputError(`${path}.name: unknown optimizer "${name}" (known: ${optimizerNames().join(', ')}).`);
+  const hyper = entry.hyper.safeParse(rest);
+  if (!hyper.success) throw new InputError(formatIssues(hyper.error, rest, path));
+  return { name, learningRate: learningRate ?? entry.spec.learningRate, schedule, warmupRatio, minLrRatio, ...hyper.data };
+}
+
+/**
+ * The whole run config, resolved. `defaults.preset` applies when the input names none (the CLI
+ * passes the adapter's choice). Throws InputError naming every bad field.
+ */
+export function resolveRunConfig(input: unknown, defaults: { preset?: PresetName } = {}): TrainConfig {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new InputError(`A run config must be a JSON object with at least "optimizer": { "name": … }, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}.`);
+  }
+  const parsed = inputSchema.safeParse(input);
+  if (!parsed.success) throw new InputError(formatIssues(parsed.error, input));
+  const c = parsed.data;
+  const presetName = c.preset ?? defaults.preset ?? 'cpu';
+  const preset = PRESETS[presetName];
+  const model: MoEConfig = { ...preset.model, ...c.model };
+  validateConfig(model);
+  const optimizer = resolveOptimizerConfig(c.optimizer);
+  for (const [param, shape] of Object.entries(parameterShapes(model))) {
+    const why = unsupportedParameter(optimizer.name, param, shape);
+    if (why) throw new InputError(`optimizer.name: ${why}`);
+  }
+  return {
+    preset: presetName,
+    model,
+    optimizer,
+    steps: c.steps ?? preset.study.long,
+    batchSize: c.batchSize ?? preset.batchSize,
+    gradAccum: c.gradAccum ?? preset.gradAccum,
+    clip: c.clip,
+    evalEvery: c.evalEvery ?? preset.evalEvery,
+    evalBatches: c.evalBatches ?? preset.evalBatches,
+    seed: c.seed,
+    checkpointEvery: c.checkpointEvery,
+    divergence: c.divergence,
+  };
+}
+
+/** The fields (dotted paths) whose values differ between two resolved configs. */
+export function differingFields(a: unknown, b: unknown, path = ''): string[] {
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].flatMap((k) => differingFields((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
+}

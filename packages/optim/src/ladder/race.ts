@@ -1,0 +1,122 @@
+/**
+ * The ladder race: every optimizer at each learning rate of its grid on the teacher–student MLP,
+ * under one schedule (10% warmup, constant, cosine cooldown over the last 20%), full-data loss
+ * relative to the start read at log-spaced steps, and the step where it first reaches the target.
+ * Each run draws its own minibatch stream from a fixed seed, so a run's result does not depend on
+ * which other optimizers were selected. Deviations from the ladder's numpy script: EMA momentum in
+ * Muon (equal after NS up to eps), Muon's shape scale √max(1, r/c), Shampoo's roots refreshed every
+ * 10 steps, MuonH's radius ‖W₀‖ of the student.
+ */
+import { backward, gatherRows, requireGrad, scope, scopeAsync, sync, tensor } from '@optimlab/tensor-wgpu';
+import type { Schedule } from '../base.js';
+import { createOptimizer } from '../optimizer.js';
+import { makeOptimizer } from '../registry/registry.js';
+import { initNet, LADDER_BATCH, LADDER_SAMPLES, LADDER_TARGET, mse, net, type LadderData } from './problem.js';
+
+export interface LadderEntry {
+  /** Learning rates tried (5 points, ×√10 apart). */
+  readonly grid: readonly number[];
+  /** Hyperparameters other than the registry defaults, as in the ladder's script. */
+  readonly hyper?: Readonly<Record<string, unknown>>;
+}
+
+/** The ladder's contestants, by registry name. */
+export const LADDER: Readonly<Record<string, LadderEntry>> = {
+  sgd: { grid: [3e-2, 1e-1, 3e-1, 1, 3] },
+  momentum: { grid: [1e-2, 3e-2, 1e-1, 3e-1, 1] },
+  adam: { grid: [1e-3, 3e-3, 1e-2, 3e-2, 1e-1] },
+  adamw: { grid: [1e-3, 3e-3, 1e-2, 3e-2, 1e-1], hyper: { weightDecay: 0 } },
+  signsgd: { grid: [3e-4, 1e-3, 3e-3, 1e-2, 3e-2] },
+  lion: { grid: [1e-4, 3e-4, 1e-3, 3e-3, 1e-2] },
+  muon: { grid: [1e-3, 3e-3, 1e-2, 3e-2, 1e-1], hyper: { momentum: 0.9, nesterov: false } },
+  shampoo: { grid: [1e-3, 3e-3, 1e-2, 3e-2, 1e-1], hyper: { updateEvery: 10 } },
+  muonh: { grid: [3e-3, 1e-2, 3e-2, 1e-1, 3e-1] },
+};
+
+/** 10% linear warmup, constant, cosine to 0 over the last 20%. */
+export function ladderSchedule(total: number): Schedule {
+  return (t) => {
+    const fr = t / total;
+    if (fr < 0.1) return fr / 0.1;
+    if (fr < 0.8) return 1;
+    return 0.5 * (1 + Math.cos((Math.PI * (fr - 0.8)) / 0.2));
+  };
+}
+
+export interface LadderRun {
+  readonly optimizer: string;
+  readonly lr: number;
+  readonly steps: number;
+  /** [step, full-data loss / initial loss]; Infinity once non-finite. */
+  readonly curve: [number, number][];
+  /** The relative full-data loss at the last step: what the leaderboard ranks by. */
+  readonly finalRelative: number;
+  /** Interpolated step where the relative loss first reached the target, or null. */
+  readonly stepsToTarget: number | null;
+}
+
+export function stepsTo(curve: readonly (readonly [number, number])[], target = LADDER_TARGET): number | null {
+  if (curve[0] && curve[0][1] <= target) return curve[0][0];
+  for (let i = 1; i < curve.length; i++) {
+    const [s0, v0] = curve[i - 1]!;
+    const [s1, v1] = curve[i]!;
+    if (v1 <= target && v0 > target) return s0 + ((v0 - target) / (v0 - v1)) * (s1 - s0);
+  }
+  return null;
+}
+
+/** Log-spaced reading steps in [1, steps]. */
+export function readingSteps(steps: number): number[] {
+  return [...new Set(Array.from({ length: 40 }, (_, i) => Math.round(Math.exp((Math.log(steps) * i) / 39))))].filter((s) => s >= 1 && s <= steps);
+}
+
+/** One run: `name` at `lr` for `steps` steps; `onStep` may yield (a browser page stays responsive). */
+export async function runLadderOne(data: LadderData, name: string, lr: number, steps: number, { onStep }: { onStep?: (step: number) => Promise<void> | void } = {}): Promise<LadderRun> {
+  const entry = LADDER[name];
+  if (!entry) throw new RangeError(`"${name}" is not on the ladder (known: ${Object.keys(LADDER).join(', ')}).`);
+  const params = initNet(2, 1.0);
+  for (const p of Object.values(params)) requireGrad(p);
+  const opt = createOptimizer(makeOptimizer(name, { ...entry.hyper, learningRate: lr }, ladderSchedule(steps)), params);
+  const initial = await scopeAsync(async () => mse(net(params, data.x), data.y).item());
+  const readAt = new Set(readingSteps(steps));
+  const readings: Promise<[number, number]>[] = [];
+  let seed = 7; // each run draws the same minibatch stream
+  const rand = (): number => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 4294967296;
+  };
+  for (let t = 1; t <= steps; t++) {
+    scope(() => {
+      const idx = tensor(Array.from({ length: LADDER_BATCH }, () => Math.floor(rand() * LADDER_SAMPLES)), [LADDER_BATCH], 'i32');
+      const loss = mse(net(params, gatherRows(data.x, idx)), gatherRows(data.y, idx));
+      backward(loss);
+      opt.step(Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.grad!])), { loss });
+      for (const p of Object.values(params)) {
+        p.grad!.dispose();
+        p.grad = undefined;
+      }
+      if (readAt.has(t)) {
+        const full = mse(net(params, data.x), data.y).keep();
+        readings.push(full.item().then((v) => (full.dispose(), [t, v / initial] as [number, number])));
+      }
+    });
+    if (t % 200 === 0) await sync(); // let Dawn retire finished work
+    await onStep?.(t);
+  }
+  const curve = (await Promise.all(readings)).map(([s, v]) => [s, Number.isFinite(v) ? v : Infinity] as [number, number]);
+  opt.dispose();
+  for (const p of Object.values(params)) p.dispose();
+  return { optimizer: name, lr, steps, curve, finalRelative: curve[curve.length - 1]?.[1] ?? Infinity, stepsToTarget: stepsTo(curve) };
+}
+
+/** Per optimizer, its best learning rate: lowest final relative loss. */
+export function bestPerOptimizer(runs: readonly LadderRun[]): LadderRun[] {
+  const best = new Map<string, LadderRun>();
+  for (const r of runs) if (!best.has(r.optimizer) || r.finalRelative < best.get(r.optimizer)!.finalRelative) best.set(r.optimizer, r);
+  return [...best.values()];
+}
+
+/** The leaderboard: fewest steps to target first, then lowest final relative loss. */
+export function leaderboard(runs: readonly LadderRun[]): LadderRun[] {
+  return bestPerOptimizer(runs).sort((a, b) => (a.stepsToTarget ?? Infinity) - (b.stepsToTarget ?? Infinity) || a.finalRelative - b.finalRelative);
+}
