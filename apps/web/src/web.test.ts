@@ -58,7 +58,6 @@ describe('apps/web in headless Chromium', () => {
         const inNode: LadderRun = await runLadderOne(data, optimizer, lr, STEPS);
         const browserCurve = inBrowser.curve.map(([, v]) => v);
         const nodeCurve = inNode.curve.map(([, v]) => v);
-        console.log(optimizer, browserCurve.slice(-3), nodeCurve.slice(-3));
         expect(inBrowser.curve.map(([s]) => s)).toEqual(inNode.curve.map(([s]) => s));
         expect(inBrowser.finalRelative, `${optimizer} falls`).toBeLessThan(0.5);
         expect(browserCurve).toBeAllclose(nodeCurve, { rtol: 1e-3, atol: 1e-6 });
