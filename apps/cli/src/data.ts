@@ -4,11 +4,9 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  encodeDocuments, gpt2Tokenizer, loadCorpus, loadSotu, loadTokenizerFile, makeBlocks, splitDocuments, tokenizerFromJson, trainBpe,
-  type Blocks, type TextTokenizer,
-} from '@optimlab/moe-model';
-import { writeAtomically } from '@optimlab/tensor-wgpu';
+import { trainBpe } from '@optimlab/moe-model';
+import { encodeDocuments, gpt2Tokenizer, loadCorpus, loadSotu, loadTokenizerFile, makeBlocks, splitDocuments, tokenizerFromJson, type Blocks, type TextTokenizer } from '@optimlab/moe-model/node';
+import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { createHash } from 'node:crypto';
 
 export interface DataOptions {

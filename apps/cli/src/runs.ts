@@ -8,8 +8,9 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { train, type EvalInfo, type OptimizerConfig, type StepInfo, type TrainConfig } from '@optimlab/moe-model';
-import { writeAtomically } from '@optimlab/tensor-wgpu';
+import { type OptimizerConfig, type TrainConfig } from '@optimlab/moe-model';
+import { train, type EvalInfo, type StepInfo } from '@optimlab/moe-model/node';
+import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import type { Data } from './data.js';
 
 export interface RunSpec {

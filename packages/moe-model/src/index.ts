@@ -1,4 +1,8 @@
-/** @optimlab/moe-model: the thesis MoE transformer on tensor-wgpu. */
+/**
+ * @optimlab/moe-model: the thesis MoE transformer on tensor-wgpu. This entry runs anywhere WebGPU
+ * does (browsers included). The data pipeline (corpora, tokenizer files, the token-id cache) and
+ * the training loop (checkpoints on disk) touch the file system: they are in `./node` (node.ts).
+ */
 export { THESIS_MODEL, validateConfig } from './config.js';
 export type { MoEConfig } from './config.js';
 export { makeConfig, PRESET_NAMES, PRESETS } from './presets.js';
@@ -9,17 +13,9 @@ export { forward } from './model.js';
 export type { ForwardOptions, ForwardResult } from './model.js';
 export { moeForward } from './moe.js';
 export type { MoEOutput, MoEWeights, Randomness } from './moe.js';
-export { buildOptimizer, evaluate, lrSchedule, train } from './train.js';
-export type { EvalInfo, StepInfo, TrainCallbacks, TrainOptions, TrainResult } from './train.js';
 export { differingFields, hyperOf, resolveOptimizerConfig, resolveRunConfig, SCHEDULES } from './run-config.js';
 export type { OptimizerConfig, RunConfigInput, ScheduleKind, TrainConfig } from './run-config.js';
 export { sample } from './sample.js';
 export type { SampleOptions } from './sample.js';
-export { loadCorpus, loadSotu, splitDocuments } from './data/corpus.js';
-export type { Document } from './data/corpus.js';
 export { bytesToUnicode, trainBpe, END_OF_TEXT } from './data/bpe.js';
-export { gpt2Tokenizer, loadTokenizerFile, tokenizerFromJson } from './data/tokenizer.js';
-export type { TextTokenizer } from './data/tokenizer.js';
-export { cacheKey, encodeDocuments, evalBatches, makeBlocks, trainBatch, unigramEntropy } from './data/dataset.js';
-export type { Batch, Blocks } from './data/dataset.js';
 export { InputError } from './errors.js';

@@ -3,7 +3,7 @@
  * with the load-balancing loss included: built from tensor-wgpu's kernel references, plain loops
  * elsewhere. Used for the full-model finite-difference gradient check.
  */
-import { causalAttentionRef, crossEntropyRef, matmulRef, normRef, ropeRef, softmaxRef, topkRef, transposeRef } from '@optimlab/tensor-wgpu';
+import { causalAttentionRef, crossEntropyRef, matmulRef, normRef, ropeRef, softmaxRef, topkRef, transposeRef } from '@optimlab/tensor-wgpu/testing';
 import type { MoEConfig } from './config.js';
 
 type P = Record<string, Float64Array>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backward, requireGrad, scopeAsync, tensor, randomArray, type Tensor } from '@optimlab/tensor-wgpu';
+import { backward, requireGrad, scopeAsync, tensor, type Tensor } from '@optimlab/tensor-wgpu';
+import { randomArray } from '@optimlab/tensor-wgpu/testing';
 import { makeConfig } from './presets.js';
 import { countParameters, initParams, parameterShapes } from './params.js';
 import { forward } from './model.js';

@@ -11,12 +11,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  add as addT, addScalar, backward, gpuSync, memoryStats, startProfiling, stopProfiling, mulScalar, requireGrad, log as logT, mul, noGrad, scopeAsync, sumAll, tensor, topk, writeAtomically, type Tensor,
+  add as addT, addScalar, backward, gpuSync, memoryStats, startProfiling, stopProfiling, mulScalar, requireGrad, log as logT, mul, noGrad, scopeAsync, sumAll, tensor, topk, type Tensor,
 } from '@optimlab/tensor-wgpu';
+import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import {
-  clipGradientsInPlace, constant, createOptimizer, loadCheckpoint, type Optimizer, makeOptimizer, saveCheckpoint, warmupConstant, warmupCosineDecay, warmupLinearDecay,
+  clipGradientsInPlace, constant, createOptimizer, type Optimizer, makeOptimizer, warmupConstant, warmupCosineDecay, warmupLinearDecay,
   stepDecay, joinSchedules, linear, type GradientTransformation, type Schedule,
 } from '@optimlab/optim';
+import { loadCheckpoint, saveCheckpoint } from '@optimlab/optim/node';
 import { validateConfig, type MoEConfig } from './config.js';
 import { InputError } from './errors.js';
 import { hyperOf, SCHEDULES, type OptimizerConfig, type TrainConfig } from './run-config.js';

@@ -10,7 +10,7 @@ import { createOptimizer } from './optimizer.js';
 import { adagrad, adam, adamw, lion, momentum, muon, nesterov, rmsprop, sgd, signSgd, signum } from './alias.js';
 import { warmupCosineDecay } from './schedules.js';
 import * as ref from './rules.ref.js';
-import { randomArray } from '@optimlab/tensor-wgpu';
+import { randomArray } from '@optimlab/tensor-wgpu/testing';
 
 const SHAPES: Record<string, number[]> = { w1: [6, 5], w2: [4, 9], w3: [7, 7] };
 const STEPS = 10;

@@ -6,8 +6,8 @@ import { scope, tensor, type Tensor } from '@optimlab/tensor-wgpu';
 import type { GradientTransformation } from './base.js';
 import { createOptimizer } from './optimizer.js';
 import { adamw, muonWithAdamW, shampoo } from './alias.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { randomArray } from '@optimlab/tensor-wgpu';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
+import { randomArray } from '@optimlab/tensor-wgpu/testing';
 
 const SHAPES = { 'h.w': [5, 4], 'norm.w': [4] } as const;
 const fresh = (): Record<string, Tensor> => ({ 'h.w': tensor(randomArray(20, 1), SHAPES['h.w']).keep(), 'norm.w': tensor(randomArray(4, 2), SHAPES['norm.w']).keep() });

@@ -2,9 +2,10 @@
  * Optimizer checkpoints in safetensors: parameters as `param/<name>`, every tensor of the state
  * as `state/<path>`, and the rest of the state (counts, labels) as JSON in the metadata. Loading
  * restores the parameters in place and the state into a freshly `init`ed optimizer, bit-exactly,
- * so a resumed run continues exactly as if it had not stopped.
+ * so a resumed run continues exactly as if it had not stopped. This file works on bytes and runs
+ * anywhere; `saveCheckpoint`/`loadCheckpoint` (checkpoint-file.ts, the `./node` subpath) add the file.
  */
-import { loadTensors, mapInPlace, saveTensors, shapeOf, Tensor } from '@optimlab/tensor-wgpu';
+import { mapInPlace, shapeOf, Tensor, tensorsFromSafetensors, tensorsToSafetensors } from '@optimlab/tensor-wgpu';
 import type { Params } from './base.js';
 import type { Optimizer } from './optimizer.js';
 
@@ -42,25 +43,26 @@ function restore(saved: Json, live: Record<string, unknown>, key: string, loaded
   }
 }
 
-/** Writes params + optimizer state atomically to `path` (a .safetensors file). */
-export async function saveCheckpoint(path: string, optimizer: Optimizer, params: Params, metadata: Record<string, string> = {}): Promise<void> {
+/** Params + optimizer state as the bytes of one safetensors file. */
+export async function checkpointToSafetensors(optimizer: Optimizer, params: Params, metadata: Record<string, string> = {}): Promise<Uint8Array> {
   const tensors: Record<string, Tensor> = {};
   for (const [name, p] of Object.entries(params)) tensors[`param/${name}`] = p;
   const state = flatten(optimizer.state, 'root', tensors);
-  await saveTensors(path, tensors, { ...metadata, format: FORMAT, steps: String(optimizer.steps), state: JSON.stringify(state) });
+  return tensorsToSafetensors(tensors, { ...metadata, format: FORMAT, steps: String(optimizer.steps), state: JSON.stringify(state) });
 }
 
 /**
- * Restores params (in place) and the optimizer's state from `path`. The optimizer must be built
- * with the same transformation and parameter names as the one saved.
+ * Restores params (in place) and the optimizer's state from safetensors bytes (`source` names them
+ * in errors). The optimizer must be built with the same transformation and parameter names as the
+ * one saved.
  */
-export async function loadCheckpoint(path: string, optimizer: Optimizer, params: Params): Promise<Record<string, string>> {
-  const { tensors, metadata } = await loadTensors(path);
-  if (metadata['format'] !== FORMAT) throw new Error(`${path} is not an optimlab optimizer checkpoint (format "${metadata['format'] ?? 'none'}").`);
+export function restoreCheckpoint(bytes: Uint8Array, optimizer: Optimizer, params: Params, source = 'checkpoint'): Record<string, string> {
+  const { tensors, metadata } = tensorsFromSafetensors(bytes, source);
+  if (metadata['format'] !== FORMAT) throw new Error(`${source} is not an optimlab optimizer checkpoint (format "${metadata['format'] ?? 'none'}").`);
   for (const [name, p] of Object.entries(params)) {
     const saved = tensors[`param/${name}`];
-    if (!saved) throw new Error(`${path} has no parameter "${name}".`);
-    if (saved.size !== p.size) throw new Error(`${path}: parameter "${name}" has shape ${shapeOf(saved.shape)}, the model's is ${shapeOf(p.shape)}.`);
+    if (!saved) throw new Error(`${source} has no parameter "${name}".`);
+    if (saved.size !== p.size) throw new Error(`${source}: parameter "${name}" has shape ${shapeOf(saved.shape)}, the model's is ${shapeOf(p.shape)}.`);
     mapInPlace({ name: 'copy', body: 'out0 = in0;', inputs: [saved], outputs: [p] });
     saved.dispose();
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ones, randomArray, scope, tensor, zeros, type Tensor } from '@optimlab/tensor-wgpu';
+import { ones, scope, tensor, zeros, type Tensor } from '@optimlab/tensor-wgpu';
+import { randomArray } from '@optimlab/tensor-wgpu/testing';
 import { chain, partition } from './combine.js';
 import { createOptimizer, optimizerByName } from './optimizer.js';
 import { adamw, muon, muonWithAdamW, sgd, thesisLabels } from './alias.js';

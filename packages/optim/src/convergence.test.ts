@@ -12,7 +12,7 @@ import type { GradientTransformation, Params } from './base.js';
 import { createOptimizer } from './optimizer.js';
 import { adagrad, adam, adamw, lion, momentum, momo, muon, muonMax, muonMaxMomo, nesterov, rmsprop, sgd, shampoo, signSgd, signum } from './alias.js';
 import { cosineDecay, type Schedule } from './index.js';
-import { randomArray } from '@optimlab/tensor-wgpu';
+import { randomArray } from '@optimlab/tensor-wgpu/testing';
 
 type Make = (lr: Schedule) => GradientTransformation<any>;
 interface Problem {

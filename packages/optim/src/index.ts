@@ -38,4 +38,4 @@ export type { BaseOptimizerName, OptimizerSpec, ParamKind, ResolvedOptimizer } f
 export { describeOptimizers } from './registry/describe.js';
 export { fieldInfo, flag, formatIssues, integer, oneOf, rangeText, real } from './registry/fields.js';
 export type { FieldInfo, Range } from './registry/fields.js';
-export { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+export { checkpointToSafetensors, restoreCheckpoint } from './checkpoint.js';

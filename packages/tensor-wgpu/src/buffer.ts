@@ -7,9 +7,10 @@
  * order, and uploads flush recorded commands before writing (see runtime.ts).
  */
 import { gpuSync } from './device.js';
+import type { WebGpuBuffer } from './webgpu-types.js';
 
 export interface PooledBuffer {
-  readonly buffer: GPUBuffer;
+  readonly buffer: WebGpuBuffer;
   /** The size class in bytes (≥ what was asked for, a multiple of 16). */
   readonly bytes: number;
   /** Stable id used to key cached bind groups. */

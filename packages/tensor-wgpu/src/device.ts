@@ -1,11 +1,13 @@
 /**
- * The WebGPU device: acquisition (Dawn through npm `webgpu` in Node, `navigator.gpu` in a browser),
- * adapter description, error surfacing and shutdown.
+ * The WebGPU device: acquisition (`navigator.gpu` in a browser; in Node, Dawn through npm `webgpu`,
+ * which the package's `node` entry registers from node/dawn.ts), adapter description, error
+ * surfacing and shutdown. This file uses no Node built-ins, so browsers can bundle it.
  *
  * There is one device per process. Uncaptured validation errors and device loss are recorded and
  * re-thrown by the next `sync()`/`flush()`, so no GPU error is ever silenced. Dawn keeps Node's event
  * loop alive while a device exists: call `destroyDevice()` when the work is done.
  */
+import type { WebGpu, WebGpuAdapter, WebGpuDevice, WebGpuSupportedLimits } from './webgpu-types.js';
 
 /** Which family of kernels fits this adapter (see ops/matmul for why they differ). */
 export type KernelVariant = 'software' | 'hardware';
@@ -22,12 +24,12 @@ export interface AdapterDescription {
 
 export interface Gpu {
   /** The WebGPU entry point (`navigator.gpu`, or Dawn's) the device came from. */
-  readonly webgpu: GPU;
-  readonly device: GPUDevice;
-  readonly adapter: GPUAdapter;
+  readonly webgpu: WebGpu;
+  readonly device: WebGpuDevice;
+  readonly adapter: WebGpuAdapter;
   readonly info: AdapterDescription;
   readonly variant: KernelVariant;
-  readonly limits: GPUSupportedLimits;
+  readonly limits: WebGpuSupportedLimits;
   readonly features: readonly string[];
   /** The smallest subgroup size the adapter may use, when the `subgroups` feature is enabled. */
   readonly subgroupMinSize: number | undefined;
@@ -43,11 +45,30 @@ export class GpuError extends Error {
   override name = 'GpuError';
 }
 
-const NO_ADAPTER_HELP =
-  'No WebGPU adapter found. On a machine without a GPU optimlab runs on Mesa lavapipe (software ' +
-  'Vulkan): run `bash scripts/setup-gpu.sh` as root (on Debian bookworm it installs ' +
-  'mesa-vulkan-drivers 25.x from bookworm-backports; bookworm\'s own 22.3 is rejected by Dawn). ' +
-  'With a GPU, install its Vulkan driver (libvulkan1 plus the vendor ICD).';
+/** Where the WebGPU entry point comes from when `navigator.gpu` is absent, and what to say when it fails. */
+export interface WebGpuProvider {
+  load(): Promise<WebGpu>;
+  /** The fix to print when the entry point exists but offers no adapter. */
+  readonly noAdapterHelp: string;
+}
+
+const BROWSER_NO_ADAPTER_HELP =
+  'No WebGPU adapter: navigator.gpu.requestAdapter() returned null. WebGPU may be disabled or ' +
+  'blocklisted on this device: check chrome://gpu (or about:support), turn on hardware ' +
+  'acceleration, or try a browser with WebGPU (Chrome/Edge 113+, Safari 26+, Firefox 141+).';
+
+const NO_WEBGPU_HELP =
+  'This JavaScript environment has no WebGPU (navigator.gpu is undefined). In a browser use one ' +
+  'with WebGPU (Chrome/Edge 113+, Safari 26+, Firefox 141+) on a secure origin (https or ' +
+  'localhost). In Node, install Dawn (`npm install webgpu`) and import the package from Node, ' +
+  'whose `node` export condition loads it.';
+
+let provider: WebGpuProvider | undefined;
+
+/** Sets where the WebGPU entry point comes from outside browsers (node/dawn.ts registers Dawn). */
+export function setWebGpuProvider(next: WebGpuProvider): void {
+  provider = next;
+}
 
 let current: Promise<Gpu> | undefined;
 /** Dawn's GPU object: dropping it while a device lives crashed lavapipe's threads here. */
@@ -98,19 +119,13 @@ export async function destroyDevice(): Promise<void> {
   gpu?.device.destroy();
 }
 
-async function loadNavigatorGpu(): Promise<GPU> {
+/** `navigator.gpu` when the environment has one (browsers, Deno), else the registered provider's. */
+async function loadNavigatorGpu(): Promise<{ gpu: GPU; noAdapterHelp: string }> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
-  if (nav?.gpu) return nav.gpu;
-  // Dawn warns without a runtime dir; any writable one will do.
-  process.env['XDG_RUNTIME_DIR'] ??= (await import('node:os')).tmpdir();
-  const dawn = (await import('webgpu')) as unknown as {
-    create: (options: string[]) => GPU;
-    globals: Record<string, unknown>;
-  };
-  Object.assign(globalThis, dawn.globals);
-  const options = (process.env['OPTIMLAB_DAWN_OPTIONS'] ?? '').split(/\s+/).filter(Boolean);
-  navigatorKeepAlive = dawn.create(options);
-  return navigatorKeepAlive;
+  if (nav?.gpu) return { gpu: nav.gpu, noAdapterHelp: BROWSER_NO_ADAPTER_HELP };
+  if (!provider) throw new NoAdapterError(NO_WEBGPU_HELP);
+  navigatorKeepAlive = await provider.load();
+  return { gpu: navigatorKeepAlive, noAdapterHelp: provider.noAdapterHelp };
 }
 
 /** The limits our kernels need, raised to what the adapter offers. */
@@ -126,9 +141,9 @@ const WANTED_LIMITS = [
 ] as const;
 
 async function createGpu(): Promise<Gpu> {
-  const navigatorGpu = await loadNavigatorGpu();
+  const { gpu: navigatorGpu, noAdapterHelp } = await loadNavigatorGpu();
   const adapter = await navigatorGpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new NoAdapterError(NO_ADAPTER_HELP);
+  if (!adapter) throw new NoAdapterError(noAdapterHelp);
   const requiredLimits: Record<string, number> = {};
   for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
   const features = [...adapter.features] as GPUFeatureName[];

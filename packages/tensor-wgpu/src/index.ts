@@ -1,9 +1,12 @@
 /**
  * @optimlab/tensor-wgpu: f32 tensors on WebGPU with hand-written WGSL kernels and reverse-mode
- * autodiff. This file is the package's only public surface.
+ * autodiff. This file is the package's public surface everywhere (browsers included: no Node
+ * built-ins). Node adds Dawn through index.node.ts and file I/O through node.ts (`./node`); test
+ * helpers and the float64 CPU references are in testing.ts (`./testing`).
  */
 export { getGpu, gpuSync, destroyDevice, NoAdapterError, GpuError } from './device.js';
 export type { Gpu, AdapterDescription, KernelVariant } from './device.js';
+export type { WebGpu, WebGpuAdapter, WebGpuBuffer, WebGpuDevice, WebGpuSupportedLimits } from './webgpu-types.js';
 export { memoryStats, trimPool } from './buffer.js';
 export { flush, sync, runtimeStats, startProfiling, stopProfiling } from './runtime.js';
 export { Tensor, scope, scopeAsync, shapeStr as shapeOf } from './tensor.js';
@@ -22,7 +25,6 @@ export { reshape, transpose, slice, concat } from './ops/layout/layout.js';
 export { defaultMatmulVariant, matmul, matmulVariants, setMatmulVariant } from './ops/matmul/matmul.js';
 export type { MatmulOptions, MatmulVariant } from './ops/matmul/matmul.js';
 export { randUniform, randNormal } from './ops/random/random.js';
-export { philoxRef } from './ops/random/philox.ref.js';
 export { softmax, logSoftmax } from './ops/softmax/softmax.js';
 export { crossEntropy } from './ops/cross-entropy/cross-entropy.js';
 export type { CrossEntropyOptions } from './ops/cross-entropy/cross-entropy.js';
@@ -38,19 +40,8 @@ export { causalAttention } from './ops/attention/attention.js';
 export { globalNorm } from './ops/global-norm/global-norm.js';
 export { mapInPlace } from './ops/map/map.js';
 export type { MapInPlace } from './ops/map/map.js';
-export { allclose } from './test/allclose.js';
-export { decodeSafetensors, encodeSafetensors, loadTensors, saveTensors, writeAtomically } from './io/safetensors.js';
+export { decodeSafetensors, encodeSafetensors, tensorsFromSafetensors, tensorsToSafetensors } from './io/safetensors.js';
 export type { HostTensor } from './io/safetensors.js';
-export { randomArray, rng } from './test/random.js';
+export { rng } from './test/random.js';
 export { groupedMatmul, routeByExpert } from './ops/moe/moe.js';
 export type { Routing } from './ops/moe/moe.js';
-// Float64 CPU references of the kernels (plain loops), for other packages' reference tests.
-export { matmulRef } from './ops/matmul/matmul.ref.js';
-export { normRef } from './ops/norm/norm.ref.js';
-export { ropeRef } from './ops/rope/rope.ref.js';
-export { causalAttentionRef } from './ops/attention/attention.ref.js';
-export { softmaxRef } from './ops/softmax/softmax.ref.js';
-export { topkRef } from './ops/topk/topk.ref.js';
-export { crossEntropyRef } from './ops/cross-entropy/cross-entropy.ref.js';
-export { transposeRef } from './ops/layout/layout.ref.js';
-export { installGpuTestHooks } from './test/hooks.js';

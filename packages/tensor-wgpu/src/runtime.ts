@@ -8,12 +8,13 @@
  */
 import { acquireBuffer, type PooledBuffer, resetPool } from './buffer.js';
 import { gpuSync, onDeviceDestroy, throwPendingGpuError } from './device.js';
+import type { WebGpuBindGroupLayout, WebGpuComputePipeline } from './webgpu-types.js';
 
 /** A compiled compute kernel: WGSL with a `Params` uniform at binding 0, storage buffers after. */
 export interface Kernel {
   readonly name: string;
-  readonly pipeline: GPUComputePipeline;
-  readonly layout: GPUBindGroupLayout;
+  readonly pipeline: WebGpuComputePipeline;
+  readonly layout: WebGpuBindGroupLayout;
   /** Kernels with equal layout ids share bind groups. */
   readonly layoutId: string;
   readonly id: number;

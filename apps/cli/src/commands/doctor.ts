@@ -2,7 +2,8 @@
  * `optimlab doctor`: the adapter and its kernels, the corpus, the tokenizers, and every preset
  * (model size, batch, study horizons). `--json` prints the same as one object.
  */
-import { countParameters, gpt2Tokenizer, loadSotu, PRESETS } from '@optimlab/moe-model';
+import { countParameters, PRESETS } from '@optimlab/moe-model';
+import { gpt2Tokenizer, loadSotu } from '@optimlab/moe-model/node';
 import { defaultMatmulVariant, matmulVariants, NoAdapterError } from '@optimlab/tensor-wgpu';
 import type { CommandSpec, Parsed } from '../args.js';
 import { cacheDir, describeModel, startGpu } from '../context.js';

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LADDER, LADDER_DIMS, LADDER_TARGET, ladderData, leaderboard, runLadderOne, type LadderRun } from '@optimlab/optim/ladder';
-import { writeAtomically } from '@optimlab/tensor-wgpu';
+import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
 import { checkOutputFolder, OUTPUT_FLAGS, readJson, resolvePath, startGpu } from '../context.js';
 import { lineChart } from '../svg.js';

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { differingFields, InputError, PRESETS, type PresetName } from '@optimlab/moe-model';
 import { LADDER } from '@optimlab/optim/ladder';
-import { writeAtomically } from '@optimlab/tensor-wgpu';
+import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
 import { cacheDir, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, PRESET_FLAG, readJson, resolvePath, startGpu, workDir } from '../context.js';
 import { prepareData } from '../data.js';

@@ -4,8 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { InputError, parameterShapes, resolveRunConfig, sample, tokenizerFromJson } from '@optimlab/moe-model';
-import { loadTensors } from '@optimlab/tensor-wgpu';
+import { InputError, parameterShapes, resolveRunConfig, sample } from '@optimlab/moe-model';
+import { tokenizerFromJson } from '@optimlab/moe-model/node';
+import { loadTensors } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
 import { readJson, resolvePath, startGpu } from '../context.js';
 

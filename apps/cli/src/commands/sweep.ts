@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, PRESETS, type PresetName, type TrainConfig } from '@optimlab/moe-model';
-import { writeAtomically } from '@optimlab/tensor-wgpu';
+import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
 import { cacheDir, checkOutputFolder, DATA_FLAGS, environmentOf, OUTPUT_FLAGS, readJson, resolvePath, startGpu } from '../context.js';
 import { prepareData } from '../data.js';

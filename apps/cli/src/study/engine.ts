@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { PRESETS, resolveRunConfig, type PresetName, type TrainConfig } from '@optimlab/moe-model';
-import { writeAtomically } from '@optimlab/tensor-wgpu';
+import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import type { Data } from '../data.js';
 import { executeRun, readResult, type RunEnvironment, type RunProgress, type RunResult, type RunSpec } from '../runs.js';
 import type { Verdict } from './stats.js';

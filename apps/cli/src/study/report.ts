@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomically } from '@optimlab/tensor-wgpu';
+import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { toHtml } from '../html.js';
 import type { StudyDefinition, StudyView } from './engine.js';
 import { table } from './select.js';

@@ -2,7 +2,8 @@
  * Suite 4: a full training step (forward + backward + update) of a preset model with AdamW and
  * with Muon (+AdamW): ms/step, tokens/s, and the split between model and optimizer time.
  */
-import { buildOptimizer, forward, initParams, makeConfig, resolveOptimizerConfig, type PresetName } from '@optimlab/moe-model';
+import { forward, initParams, makeConfig, resolveOptimizerConfig, type PresetName } from '@optimlab/moe-model';
+import { buildOptimizer } from '@optimlab/moe-model/node';
 import { createOptimizer } from '@optimlab/optim';
 import { backward, requireGrad, scopeAsync, sync, tensor, type Tensor } from '@optimlab/tensor-wgpu';
 import { timeIt, type SuiteResult } from '../harness.js';

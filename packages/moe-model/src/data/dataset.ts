@@ -8,7 +8,8 @@ import { InputError } from '../errors.js';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rng, writeAtomically } from '@optimlab/tensor-wgpu';
+import { rng } from '@optimlab/tensor-wgpu';
+import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import type { Document } from './corpus.js';
 import type { TextTokenizer } from './tokenizer.js';
 

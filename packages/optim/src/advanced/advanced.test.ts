@@ -7,7 +7,7 @@ import { scope, tensor, type Tensor } from '@optimlab/tensor-wgpu';
 import type { GradientTransformation } from '../base.js';
 import { createOptimizer } from '../optimizer.js';
 import { momo, muonH, muonMax, muonMaxMomo, muonMomo, shampoo } from '../alias.js';
-import { randomArray } from '@optimlab/tensor-wgpu';
+import { randomArray } from '@optimlab/tensor-wgpu/testing';
 import { momoRef, muonHRef, muonMaxRef, shampooRef, type ModelStep, type Named, type Shapes } from './advanced.ref.js';
 import { inverseRoot } from './inverse-root.js';
 import { matrixPower } from '../test/eigh.js';

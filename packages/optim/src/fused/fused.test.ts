@@ -5,7 +5,7 @@ import type { GradientTransformation } from '../base.js';
 import { createOptimizer } from '../optimizer.js';
 import { adagrad, adamw, lion, momentum, muon, nesterov, rmsprop, sgd, signSgd, signum } from '../alias.js';
 import { linear } from '../schedules.js';
-import { randomArray } from '@optimlab/tensor-wgpu';
+import { randomArray } from '@optimlab/tensor-wgpu/testing';
 
 const FUSED: Record<string, () => GradientTransformation<any>> = {
   sgd: () => sgd({ learningRate: linear(0.1, 0.01, 6), weightDecay: 0.05 }),

@@ -2,4 +2,4 @@
 export { initNet, ladderData, LADDER_BATCH, LADDER_DIMS, LADDER_SAMPLES, LADDER_TARGET, mse, net } from './problem.js';
 export type { LadderData } from './problem.js';
 export { bestPerOptimizer, LADDER, ladderSchedule, leaderboard, readingSteps, runLadderOne, stepsTo } from './race.js';
-export type { LadderEntry, LadderRun } from './race.js';
+export type { LadderEntry, LadderRun, LadderRunCallbacks } from './race.js';

@@ -70,8 +70,15 @@ export function readingSteps(steps: number): number[] {
   return [...new Set(Array.from({ length: 40 }, (_, i) => Math.round(Math.exp((Math.log(steps) * i) / 39))))].filter((s) => s >= 1 && s <= steps);
 }
 
-/** One run: `name` at `lr` for `steps` steps; `onStep` may yield (a browser page stays responsive). */
-export async function runLadderOne(data: LadderData, name: string, lr: number, steps: number, { onStep }: { onStep?: (step: number) => Promise<void> | void } = {}): Promise<LadderRun> {
+export interface LadderRunCallbacks {
+  /** After each step's work is queued; may yield (a browser page stays responsive, runs interleave). */
+  onStep?: (step: number) => Promise<void> | void;
+  /** Each reading of the relative full-data loss as it comes back from the GPU (live curves). */
+  onReading?: (step: number, relative: number) => void;
+}
+
+/** One run: `name` at `lr` for `steps` steps. */
+export async function runLadderOne(data: LadderData, name: string, lr: number, steps: number, { onStep, onReading }: LadderRunCallbacks = {}): Promise<LadderRun> {
   const entry = LADDER[name];
   if (!entry) throw new RangeError(`"${name}" is not on the ladder (known: ${Object.keys(LADDER).join(', ')}).`);
   const params = initNet(2, 1.0);
@@ -97,7 +104,7 @@ export async function runLadderOne(data: LadderData, name: string, lr: number, s
       }
       if (readAt.has(t)) {
         const full = mse(net(params, data.x), data.y).keep();
-        readings.push(full.item().then((v) => (full.dispose(), [t, v / initial] as [number, number])));
+        readings.push(full.item().then((v) => (full.dispose(), onReading?.(t, v / initial), [t, v / initial] as [number, number])));
       }
     });
     if (t % 200 === 0) await sync(); // let Dawn retire finished work

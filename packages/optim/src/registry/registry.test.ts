@@ -3,7 +3,8 @@
  * name the field and range, and the `+adamw` splits equal the hand-built thesis hybrid.
  */
 import { describe, expect, it } from 'vitest';
-import { randomArray, scope, tensor, type Tensor } from '@optimlab/tensor-wgpu';
+import { scope, tensor, type Tensor } from '@optimlab/tensor-wgpu';
+import { randomArray } from '@optimlab/tensor-wgpu/testing';
 import { muonWithAdamW } from '../alias.js';
 import { createOptimizer } from '../optimizer.js';
 import { fieldInfo } from './fields.js';

@@ -1,6 +1,6 @@
 /** Test setup: the GPU per file (never skipped) and `toBeAllclose` (tensor-wgpu's test hooks). */
 import { afterAll, beforeAll, expect } from 'vitest';
-import { installGpuTestHooks } from '@optimlab/tensor-wgpu';
+import { installGpuTestHooks } from '@optimlab/tensor-wgpu/testing';
 
 installGpuTestHooks({ beforeAll, afterAll, expect });
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { tensor } from '@optimlab/tensor-wgpu';
 import { COEFFICIENTS, newtonSchulz } from './newton-schulz.js';
 import { newtonSchulzRef } from '../rules.ref.js';
-import { randomArray } from '@optimlab/tensor-wgpu';
+import { randomArray } from '@optimlab/tensor-wgpu/testing';
 import { singularValues } from '../test/svd.js';
 
 const SHAPES: [number, number][] = [[16, 16], [12, 40], [48, 10], [8, 64]];

@@ -5,7 +5,7 @@
 import {
   add, backward, destroyDevice, getGpu, matmul, meanAll, mulScalar, noGrad, randNormal, requireGrad,
   scope, square, sub, tanh, zeros, type Tensor,
-} from '../index.js';
+} from '../index.node.js';
 
 const STEPS = 300;
 const [IN, HIDDEN, OUT, BATCH] = [32, 64, 8, 64];

@@ -1,5 +1,5 @@
 /** `pnpm gpu:info`: the adapter Dawn picked, whether it is software, its limits and features. */
-import { defaultMatmulVariant, destroyDevice, getGpu, NoAdapterError } from '../index.js';
+import { defaultMatmulVariant, destroyDevice, getGpu, NoAdapterError } from '../index.node.js';
 
 try {
   const gpu = await getGpu();

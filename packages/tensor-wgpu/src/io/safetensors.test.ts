@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../creation.js';
 import { randomArray } from '../test/random.js';
-import { decodeSafetensors, encodeSafetensors, loadTensors, saveTensors } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { loadTensors, saveTensors } from './safetensors-file.js';
 
 describe('safetensors', () => {
   it('round-trips f32 and i32 tensors bit-exactly through a file, with metadata', async () => {

@@ -1,8 +1,8 @@
 /**
  * The safetensors format (huggingface/safetensors): an 8-byte little-endian header length, a JSON
  * header { name: { dtype, shape, data_offsets: [begin, end] }, "__metadata__": { string: string } },
- * then the raw little-endian data. Encoding/decoding is pure; `saveTensors`/`loadTensors` add the
- * GPU round trip and an atomic file write (temp file + rename: a crash never leaves half a file).
+ * then the raw little-endian data. Encoding/decoding is pure and runs anywhere (browsers too); the
+ * file functions (`saveTensors`, `loadTensors`, `writeAtomically`) are Node-only, in safetensors-file.ts.
  */
 import { tensor } from '../creation.js';
 import { Tensor, type Shape } from '../tensor.js';
@@ -65,43 +65,19 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
   return { tensors, metadata: (header['__metadata__'] as unknown as Record<string, string>) ?? {} };
 }
 
-/** Reads tensors back and writes them atomically to `path`. */
-export async function saveTensors(path: string, tensors: Readonly<Record<string, Tensor>>, metadata: Readonly<Record<string, string>> = {}): Promise<void> {
+/** Reads tensors back from the GPU and encodes them as one safetensors file's bytes. */
+export async function tensorsToSafetensors(tensors: Readonly<Record<string, Tensor>>, metadata: Readonly<Record<string, string>> = {}): Promise<Uint8Array> {
   const entries: Record<string, HostTensor> = {};
   for (const [name, t] of Object.entries(tensors)) {
     entries[name] = { dtype: t.dtype === 'f32' ? 'F32' : 'I32', shape: t.shape, data: await t.read() };
   }
-  await writeAtomically(path, encodeSafetensors(entries, metadata));
+  return encodeSafetensors(entries, metadata);
 }
 
-/** Loads every tensor of a safetensors file onto the GPU. */
-export async function loadTensors(path: string): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
-  const { readFile } = await import('node:fs/promises');
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new Error(`Cannot read ${path}: ${(err as Error).message}`);
-  }
-  const { tensors, metadata } = decodeSafetensors(bytes, path);
+/** Decodes safetensors bytes and uploads every tensor to the GPU. */
+export function tensorsFromSafetensors(bytes: Uint8Array, source = 'safetensors data'): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+  const { tensors, metadata } = decodeSafetensors(bytes, source);
   const out: Record<string, Tensor> = {};
   for (const [name, h] of Object.entries(tensors)) out[name] = tensor(h.data, h.shape, h.dtype === 'F32' ? 'f32' : 'i32');
   return { tensors: out, metadata };
-}
-
-/** Writes `data` to a temp file beside `path`, fsyncs, then renames over it. */
-export async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
-  const { open, rename, unlink } = await import('node:fs/promises');
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  const file = await open(tmp, 'w');
-  try {
-    await file.writeFile(data);
-    await file.sync();
-  } catch (err) {
-    await file.close();
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  await file.close();
-  await rename(tmp, path);
 }

@@ -1,0 +1,11 @@
+/** Test setup: the GPU per file in Node (never skipped), for the Node side of the comparison. */
+import { afterAll, beforeAll, expect } from 'vitest';
+import { installGpuTestHooks } from '@optimlab/tensor-wgpu/testing';
+
+installGpuTestHooks({ beforeAll, afterAll, expect });
+
+declare module 'vitest' {
+  interface Assertion<T> {
+    toBeAllclose(expected: ArrayLike<number>, options?: { rtol?: number; atol?: number }): T;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * `@optimlab/moe-model/node`: the Node-only pieces. The training loop (it checkpoints to disk),
+ * corpora (SOTU, user files), tokenizers loaded from files, and batching with its on-disk token-id
+ * cache. The model itself is in the main entry.
+ */
+export { buildOptimizer, evaluate, lrSchedule, train } from './train.js';
+export type { EvalInfo, StepInfo, TrainCallbacks, TrainOptions, TrainResult } from './train.js';
+export { loadCorpus, loadSotu, splitDocuments } from './data/corpus.js';
+export type { Document } from './data/corpus.js';
+export { gpt2Tokenizer, loadTokenizerFile, tokenizerFromJson } from './data/tokenizer.js';
+export type { TextTokenizer } from './data/tokenizer.js';
+export { cacheKey, encodeDocuments, evalBatches, makeBlocks, trainBatch, unigramEntropy } from './data/dataset.js';
+export type { Batch, Blocks } from './data/dataset.js';
