@@ -26,6 +26,10 @@ export { philoxRef } from './ops/random/philox.ref.js';
 export { softmax, logSoftmax } from './ops/softmax/softmax.js';
 export { crossEntropy } from './ops/cross-entropy/cross-entropy.js';
 export type { CrossEntropyOptions } from './ops/cross-entropy/cross-entropy.js';
+export {
+  linearCrossEntropy, linearCrossEntropyChunkRows, linearCrossEntropyWithStats, setLinearCrossEntropyChunkRows,
+} from './ops/linear-cross-entropy/linear-cross-entropy.js';
+export type { LinearCrossEntropyOptions, LinearCrossEntropyResult } from './ops/linear-cross-entropy/linear-cross-entropy.js';
 export { rmsNorm, layerNorm } from './ops/norm/norm.js';
 export type { NormOptions } from './ops/norm/norm.js';
 export { gatherRows, scatterAddRows, embedding } from './ops/rows/rows.js';
@@ -52,5 +56,6 @@ export { causalAttentionRef } from './ops/attention/attention.ref.js';
 export { softmaxRef } from './ops/softmax/softmax.ref.js';
 export { topkRef } from './ops/topk/topk.ref.js';
 export { crossEntropyRef } from './ops/cross-entropy/cross-entropy.ref.js';
+export { linearCrossEntropyRef } from './ops/linear-cross-entropy/linear-cross-entropy.ref.js';
 export { transposeRef } from './ops/layout/layout.ref.js';
 export { installGpuTestHooks } from './test/hooks.js';
