@@ -4,7 +4,8 @@
  */
 export { getGpu, gpuSync, destroyDevice, NoAdapterError, GpuError } from './device.js';
 export type { Gpu, AdapterDescription, KernelVariant } from './device.js';
-export { memoryStats, trimPool } from './buffer.js';
+export { memoryStats, resetPeakMemory, trimPool } from './buffer.js';
+export type { MemoryStats } from './buffer.js';
 export { flush, sync, runtimeStats, startProfiling, stopProfiling } from './runtime.js';
 export { Tensor, scope, scopeAsync, shapeStr as shapeOf } from './tensor.js';
 export type { DType, Shape } from './tensor.js';

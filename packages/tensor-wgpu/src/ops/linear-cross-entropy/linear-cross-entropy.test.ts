@@ -3,7 +3,7 @@ import { checkOp, inputData } from '../../test/gradcheck.js';
 import { tensor } from '../../creation.js';
 import { backward, noGrad, requireGrad } from '../../autodiff/tape.js';
 import { scopeAsync } from '../../tensor.js';
-import { sizeClass } from '../../buffer.js';
+import { memoryStats, resetPeakMemory, sizeClass } from '../../buffer.js';
 import { matmul } from '../matmul/matmul.js';
 import { crossEntropy } from '../cross-entropy/cross-entropy.js';
 import { linearCrossEntropy, linearCrossEntropyChunkRows, linearCrossEntropyWithStats, setLinearCrossEntropyChunkRows } from './linear-cross-entropy.js';
@@ -99,3 +99,21 @@ function bestColumn(h: Float64Array, w: Float64Array, r: number, d: number, V: n
   }
   return best;
 }
+
+describe('memory of the fused head', () => {
+  it('never holds more than one chunk of logits: peak live bytes stay far below N·V floats', async () => {
+    const [N, d, V] = [512, 16, 2000]; // full logits: 4 MB
+    const [h0, w0] = inputData([{ shape: [N, d] }, { shape: [V, d] }], 5);
+    await scopeAsync(async () => {
+      const h = requireGrad(tensor(h0!, [N, d]));
+      const w = requireGrad(tensor(w0!, [V, d]));
+      const t = tensor(Array.from({ length: N }, (_, i) => i % V), [N], 'i32');
+      resetPeakMemory();
+      const before = memoryStats().liveBytes;
+      backward(linearCrossEntropy(h, w, t, { chunkRows: 32 }));
+      const extra = memoryStats().peakLiveBytes - before;
+      expect(extra).toBeLessThan(N * V * 4 * 0.25);
+      expect(extra).toBeGreaterThan(32 * V * 4); // one chunk's logits did exist
+    });
+  });
+});
