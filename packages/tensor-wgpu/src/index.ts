@@ -4,7 +4,7 @@
  */
 export { getGpu, gpuSync, destroyDevice, NoAdapterError, GpuError } from './device.js';
 export type { Gpu, AdapterDescription, KernelVariant } from './device.js';
-export { memoryStats, resetPeakMemory, trimPool } from './buffer.js';
+export { memoryStats, resetPeakMemory, sizeClass, trimPool } from './buffer.js';
 export type { MemoryStats } from './buffer.js';
 export { flush, sync, runtimeStats, startProfiling, stopProfiling } from './runtime.js';
 export { Tensor, scope, scopeAsync, shapeStr as shapeOf } from './tensor.js';
