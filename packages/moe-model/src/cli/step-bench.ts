@@ -72,7 +72,8 @@ async function step(seed: number): Promise<{ ms: [number, number, number]; loss:
 
 console.log(`${preset} preset, batch ${B}×${T}, ${optimizerName}, ${gpu.info.description}`);
 console.log(describeBatchPlan(plan));
-console.log(`fused LM head: ${linearCrossEntropyChunkRows(B * T, c.vocabSize, gpu.limits)} rows of logits per chunk (${B * T} rows, V = ${c.vocabSize})`);
+const headRows = Math.max(...plan.subBatches) * T;
+console.log(`fused LM head: ${linearCrossEntropyChunkRows(headRows, c.vocabSize, gpu.limits)} rows of logits per chunk (${headRows} rows per pass, V = ${c.vocabSize})`);
 resetPeakMemory();
 const warm = await step(-1);
 const warmTotal = warm.ms.reduce((a, b) => a + b, 0);
