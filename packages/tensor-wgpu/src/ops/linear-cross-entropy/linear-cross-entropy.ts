@@ -90,7 +90,8 @@ export function linearCrossEntropyWithStats(h: Tensor, weight: Tensor, targets: 
   const { N, d, V } = shapes(h, weight, targets);
   const withH = isGradEnabled() && h.requiresGrad;
   const withW = isGradEnabled() && weight.requiresGrad;
-  const rows = chunkRows ?? linearCrossEntropyChunkRows(N, V, gpuSync().limits);
+  if (chunkRows !== undefined && !(Number.isInteger(chunkRows) && chunkRows >= 1)) throw new RangeError(`linearCrossEntropy: chunkRows must be a positive integer, got ${chunkRows}.`);
+  const rows = Math.min(chunkRows ?? linearCrossEntropyChunkRows(N, V, gpuSync().limits), MAX_CHUNK_ROWS);
   const lse = new Tensor([N]);
   const losses = new Tensor([N]);
   const correct = new Tensor([N]);
