@@ -74,9 +74,10 @@ function estimatePeak(c: MoEConfig, rows: number, limit: number, stateFloatsPerP
   const tokens = rows * c.seqLen;
   const weights = total * (2 + stateFloatsPerParam); // parameters, gradients, optimizer state
   const activations = tokens * activationFloatsPerToken(c);
-  // The backward's transients: about one layer's activations, plus the fused head's chunk of
-  // logits and its weight-gradient partial.
-  const transient = (tokens * activationFloatsPerToken(c)) / c.nLayers + 2 * c.vocabSize * c.dModel;
+  // The backward's transients (gradients in flight, size-class rounding): about 2.5 layers'
+  // activations — calibrated on the thesis preset at 2 × 12 on lavapipe (6.00 GB measured) — plus
+  // the fused head's weight-gradient partial.
+  const transient = (2.5 * tokens * activationFloatsPerToken(c)) / c.nLayers + 2 * c.vocabSize * c.dModel;
   const logitsChunk = Math.min(limit, tokens * c.vocabSize * 4);
   return 4 * (weights + activations + transient) + logitsChunk;
 }
