@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sizeClass } from '@optimlab/tensor-wgpu';
 import { makeConfig } from './config.js';
-import { describeBatchPlan, evenSplit, planBatch } from './batch-plan.js';
+import { describeBatchPlan, describePresetBatches, evenSplit, planBatch } from './batch-plan.js';
 
 const LAVAPIPE = { maxStorageBufferBindingSize: 128 * 2 ** 20, maxBufferSize: 2 ** 31 };
 const BIG_GPU = { maxStorageBufferBindingSize: 2 ** 32 - 4, maxBufferSize: 2 ** 32 };
@@ -18,6 +18,13 @@ describe('batch plan', () => {
     expect(describeBatchPlan(plan)).toMatch(/^micro-batch 24 runs as 2 × 12 on this adapter \(estimated peak [\d.]+ GB/);
     expect(planBatch(c, 24, BIG_GPU).subBatches).toEqual([24]);
     expect(describeBatchPlan(planBatch(c, 24, BIG_GPU))).toMatch(/^micro-batch 24 runs whole on this adapter/);
+  });
+
+  it('doctor lines: one per preset with its batch', () => {
+    const lines = describePresetBatches({ smoke: 4, cpu: 8, thesis: 24 }, LAVAPIPE);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^smoke: micro-batch 4 runs whole on this adapter/);
+    expect(lines[2]).toMatch(/^thesis: micro-batch 24 runs as 2 × 12 on this adapter/);
   });
 
   it('uneven batches split as evenly as possible; a memory budget splits further', () => {

@@ -9,7 +9,7 @@
  * Pure arithmetic: no GPU needed (doctor can plan for any preset).
  */
 import { sizeClass } from '@optimlab/tensor-wgpu';
-import type { MoEConfig } from './config.js';
+import { PRESETS, type MoEConfig, type PresetName } from './config.js';
 import { countParameters } from './params.js';
 
 /** The two adapter limits that bound one tensor. */
@@ -126,4 +126,12 @@ export function describeBatchPlan(plan: BatchPlan): string {
   if (parts.length === 1) return `micro-batch ${plan.batchSize} runs whole on this adapter (${peak}).`;
   const shape = parts.every((p) => p === parts[0]) ? `${parts.length} × ${parts[0]}` : parts.join(' + ');
   return `micro-batch ${plan.batchSize} runs as ${shape} on this adapter (${peak}).`;
+}
+
+/**
+ * For `optimlab doctor`: one line per preset, "thesis: micro-batch 24 runs as 2 × 12 on this
+ * adapter (…)", for the micro-batch each preset trains with (the caller's table of batch sizes).
+ */
+export function describePresetBatches(batchSizes: Partial<Record<PresetName, number>>, limits: DeviceLimits): string[] {
+  return Object.entries(batchSizes).map(([name, batch]) => `${name}: ${describeBatchPlan(planBatch(PRESETS[name as PresetName], batch!, limits))}`);
 }
