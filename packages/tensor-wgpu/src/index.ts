@@ -7,7 +7,8 @@
 export { getGpu, gpuSync, destroyDevice, NoAdapterError, GpuError } from './device.js';
 export type { Gpu, AdapterDescription, KernelVariant } from './device.js';
 export type { WebGpu, WebGpuAdapter, WebGpuBuffer, WebGpuDevice, WebGpuSupportedLimits } from './webgpu-types.js';
-export { memoryStats, trimPool } from './buffer.js';
+export { memoryStats, resetPeakMemory, sizeClass, trimPool } from './buffer.js';
+export type { MemoryStats } from './buffer.js';
 export { flush, sync, runtimeStats, startProfiling, stopProfiling } from './runtime.js';
 export { Tensor, scope, scopeAsync, shapeStr as shapeOf } from './tensor.js';
 export type { DType, Shape } from './tensor.js';
@@ -28,6 +29,10 @@ export { randUniform, randNormal } from './ops/random/random.js';
 export { softmax, logSoftmax } from './ops/softmax/softmax.js';
 export { crossEntropy } from './ops/cross-entropy/cross-entropy.js';
 export type { CrossEntropyOptions } from './ops/cross-entropy/cross-entropy.js';
+export {
+  linearCrossEntropy, linearCrossEntropyChunkRows, linearCrossEntropyWithStats, setLinearCrossEntropyChunkRows,
+} from './ops/linear-cross-entropy/linear-cross-entropy.js';
+export type { LinearCrossEntropyOptions, LinearCrossEntropyResult } from './ops/linear-cross-entropy/linear-cross-entropy.js';
 export { rmsNorm, layerNorm } from './ops/norm/norm.js';
 export type { NormOptions } from './ops/norm/norm.js';
 export { gatherRows, scatterAddRows, embedding } from './ops/rows/rows.js';

@@ -14,5 +14,6 @@ export { causalAttentionRef } from './ops/attention/attention.ref.js';
 export { softmaxRef } from './ops/softmax/softmax.ref.js';
 export { topkRef } from './ops/topk/topk.ref.js';
 export { crossEntropyRef } from './ops/cross-entropy/cross-entropy.ref.js';
+export { linearCrossEntropyRef } from './ops/linear-cross-entropy/linear-cross-entropy.ref.js';
 export { transposeRef } from './ops/layout/layout.ref.js';
 export { philoxRef } from './ops/random/philox.ref.js';
