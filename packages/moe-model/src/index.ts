@@ -9,6 +9,8 @@ export { moeForward } from './moe.js';
 export type { MoEOutput, MoEWeights, Randomness } from './moe.js';
 export { buildOptimizer, evaluate, lrSchedule, train } from './train.js';
 export type { EvalInfo, OptimizerConfig, ScheduleKind, StepInfo, TrainCallbacks, TrainConfig, TrainResult } from './train.js';
+export { formatStepProfiles, KERNEL_KINDS, profileTrainingSteps } from './step-profile.js';
+export type { StepProfile } from './step-profile.js';
 export { sample } from './sample.js';
 export type { SampleOptions } from './sample.js';
 export { loadCorpus, loadSotu, splitDocuments } from './data/corpus.js';

@@ -5,7 +5,7 @@
 export { getGpu, gpuSync, destroyDevice, NoAdapterError, GpuError } from './device.js';
 export type { Gpu, AdapterDescription, KernelVariant } from './device.js';
 export { memoryStats, trimPool } from './buffer.js';
-export { flush, sync, runtimeStats, startProfiling, stopProfiling } from './runtime.js';
+export { flush, sync, runtimeStats, startProfiling, stopProfiling, withProfileLabel } from './runtime.js';
 export { Tensor, scope, scopeAsync, shapeStr as shapeOf } from './tensor.js';
 export type { DType, Shape } from './tensor.js';
 export { tensor, zeros, ones, full } from './creation.js';

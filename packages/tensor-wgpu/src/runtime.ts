@@ -156,7 +156,7 @@ export function dispatch(
       flush();
       return dispatch(k, uniforms, buffers, workgroups);
     }
-    s.profile.pending.push(k.name);
+    s.profile.pending.push(profileLabel ? `${profileLabel}/${k.name}` : k.name);
     s.pass = s.encoder.beginComputePass({ timestampWrites: { querySet: s.profile.querySet, beginningOfPassWriteIndex: at * 2, endOfPassWriteIndex: at * 2 + 1 } });
   }
   s.pass ??= s.encoder.beginComputePass();
@@ -180,6 +180,23 @@ interface Profile {
   readonly batches: { staging: GPUBuffer; names: string[] }[];
 }
 
+let profileLabel = '';
+
+/**
+ * Runs `fn` with its dispatches labelled `label` in the profile (keys become `label/kernel`), so a
+ * profile can split one kernel kind by phase (forward, backward, optimizer, Newton–Schulz). The
+ * innermost label wins. Costs nothing when not profiling.
+ */
+export function withProfileLabel<T>(label: string, fn: () => T): T {
+  const outer = profileLabel;
+  profileLabel = label;
+  try {
+    return fn();
+  } finally {
+    profileLabel = outer;
+  }
+}
+
 /** Starts timing every dispatch on the GPU (one pass each: slower, so only for profiling). */
 export function startProfiling(): void {
   const s = st();
@@ -194,7 +211,10 @@ export function startProfiling(): void {
   };
 }
 
-/** Stops profiling; returns total GPU milliseconds per kernel name and how often each ran. */
+/**
+ * Stops profiling; returns total GPU milliseconds per kernel name (prefixed `label/` for dispatches
+ * made inside `withProfileLabel`) and how often each ran.
+ */
 export async function stopProfiling(): Promise<Map<string, { ms: number; count: number }>> {
   const s = st();
   flush();

@@ -4,7 +4,7 @@
  * (route it elsewhere with `partition`). Rows are the first dim (PyTorch Linear (out, in)); a 3-D
  * parameter is a stack of such matrices (the experts of a layer), each orthogonalised on its own.
  */
-import { concat, mulScalar, scope, slice, Tensor } from '@optimlab/tensor-wgpu';
+import { concat, mulScalar, scope, slice, Tensor, withProfileLabel } from '@optimlab/tensor-wgpu';
 import type { GradientTransformation, Params } from '../base.js';
 import { newtonSchulz, type NewtonSchulzOptions } from './newton-schulz.js';
 
@@ -37,6 +37,10 @@ export function orthogonalize({ scale = 'original', ...ns }: OrthogonalizeOption
 
 /** NS(U)·scale for every update, batching matrices of equal shape. */
 export function orthogonalizeGroups(updates: Params, scale: MuonScale, ns: NewtonSchulzOptions): Record<string, Tensor> {
+  return withProfileLabel('newton-schulz', () => orthogonalizeGroupsNow(updates, scale, ns));
+}
+
+function orthogonalizeGroupsNow(updates: Params, scale: MuonScale, ns: NewtonSchulzOptions): Record<string, Tensor> {
   const groups = new Map<string, string[]>();
   for (const [name, u] of Object.entries(updates)) {
     const key = u.shape.join('x');
