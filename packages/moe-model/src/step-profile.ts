@@ -49,6 +49,8 @@ export interface StepProfile {
   readonly gpuIdleShare: number;
   readonly dispatches: number;
   readonly submits: number;
+  /** Buffer-to-buffer copies (leading-axis slices and concats): no kernel, still queue work. */
+  readonly copies: number;
   /** GPU ms by phase: forward, backward, optimizer, newton-schulz (part of the optimizer, listed apart). */
   readonly phases: Readonly<Record<string, number>>;
   /** GPU ms by kind of kernel (KERNEL_KINDS, then OTHER_KIND). */
@@ -59,7 +61,7 @@ export interface StepProfile {
 
 interface Runner {
   readonly name: string;
-  step(seed: number): Promise<{ wall: number; host: number; dispatches: number; submits: number }>;
+  step(seed: number): Promise<{ wall: number; host: number; dispatches: number; submits: number; copies: number }>;
   dispose(): void;
 }
 
@@ -90,7 +92,7 @@ function makeRunner(c: MoEConfig, batch: number, name: string): Runner {
         p.grad?.dispose();
         p.grad = undefined;
       }
-      return { wall, host: t1 - t0, dispatches: after.dispatches - before.dispatches, submits: after.submits - before.submits };
+      return { wall, host: t1 - t0, dispatches: after.dispatches - before.dispatches, submits: after.submits - before.submits, copies: after.copies - before.copies };
     },
     dispose: () => {
       for (const p of Object.values(params)) p.dispose();
@@ -133,6 +135,7 @@ export async function profileTrainingSteps(c: MoEConfig, batch: number, optimize
         gpuIdleShare: Math.max(0, 1 - gpu.busy / gpu.wall),
         dispatches: median(s.map((x) => x.dispatches)),
         submits: median(s.map((x) => x.submits)),
+        copies: median(s.map((x) => x.copies)),
         phases: gpu.phases,
         kinds: gpu.kinds,
         top: gpu.top.slice(0, top),
@@ -181,6 +184,7 @@ export function formatStepProfiles(profiles: readonly StepProfile[]): string[] {
     row('GPU idle share', (p) => `${(100 * p.gpuIdleShare).toFixed(0)}%`),
     row('dispatches / step', (p) => String(p.dispatches)),
     row('submits / step', (p) => String(p.submits)),
+    row('buffer copies / step', (p) => String(p.copies)),
   ];
   lines.push('GPU ms by phase:');
   const phases = [...new Set(profiles.flatMap((p) => Object.keys(p.phases)))];
@@ -190,7 +194,7 @@ export function formatStepProfiles(profiles: readonly StepProfile[]): string[] {
   for (const k of kinds) lines.push(row(`  ${k}`, (p) => pct(p.kinds[k] ?? 0, p.gpuBusyMs)));
   for (const p of profiles) {
     lines.push(`top kernels, ${p.optimizer} (phase/kernel, GPU ms, count):`);
-    for (const [name, ms, count] of p.top) lines.push(`  ${name.slice(0, 60).padEnd(60)} ${ms.toFixed(1).padStart(8)} ×${count}`);
+    for (const [name, ms, count] of p.top) lines.push(`  ${name.replace(/\s+/g, ' ').slice(0, 60).padEnd(60)} ${ms.toFixed(1).padStart(8)} ×${count}`);
   }
   return lines;
 }

@@ -19,8 +19,10 @@ export {
 export type { UnaryFn, BinaryFn, CompareFn } from './ops/elementwise/elementwise.js';
 export { reduce, sum, mean, max, sumAll, meanAll, sumToShape } from './ops/reduce/reduce.js';
 export { reshape, transpose, slice, concat } from './ops/layout/layout.js';
-export { defaultMatmulVariant, matmul, matmulVariants, setMatmulVariant } from './ops/matmul/matmul.js';
-export type { MatmulOptions, MatmulVariant } from './ops/matmul/matmul.js';
+export { defaultMatmulVariant, matmul, matmulAdd, matmulVariants, setMatmulVariant } from './ops/matmul/matmul.js';
+export type { MatmulAddOptions, MatmulOptions, MatmulVariant } from './ops/matmul/matmul.js';
+export { normalizeMatrices } from './ops/normalize/normalize.js';
+export type { NormalizeOptions } from './ops/normalize/normalize.js';
 export { randUniform, randNormal } from './ops/random/random.js';
 export { philoxRef } from './ops/random/philox.ref.js';
 export { softmax, logSoftmax } from './ops/softmax/softmax.js';
@@ -45,7 +47,8 @@ export { randomArray, rng } from './test/random.js';
 export { groupedMatmul, routeByExpert } from './ops/moe/moe.js';
 export type { Routing } from './ops/moe/moe.js';
 // Float64 CPU references of the kernels (plain loops), for other packages' reference tests.
-export { matmulRef } from './ops/matmul/matmul.ref.js';
+export { matmulAddRef, matmulRef } from './ops/matmul/matmul.ref.js';
+export { normalizeMatricesRef } from './ops/normalize/normalize.ref.js';
 export { normRef } from './ops/norm/norm.ref.js';
 export { ropeRef } from './ops/rope/rope.ref.js';
 export { causalAttentionRef } from './ops/attention/attention.ref.js';

@@ -41,6 +41,7 @@ interface State {
   slot: number;
   dispatches: number;
   submits: number;
+  copies: number;
   keepAlive: unknown[];
 }
 
@@ -62,6 +63,7 @@ function st(): State {
     slot: 0,
     dispatches: 0,
     submits: 0,
+    copies: 0,
     keepAlive: [],
   };
   state = s;
@@ -292,6 +294,7 @@ export function copyBuffer(src: PooledBuffer, srcOffset: number, dst: PooledBuff
   }
   s.encoder ??= gpuSync().device.createCommandEncoder();
   s.encoder.copyBufferToBuffer(src.buffer, srcOffset, dst.buffer, dstOffset, bytes);
+  s.copies++;
 }
 
 /** Submits everything recorded so far (one submit). */
@@ -353,7 +356,7 @@ export async function download(src: PooledBuffer, bytes: number, srcOffset = 0):
 export { acquireBuffer };
 
 /** Counters for tests and profiling. */
-export function runtimeStats(): { dispatches: number; submits: number; kernels: number; bindGroups: number; reads: number } {
+export function runtimeStats(): { dispatches: number; submits: number; copies: number; kernels: number; bindGroups: number; reads: number } {
   const s = st();
-  return { dispatches: s.dispatches, submits: s.submits, kernels: s.kernels.size, bindGroups: s.bindGroups.size, reads: s.reads };
+  return { dispatches: s.dispatches, submits: s.submits, copies: s.copies, kernels: s.kernels.size, bindGroups: s.bindGroups.size, reads: s.reads };
 }

@@ -4,7 +4,7 @@
  * (route it elsewhere with `partition`). Rows are the first dim (PyTorch Linear (out, in)); a 3-D
  * parameter is a stack of such matrices (the experts of a layer), each orthogonalised on its own.
  */
-import { concat, mulScalar, scope, slice, Tensor, withProfileLabel } from '@optimlab/tensor-wgpu';
+import { concat, scope, slice, Tensor, withProfileLabel } from '@optimlab/tensor-wgpu';
 import type { GradientTransformation, Params } from '../base.js';
 import { newtonSchulz, type NewtonSchulzOptions } from './newton-schulz.js';
 
@@ -41,32 +41,41 @@ export function orthogonalizeGroups(updates: Params, scale: MuonScale, ns: Newto
 }
 
 function orthogonalizeGroupsNow(updates: Params, scale: MuonScale, ns: NewtonSchulzOptions): Record<string, Tensor> {
+  // Every matrix of one (rows, cols) shape in one call: 2-D updates and 3-D stacks (the experts of
+  // every layer) alike, stacked along a leading dim.
   const groups = new Map<string, string[]>();
   for (const [name, u] of Object.entries(updates)) {
-    const key = u.shape.join('x');
+    const key = u.shape.slice(-2).join('x');
     groups.set(key, [...(groups.get(key) ?? []), name]);
   }
   const out: Record<string, Tensor> = {};
   for (const names of groups.values()) {
     const first = updates[names[0]!]!;
-    if (first.ndim === 3) {
-      // A stack of matrices (e.g. every expert of a layer): orthogonalise each, all in one call.
-      const [, rows, cols] = first.shape as [number, number, number];
-      for (const n of names) out[n] = scope(() => mulByScale(newtonSchulz(updates[n]!, ns), muonScale(rows, cols, scale)).keep());
+    const [rows, cols] = first.shape.slice(-2) as [number, number];
+    const options = { ...ns, outputScale: muonScale(rows, cols, scale) };
+    const stackOf = (n: string): Tensor => {
+      const u = updates[n]!;
+      return u.ndim === 3 ? u : u.view([1, rows, cols]);
+    };
+    if (names.length === 1) {
+      const o = newtonSchulz(stackOf(names[0]!), options);
+      out[names[0]!] = o.view(first.shape).keep();
+      o.dispose(); // the view keeps the storage
       continue;
     }
-    const [rows, cols] = first.shape as [number, number];
-    const s = muonScale(rows, cols, scale);
     const results = scope(() => {
-      const stacked = names.length === 1 ? updates[names[0]!]!.view([1, rows, cols]) : concat(names.map((n) => updates[n]!.view([1, rows, cols])), 0);
-      const o = newtonSchulz(stacked, ns); // (n, rows, cols)
-      return names.map((_, i) => mulByScale(slice(o, 0, i, i + 1).view([rows, cols]), s).keep());
+      const o = newtonSchulz(concat(names.map(stackOf), 0), options); // (Σn, rows, cols)
+      let at = 0;
+      const parts = names.map((n) => {
+        const u = updates[n]!;
+        const count = u.ndim === 3 ? u.shape[0]! : 1;
+        at += count;
+        return slice(o, 0, at - count, at).view(u.shape).keep();
+      });
+      o.dispose();
+      return parts;
     });
     names.forEach((n, i) => (out[n] = results[i]!));
   }
   return out;
-}
-
-function mulByScale(t: Tensor, s: number): Tensor {
-  return s === 1 ? t : mulScalar(t, s);
 }
