@@ -18,12 +18,13 @@
  */
 import { PARAMS_WGSL, storage } from '../wgsl.js';
 import { epilogueBinding, epilogueValue } from './matmul.wgsl.js';
+import { SUBGROUP_LANES } from '../variants.js';
 
 /**
  * A subgroup owns `rows` × `cols` of C (cols = 8 lanes × 4) and steps K by `kSlice`. Measured at
  * 1024² here: 16 rows × slices of 4 gave 21–25 GFLOP/s, 8 × 8 gave 14–15, 8 × 4 14–17, 32 × 4 18.
  */
-export const SUBGROUP_BLOCK = { rows: 16, cols: 32, lanes: 8, kSlice: 4 } as const;
+export const SUBGROUP_BLOCK = { rows: 16, cols: 4 * SUBGROUP_LANES, lanes: SUBGROUP_LANES, kSlice: 4 } as const;
 
 const { rows: ROWS, lanes: LANES, kSlice: KS } = SUBGROUP_BLOCK;
 /** vec4s of the A block per slice, and per lane. */

@@ -37,9 +37,18 @@ export function setMatmulVariant(variant: MatmulVariant | undefined): void {
   forcedVariant = variant;
 }
 
-/** The variant in force: the forced one, else this GPU's default. */
+/** OPTIMLAB_MATMUL_VARIANT: the variant a whole process runs (scripts/gpu-check.sh tests each). */
+function variantFromEnvironment(): MatmulVariant | undefined {
+  const name = typeof process === 'undefined' ? undefined : process.env['OPTIMLAB_MATMUL_VARIANT'];
+  if (!name) return undefined;
+  const known = ['register', 'subgroup', 'tiled'];
+  if (!known.includes(name)) throw new Error(`OPTIMLAB_MATMUL_VARIANT="${name}" is not a matmul variant: use one of ${known.join(', ')}.`);
+  return name as MatmulVariant;
+}
+
+/** The variant in force: the forced one, else OPTIMLAB_MATMUL_VARIANT, else this GPU's default. */
 export function currentMatmulVariant(gpu: Gpu): MatmulVariant {
-  const variant = forcedVariant ?? defaultMatmulVariant(gpu);
+  const variant = forcedVariant ?? variantFromEnvironment() ?? defaultMatmulVariant(gpu);
   if (!matmulVariants(gpu).includes(variant)) throw new Error(`matmul: the ${variant} variant is not available on this adapter (available: ${matmulVariants(gpu).join(', ')}).`);
   return variant;
 }
