@@ -69,7 +69,10 @@ function makeRunner(c: MoEConfig, batch: number, name: string): Runner {
   const T = c.seqLen;
   const params = initParams(c, 1);
   for (const p of Object.values(params)) requireGrad(p);
-  const opt = createOptimizer(buildOptimizer({ name, learningRate: name === 'muon' ? 0.02 : 1e-3 }, 100), params);
+  // "muon-ns3": Muon with 3 Newton–Schulz steps.
+  const [base, ns] = name.split('-ns') as [string, string | undefined];
+  const nsSteps = ns === undefined ? {} : { nsSteps: Number(ns) };
+  const opt = createOptimizer(buildOptimizer({ name: base, learningRate: base === 'muon' ? 0.02 : 1e-3, ...nsSteps }, 100), params);
   const ids = Array.from({ length: batch * T }, (_, i) => (i * 31) % c.vocabSize);
   return {
     name,
@@ -107,7 +110,8 @@ const median = (xs: readonly number[]): number => {
 };
 
 /**
- * Profiles a training step of each optimizer (names as buildOptimizer takes them): one warm-up
+ * Profiles a training step of each optimizer (names as buildOptimizer takes them, `muon-ns3` for
+ * Muon with 3 Newton–Schulz steps): one warm-up
  * step each, `rounds` alternating timed steps, then one profiled step each when the adapter has
  * timestamp queries (otherwise GPU figures are NaN).
  */
