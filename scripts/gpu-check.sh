@@ -74,7 +74,7 @@ if [ "$skip_tests" = 0 ]; then
   run tests pnpm test
   for v in $variants; do
     [ "$v" = "$default_variant" ] && continue
-    run "tests-$v" env OPTIMLAB_MATMUL_VARIANT="$v" pnpm --filter @optimlab/tensor-wgpu --filter @optimlab/optim --filter @optimlab/moe-model test
+    run "tests-$v" env OPTIMLAB_MATMUL_VARIANT="$v" pnpm --filter @optimlab/optim --filter @optimlab/moe-model test
   done
 fi
 run bench pnpm bench --suite kernels,ns,train --large
