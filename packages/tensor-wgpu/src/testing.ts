@@ -7,7 +7,8 @@
 export { allclose } from './test/allclose.js';
 export { randomArray } from './test/random.js';
 export { installGpuTestHooks } from './test/hooks.js';
-export { matmulRef } from './ops/matmul/matmul.ref.js';
+export { matmulAddRef, matmulRef } from './ops/matmul/matmul.ref.js';
+export { normalizeMatricesRef } from './ops/normalize/normalize.ref.js';
 export { normRef } from './ops/norm/norm.ref.js';
 export { ropeRef } from './ops/rope/rope.ref.js';
 export { causalAttentionRef } from './ops/attention/attention.ref.js';
