@@ -11,8 +11,10 @@ import { getGpu, type Gpu } from '@optimlab/tensor-wgpu';
 import { UsageError, type FlagSpec, type FlagSpecs } from './args.js';
 import type { RunEnvironment } from './runs.js';
 
-export const cwd = process.env['INIT_CWD'] ?? process.cwd();
-export const CACHE = join(cwd, '.optimlab-cache');
+/** Where the user ran the command (pnpm sets INIT_CWD); relative paths resolve against it. */
+export const workDir = (): string => process.env['INIT_CWD'] ?? process.cwd();
+/** Tokenizers and token ids cached by content key. */
+export const cacheDir = (): string => join(workDir(), '.optimlab-cache');
 
 export const OUTPUT_FLAGS: FlagSpecs = {
   json: { kind: 'switch', help: 'machine-readable progress (JSON lines on stdout)' },
@@ -66,7 +68,7 @@ export function checkOutputFolder(path: string, flag: string, marker: string): {
   return { exists: true };
 }
 
-export const resolvePath = (p: string): string => resolve(cwd, p);
+export const resolvePath = (p: string): string => resolve(workDir(), p);
 
 export function describeModel(c: MoEConfig): string {
   return `d ${c.dModel}, ${c.nLayers} layers, ${c.nHeads} heads, d_ff ${c.dFF}, ${c.numExperts} experts top-${c.topK}, seq ${c.seqLen}, vocab ${c.vocabSize}, ${countParameters(c).total.toLocaleString('en')} parameters`;

@@ -24,6 +24,8 @@ export interface Data {
   readonly val: Blocks;
   readonly tokenizer: TextTokenizer;
   readonly corpusName: string;
+  /** A hash of the tokenizer and every token id of both splits: equal data, equal fingerprint. */
+  readonly fingerprint: string;
 }
 
 export async function prepareData(o: DataOptions): Promise<Data> {
@@ -44,5 +46,6 @@ export async function prepareData(o: DataOptions): Promise<Data> {
   else tokenizer = loadTokenizerFile(o.tokenizer);
   const trainIds = await encodeDocuments(train, tokenizer, { cacheDir: o.cacheDir, split: 'train' });
   const valIds = await encodeDocuments(val, tokenizer, { cacheDir: o.cacheDir, split: 'val' });
-  return { train: makeBlocks(trainIds, o.seqLen, 'training split'), val: makeBlocks(valIds, o.seqLen, 'validation split'), tokenizer, corpusName };
+  const fingerprint = createHash('sha256').update(JSON.stringify(tokenizer.json)).update(new Uint8Array(trainIds.buffer, trainIds.byteOffset, trainIds.byteLength)).update(new Uint8Array(valIds.buffer, valIds.byteOffset, valIds.byteLength)).digest('hex').slice(0, 16);
+  return { train: makeBlocks(trainIds, o.seqLen, 'training split'), val: makeBlocks(valIds, o.seqLen, 'validation split'), tokenizer, corpusName, fingerprint };
 }

@@ -1,81 +1,15 @@
-/**
- * optimlab: reproduce optimizer studies, train single runs, sweep knobs, race the ladder, re-render
- * reports, sample from checkpoints, check the machine. One table of commands; each command's flags
- * render its --help. Bad input: one line on stderr and exit code 2, nothing created.
- */
-import { readFileSync } from 'node:fs';
-import { InputError } from '@optimlab/moe-model';
-import { OptimizerOptionsError } from '@optimlab/optim';
-import { destroyDevice, NoAdapterError } from '@optimlab/tensor-wgpu';
-import { parseArgs, renderHelp, UsageError, type CommandSpec, type Parsed } from './args.js';
-import { doctorCommand, runDoctor } from './commands/doctor.js';
-import { ladderCommand, runLadderCommand } from './commands/ladder.js';
-import { reportCommand, runReportCommand } from './commands/report.js';
-import { reproduceCommand, runReproduce } from './commands/reproduce.js';
-import { runSample, sampleCommand } from './commands/sample.js';
-import { runSweep, sweepCommand } from './commands/sweep.js';
-import { runTrain, trainCommand } from './commands/train.js';
-
-const COMMANDS: readonly (readonly [CommandSpec, (p: Parsed) => Promise<void>])[] = [
-  [reproduceCommand, runReproduce],
-  [trainCommand, runTrain],
-  [sweepCommand, runSweep],
-  [ladderCommand, runLadderCommand],
-  [reportCommand, runReportCommand],
-  [sampleCommand, runSample],
-  [doctorCommand, runDoctor],
-];
-
-const version = (): string => (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-function overview(): string {
-  const width = Math.max(...COMMANDS.map(([c]) => c.name.length)) + 2;
-  return [
-    'optimlab <command> [flags]   (optimlab <command> --help for its flags)',
-    '',
-    ...COMMANDS.map(([c]) => `  ${c.name.padEnd(width)}${c.summary}`),
-    '',
-    '  --version     print the version',
-  ].join('\n');
-}
-
-async function main(argv: readonly string[]): Promise<void> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    const topic = name === 'help' ? COMMANDS.find(([c]) => c.name === rest[0]) : undefined;
-    console.log(topic ? renderHelp(topic[0]) : overview());
-    return;
-  }
-  if (name === '--version' || name === '-v') {
-    console.log(version());
-    return;
-  }
-  const command = COMMANDS.find(([c]) => c.name === name);
-  if (!command) throw new UsageError(`optimlab: unknown command "${name}" (commands: ${COMMANDS.map(([c]) => c.name).join(', ')}; see optimlab --help).`);
-  const [spec, run] = command;
-  const parsed = parseArgs(spec.name, rest, spec.flags);
-  if (parsed.help) {
-    console.log(renderHelp(spec));
-    return;
-  }
-  if (!spec.positional && parsed.positional.length) throw new UsageError(`optimlab ${spec.name}: unexpected argument "${parsed.positional[0]}" (see optimlab ${spec.name} --help).`);
-  await run(parsed);
-}
+/** The `optimlab` process: runs the command, frees the GPU, exits with the command's code. */
+import { destroyDevice } from '@optimlab/tensor-wgpu';
+import { cli } from './cli.js';
 
 process.on('SIGINT', () => {
   console.error('\ninterrupted: finished runs are saved; run the same command again to resume.');
   process.exit(130);
 });
+process.on('SIGTERM', () => process.exit(143));
 
 try {
-  await main(process.argv.slice(2));
-} catch (err) {
-  if (err instanceof UsageError || err instanceof InputError || err instanceof OptimizerOptionsError || err instanceof NoAdapterError) {
-    console.error((err as Error).message.split('\n')[0]); // bad input (or no adapter): one line, no stack
-    process.exitCode = err instanceof NoAdapterError ? 1 : 2;
-  } else {
-    throw err;
-  }
+  process.exitCode = await cli(process.argv.slice(2));
 } finally {
   await destroyDevice();
 }

@@ -33,7 +33,10 @@ export const RUN_FLAGS = {
 
 /** `base` (a --config object) with the given flags set on it. */
 export function applyRunFlags(base: Record<string, unknown>, flags: Readonly<Record<string, FlagValue | undefined>>): Record<string, unknown> {
-  const input: Record<string, unknown> = { ...base, optimizer: { ...((base['optimizer'] as object | undefined) ?? {}) } };
+  const raw = base['optimizer'];
+  // Not an object: leave it as it is for the schema to reject with its own message.
+  if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) return { ...base };
+  const input: Record<string, unknown> = { ...base, optimizer: { ...(raw as object | undefined) } };
   const optimizer = input['optimizer'] as Record<string, unknown>;
   // Another optimizer than the config's: keep only the schedule, not the old one's hyperparameters.
   if (flags['optimizer'] !== undefined && flags['optimizer'] !== optimizer['name']) {

@@ -47,6 +47,8 @@ const resultSchema = z.object({
   finalLoss: z.number().nullable(),
   finalAccuracy: z.number(),
   seconds: z.number(),
+  /** GPU time of one optimizer step (ms; GPU timestamps on a few steps), null when not measured. */
+  optimizerGpuMs: z.number().nullable(),
   curve: z.array(z.tuple([z.number(), z.number()])),
   utilisation: z.array(z.array(z.number())),
   environment: z.object({ commit: z.string(), adapter: z.string() }),
@@ -83,10 +85,12 @@ export interface RunOptions {
   /** Keep a checkpoint in the folder (and resume from it). */
   readonly checkpoint?: boolean;
   readonly environment: RunEnvironment;
+  /** Optimizer steps to time with GPU timestamps (see TrainOptions). */
+  readonly profileOptimizerSteps?: number;
 }
 
 /** Runs `spec` in `dir` unless it is finished there; returns its result. */
-export async function executeRun(spec: RunSpec, dir: string, data: Data, progress: RunProgress, { checkpoint = false, environment }: RunOptions): Promise<RunResult> {
+export async function executeRun(spec: RunSpec, dir: string, data: Data, progress: RunProgress, { checkpoint = false, environment, profileOptimizerSteps = 0 }: RunOptions): Promise<RunResult> {
   const done = readResult(dir);
   if (done) return done;
   const resumable = checkpoint && existsSync(join(dir, 'checkpoint.safetensors'));
@@ -126,7 +130,7 @@ export async function executeRun(spec: RunSpec, dir: string, data: Data, progres
         appendFileSync(log, `${JSON.stringify({ type: 'diverged', step, loss, reason: why })}\n`);
       },
     },
-    { checkpointDir: checkpoint ? dir : undefined },
+    { checkpointDir: checkpoint ? dir : undefined, profileOptimizerSteps },
   );
   for (const p of Object.values(result.params)) p.dispose();
   const out: RunResult = {
@@ -143,6 +147,7 @@ export async function executeRun(spec: RunSpec, dir: string, data: Data, progres
     finalLoss: result.status === 'finished' && last ? last.valLoss : null,
     finalAccuracy: result.status === 'finished' && last ? last.accuracy : 0,
     seconds: (performance.now() - start) / 1000,
+    optimizerGpuMs: result.optimizerGpuMs,
     curve,
     utilisation: last?.utilisation ?? [],
     environment,

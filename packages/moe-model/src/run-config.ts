@@ -19,7 +19,8 @@ import { InputError } from './errors.js';
 import { parameterShapes } from './params.js';
 import { PRESET_NAMES, PRESETS, type PresetName } from './presets.js';
 
-export const SCHEDULES = ['cosine', 'linear', 'step', 'constant'] as const;
+/** Learning-rate multipliers: warmup (warmupRatio) then cosine or linear decay to minLrRatio, halving every quarter, constant, or constant for 40% then linear to minLrRatio. */
+export const SCHEDULES = ['cosine', 'linear', 'step', 'constant', 'constant-linear'] as const;
 export type ScheduleKind = (typeof SCHEDULES)[number];
 
 /** The fields every optimizer has (schedule included); the rest are the registry's hyperparameters. */

@@ -11,16 +11,16 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  add as addT, addScalar, backward, memoryStats, mulScalar, requireGrad, log as logT, mul, noGrad, scopeAsync, sumAll, tensor, topk, type Tensor,
+  add as addT, addScalar, backward, gpuSync, memoryStats, startProfiling, stopProfiling, mulScalar, requireGrad, log as logT, mul, noGrad, scopeAsync, sumAll, tensor, topk, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import {
-  clipGradientsInPlace, createOptimizer, type Optimizer, makeOptimizer, warmupConstant, warmupCosineDecay, warmupLinearDecay, stepDecay, joinSchedules, linear, type GradientTransformation, type Schedule,
+  clipGradientsInPlace, constant, createOptimizer, type Optimizer, makeOptimizer, warmupConstant, warmupCosineDecay, warmupLinearDecay, stepDecay, joinSchedules, linear, type GradientTransformation, type Schedule,
 } from '@optimlab/optim';
 import { loadCheckpoint, saveCheckpoint } from '@optimlab/optim/node';
 import { validateConfig, type MoEConfig } from './config.js';
 import { InputError } from './errors.js';
-import { hyperOf, type OptimizerConfig, type TrainConfig } from './run-config.js';
+import { hyperOf, SCHEDULES, type OptimizerConfig, type TrainConfig } from './run-config.js';
 import { initParams } from './params.js';
 import { forward } from './model.js';
 import { evalBatches, trainBatch, type Batch, type Blocks } from './data/dataset.js';
@@ -54,6 +54,8 @@ export interface TrainResult {
   readonly steps: number;
   readonly lastEval: EvalInfo | undefined;
   readonly params: Record<string, Tensor>;
+  /** GPU time of one optimizer step (ms, mean over the profiled steps), or null when not profiled. */
+  readonly optimizerGpuMs: number | null;
 }
 
 export interface TrainCallbacks {
@@ -67,6 +69,11 @@ export interface TrainCallbacks {
 export interface TrainOptions {
   /** Write a checkpoint (and config.json) here every `checkpointEvery` steps and at the end, and resume from it. */
   readonly checkpointDir?: string;
+  /**
+   * Time the optimizer step with GPU timestamps on this many steps (from the third on; adapters
+   * with 'timestamp-query' only): TrainResult.optimizerGpuMs is their mean.
+   */
+  readonly profileOptimizerSteps?: number;
 }
 
 /** The learning-rate multiplier schedule (peak 1) over `steps` optimizer steps. */
@@ -81,8 +88,13 @@ export function lrSchedule({ schedule, warmupRatio, minLrRatio }: OptimizerConfi
       return joinSchedules([linear(0, 1, warm), stepDecay(1, Math.max(1, Math.floor(steps / 4)), 0.5)], [warm]);
     case 'constant':
       return warmupConstant({ peak: 1, totalSteps: steps, warmupRatio });
+    case 'constant-linear': {
+      // GPT-opt's "constant-linear" (warm_up_fraction 0.4): constant for the first 40% of the steps, then linear to the floor.
+      const hold = Math.max(warm, Math.round(steps * 0.4));
+      return joinSchedules([linear(0, 1, warm), constant(1), linear(1, minLrRatio, steps - hold)], [warm, hold]);
+    }
     default:
-      throw new InputError(`Unknown schedule "${String(schedule)}". Known: cosine, linear, step, constant.`);
+      throw new InputError(`Unknown schedule "${String(schedule)}". Known: ${SCHEDULES.join(', ')}.`);
   }
 }
 
@@ -162,7 +174,7 @@ function divergenceWatch({ window, factor }: TrainConfig['divergence'], vocabSiz
   };
 }
 
-export async function train(config: TrainConfig, data: { train: Blocks; val: Blocks }, callbacks: TrainCallbacks = {}, { checkpointDir }: TrainOptions = {}): Promise<TrainResult> {
+export async function train(config: TrainConfig, data: { train: Blocks; val: Blocks }, callbacks: TrainCallbacks = {}, { checkpointDir, profileOptimizerSteps = 0 }: TrainOptions = {}): Promise<TrainResult> {
   const c = config.model;
   validateConfig(c);
   if (data.train.seqLen !== c.seqLen) throw new InputError(`The training blocks have ${data.train.seqLen} tokens, the model's seqLen is ${c.seqLen}.`);
@@ -184,6 +196,9 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
     callbacks.onResume?.(opt.steps);
   }
   const watch = divergenceWatch(config.divergence, c.vocabSize, firstLoss);
+  const canProfile = profileOptimizerSteps > 0 && gpuSync().features.includes('timestamp-query');
+  const optimizerMs: number[] = [];
+  const optimizerGpuMs = (): number | null => (optimizerMs.length ? optimizerMs.reduce((a, b) => a + b, 0) / optimizerMs.length : null);
   const tokensPerStep = config.batchSize * config.gradAccum * c.seqLen;
   const start = performance.now();
   let lastEval: EvalInfo | undefined;
@@ -202,7 +217,10 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
       const meanOf = (i: number): Tensor => noGrad(() => mulScalar(parts.map((p) => p[i]!).reduce((a, b) => addT(a, b)), 1 / config.gradAccum));
       const scalars = [meanOf(0), meanOf(1), meanOf(2)];
       if (config.clip > 0) clipGradientsInPlace(grads, config.clip);
+      const profiled = canProfile && step >= 2 && step < 2 + profileOptimizerSteps;
+      if (profiled) startProfiling();
       opt.step(grads, { loss: scalars[0]! });
+      if (profiled) optimizerMs.push([...(await stopProfiling()).values()].reduce((t, k) => t + k.ms, 0));
       for (const p of Object.values(params)) {
         p.grad?.dispose();
         p.grad = undefined;
@@ -213,7 +231,7 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
     if (diverged) {
       callbacks.onDiverged?.(step + 1, loss!, diverged);
       opt.dispose();
-      return { status: 'diverged', steps: step + 1, lastEval, params };
+      return { status: 'diverged', steps: step + 1, lastEval, params, optimizerGpuMs: optimizerGpuMs() };
     }
     const elapsed = (performance.now() - start) / 1000;
     callbacks.onStep?.({
@@ -232,5 +250,5 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
     }
   }
   opt.dispose();
-  return { status: 'finished', steps: config.steps, lastEval, params };
+  return { status: 'finished', steps: config.steps, lastEval, params, optimizerGpuMs: optimizerGpuMs() };
 }

@@ -206,4 +206,6 @@ export function muonH({ learningRate, momentum: mu = 0.9, nsSteps = 5, coefficie
 
 /** MuonMax-Momo: MuonMax with Momo's loss truncation (f* = truncateLoss, default 0). */
 export const muonMaxMomo = (o: MuonMaxOptions): GradientTransformation<MuonMaxState> => muonMax({ truncateLoss: 0, ...o });
+/** Muon-Momo (GPT-opt's muon-momo): LMO steps s·polar(M) on matrices and sign(M) elsewhere, truncated by Momo (f* default 0). */
+export const muonMomo = (o: Omit<MuonMaxOptions, 'lmo' | 'b2'>): GradientTransformation<MuonMaxState> => muonMax({ truncateLoss: 0, ...o, lmo: true });
 export { momo, muonMax };

@@ -15,7 +15,7 @@ export type { CoefficientSet, NewtonSchulzCoefficients, NewtonSchulzOptions } fr
 export { muonScale, orthogonalize } from './transforms/orthogonalize.js';
 export type { MuonScale, OrthogonalizeOptions } from './transforms/orthogonalize.js';
 export {
-  adagrad, adam, adamw, lion, momentum, momo, muon, muonH, muonMax, muonMaxMomo, muonWithAdamW, nesterov, rmsprop, sgd, shampoo,
+  adagrad, adam, adamw, lion, momentum, momo, muon, muonH, muonMax, muonMaxMomo, muonMomo, muonWithAdamW, nesterov, rmsprop, sgd, shampoo,
   signSgd, signum, thesisLabels,
 } from './alias.js';
 export { scaleByShampoo } from './advanced/shampoo.js';

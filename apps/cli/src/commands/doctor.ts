@@ -6,7 +6,7 @@ import { countParameters, PRESETS } from '@optimlab/moe-model';
 import { gpt2Tokenizer, loadSotu } from '@optimlab/moe-model/node';
 import { defaultMatmulVariant, matmulVariants, NoAdapterError } from '@optimlab/tensor-wgpu';
 import type { CommandSpec, Parsed } from '../args.js';
-import { CACHE, describeModel, startGpu } from '../context.js';
+import { cacheDir, describeModel, startGpu } from '../context.js';
 
 export const doctorCommand: CommandSpec = {
   name: 'doctor',
@@ -26,7 +26,7 @@ export async function runDoctor({ flags }: Parsed): Promise<void> {
   }
   const docs = loadSotu();
   report['corpus'] = { name: 'SOTU', documents: docs.length, characters: docs.reduce((n, d) => n + d.text.length, 0) };
-  report['tokenizers'] = { gpt2: gpt2Tokenizer().vocabSize, bpe: `trained on demand, cached in ${CACHE}` };
+  report['tokenizers'] = { gpt2: gpt2Tokenizer().vocabSize, bpe: `trained on demand, cached in ${cacheDir()}` };
   report['presets'] = Object.fromEntries(
     Object.entries(PRESETS).map(([name, p]) => [
       name,
@@ -41,7 +41,7 @@ export async function runDoctor({ flags }: Parsed): Promise<void> {
   console.log(a.error ? `adapter: none — ${a.error}` : `adapter: ${a.description} (${a.isSoftware ? 'software' : 'hardware'}); default preset: ${a.defaultPreset}`);
   if (!a.error) console.log(`kernels: ${a.kernels}; matmul: ${a.matmul} (variants here: ${a.matmulVariants!.join(', ')})`);
   console.log(`corpus: SOTU, ${docs.length} documents, ${((report['corpus'] as { characters: number }).characters / 1e6).toFixed(1)} M characters`);
-  console.log(`tokenizers: GPT-2 (${gpt2Tokenizer().vocabSize} tokens) available; BPE trained on demand, cached in ${CACHE}`);
+  console.log(`tokenizers: GPT-2 (${gpt2Tokenizer().vocabSize} tokens) available; BPE trained on demand, cached in ${cacheDir()}`);
   for (const [name, p] of Object.entries(PRESETS)) {
     console.log(`preset ${name}: ${describeModel(p.model)}; batch ${p.batchSize}×${p.model.seqLen}${p.gradAccum > 1 ? ` × ${p.gradAccum} accumulated` : ''}; study horizons ${p.study.short}/${p.study.long} optimizer steps`);
   }

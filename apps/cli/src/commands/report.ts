@@ -4,19 +4,18 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRESETS, type PresetName } from '@optimlab/moe-model';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
-import { describeModel, readJson, resolvePath } from '../context.js';
+import { readJson, resolvePath } from '../context.js';
 import { toHtml } from '../html.js';
-import { writeReport } from '../report.js';
+import { reportStudy } from './reproduce.js';
 import { readResult, type RunResult } from '../runs.js';
 import { lineChart } from '../svg.js';
 import { sweepTable } from './sweep.js';
 
 export const reportCommand: CommandSpec = {
   name: 'report',
-  summary: 're-render the tables, plots and report.html of a study, sweep or train folder',
+  summary: 're-render the tables, plots and report.html of a study, sweep or train folder (no training)',
   positional: 'DIR',
   flags: {},
 };
@@ -52,15 +51,12 @@ export async function runReportCommand({ positional }: Parsed): Promise<void> {
     console.log(`report: ${join(dir, 'sweep.md')}`);
     return;
   }
-  if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`optimlab report: ${dir} has no config.json or sweep.json: is it a folder made by optimlab reproduce, sweep or train?`);
-  const cfg = readJson(join(dir, 'config.json'), 'The folder’s') as { command?: string; preset?: PresetName; corpus?: string; tokenizer?: string };
-  if (cfg.command === 'reproduce') {
-    const model = PRESETS[cfg.preset!]?.model;
-    if (!model) throw new UsageError(`optimlab report: ${join(dir, 'config.json')} names an unknown preset "${String(cfg.preset)}".`);
-    await writeReport(dir, { preset: cfg.preset!, corpus: cfg.corpus ?? '?', tokenizer: cfg.tokenizer ?? '?', model: describeModel(model) });
+  if (existsSync(join(dir, 'study.json'))) {
+    await reportStudy(dir);
     console.log(`report: ${join(dir, 'summary.md')} and ${join(dir, 'report.html')}`);
     return;
   }
+  if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`optimlab report: ${dir} has no study.json, sweep.json or config.json: is it a folder made by optimlab reproduce, sweep or train?`);
   const result = readResult(dir);
   if (!result) throw new UsageError(`optimlab report: ${dir} holds no finished run (result.json missing or incomplete): finish it with optimlab train --out ${dir}.`);
   await trainReport(dir, result);

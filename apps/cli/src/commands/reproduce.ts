@@ -1,61 +1,91 @@
 /**
- * `optimlab reproduce`: a whole study into one folder (runs, tables, plots, report.html),
- * resumable; a folder made with other settings is refused.
+ * `optimlab reproduce`: a whole study into one folder (runs/, study.json, summary.md, plots,
+ * report.html), resumable. A folder made with another study, preset, corpus, tokenizer or model is
+ * refused, so a study folder never mixes runs from different settings.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, PRESETS, type PresetName } from '@optimlab/moe-model';
+import { differingFields, InputError, PRESETS, type PresetName } from '@optimlab/moe-model';
+import { LADDER } from '@optimlab/optim/ladder';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
-import { CACHE, checkOutputFolder, cwd, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, PRESET_FLAG, readJson, resolvePath, startGpu } from '../context.js';
+import { cacheDir, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, PRESET_FLAG, readJson, resolvePath, startGpu, workDir } from '../context.js';
 import { prepareData } from '../data.js';
 import { createProgress } from '../progress.js';
-import { writeReport } from '../report.js';
-import { runStudy } from '../study.js';
+import { runPhases, studyView, type StudyDefinition, type StudyState } from '../study/engine.js';
+import { STUDIES } from '../study/index.js';
+import { writeStudyReport } from '../study/report.js';
 import { runLadder, writeLadder } from './ladder.js';
-import { LADDER } from '@optimlab/optim/ladder';
+
+const phaseNames = [...new Set(Object.values(STUDIES).flatMap((s) => s.phases.map((p) => p.name)))];
 
 export const reproduceCommand: CommandSpec = {
   name: 'reproduce',
-  summary: 'the Muon-vs-Adam study end to end: runs, tables with statistics, plots and report.html',
+  summary: 'a published optimizer study end to end: runs, tables with statistics and verdicts, plots, report.html',
   flags: {
+    study: { kind: 'string', help: 'which study (default thesis; see --list)', choices: Object.keys(STUDIES) },
+    list: { kind: 'switch', help: 'list the studies' },
     preset: PRESET_FLAG,
-    seeds: { kind: 'int', help: 'seeds for the final comparison', min: 1 },
-    only: { kind: 'string', help: 'stop after this phase', choices: ['sweep', 'ablations', 'final'] },
+    seeds: { kind: 'int', help: 'seeds of the seeded comparisons (default: the study’s, e.g. 5 on cpu)', min: 1 },
+    only: { kind: 'string', help: 'stop after this phase', choices: phaseNames },
     ladder: { kind: 'switch', help: 'also run the optimizer ladder into the study folder' },
-    out: { kind: 'string', help: 'study folder (default runs/<date>_reproduce-<preset>)', value: 'DIR' },
+    out: { kind: 'string', help: 'study folder (default runs/<date>_<study>-<preset>, the latest one resumed)', value: 'DIR' },
     ...DATA_FLAGS,
     ...OUTPUT_FLAGS,
   },
 };
 
-export async function runReproduce({ positional, flags }: Parsed): Promise<void> {
-  if (positional.length) throw new UsageError(`optimlab reproduce: unexpected argument "${positional[0]}" (see --help).`);
+/** The settings a study folder is tied to: another value here means another study. */
+function settingsOf(def: StudyDefinition, preset: PresetName, data: { corpusName: string; fingerprint: string; tokenizer: { name: string } }): Record<string, unknown> {
+  return { study: def.name, preset, model: PRESETS[preset].model, horizons: PRESETS[preset].study, corpus: data.corpusName, tokenizer: data.tokenizer.name, data: data.fingerprint };
+}
+
+export async function runReproduce({ flags }: Parsed): Promise<void> {
+  if (flags['list']) {
+    for (const [name, s] of Object.entries(STUDIES)) console.log(`${name.padEnd(12)}${s.summary}`);
+    return;
+  }
+  const def = STUDIES[(flags['study'] as string | undefined) ?? 'thesis']!;
+  const only = flags['only'] as string | undefined;
+  if (only && !def.phases.some((p) => p.name === only)) throw new UsageError(`optimlab reproduce: the ${def.name} study has no phase "${only}" (its phases: ${def.phases.map((p) => p.name).join(', ')}).`);
   const out = flags['out'] === undefined ? undefined : resolvePath(flags['out'] as string);
-  if (out) checkOutputFolder(out, '--out', 'config.json');
+  if (out) checkOutputFolder(out, '--out', 'study.json');
   const { gpu, defaultPreset } = await startGpu();
   const preset = (flags['preset'] as PresetName | undefined) ?? defaultPreset;
   const model = PRESETS[preset].model;
-  const name = `reproduce-${preset}`;
-  const runsRoot = join(cwd, 'runs');
-  const existing = existsSync(runsRoot) ? readdirSync(runsRoot).filter((d) => d.endsWith(`_${name}`)).sort().pop() : undefined;
-  const dir = out ?? join(runsRoot, existing ?? `${new Date().toISOString().slice(0, 10)}_${name}`);
-  const tokenizer = (flags['tokenizer'] as string | undefined) ?? 'bpe';
-  const data = await prepareData({ corpus: flags['corpus'] as string | undefined, tokenizer, vocabSize: model.vocabSize, seqLen: model.seqLen, cacheDir: CACHE });
+  const data = await prepareData({ corpus: flags['corpus'] as string | undefined, tokenizer: (flags['tokenizer'] as string | undefined) ?? 'bpe', vocabSize: model.vocabSize, seqLen: model.seqLen, cacheDir: cacheDir() });
   if (data.tokenizer.vocabSize > model.vocabSize) throw new InputError(`The tokenizer has ${data.tokenizer.vocabSize} tokens but the ${preset} model's vocabulary is ${model.vocabSize}: use --tokenizer bpe or a larger preset.`);
-  const seeds = (flags['seeds'] as number | undefined) ?? 3;
+  const name = `${def.name}-${preset}`;
+  const runsRoot = join(workDir(), 'runs');
+  const latest = existsSync(runsRoot) ? readdirSync(runsRoot).filter((d) => d.endsWith(`_${name}`)).sort().pop() : undefined;
+  const dir = out ?? join(runsRoot, latest ?? `${new Date().toISOString().slice(0, 10)}_${name}`);
+  const settings = settingsOf(def, preset, data);
+  const stateFile = join(dir, 'study.json');
+  const state: StudyState = existsSync(stateFile) ? (readJson(stateFile, 'The study’s') as StudyState) : { settings, entries: [], extensions: [] };
+  const differ = differingFields(state.settings, settings);
+  if (differ.length) throw new UsageError(`optimlab reproduce: ${dir} holds a study made with other settings (${differ.slice(0, 5).join(', ')}): use another --out; a study folder never mixes runs.`);
+  const seeds = (flags['seeds'] as number | undefined) ?? def.defaultSeeds(preset);
+  state.seeds = seeds;
   mkdirSync(join(dir, 'runs'), { recursive: true });
-  await writeAtomically(join(dir, 'config.json'), JSON.stringify({ command: 'reproduce', preset, seeds, only: flags['only'] ?? null, corpus: data.corpusName, tokenizer: data.tokenizer.name, model, study: PRESETS[preset].study, adapter: gpu.info }, null, 2));
+  await writeAtomically(stateFile, JSON.stringify(state, null, 2));
   await writeAtomically(join(dir, 'tokenizer.json'), JSON.stringify(data.tokenizer.json));
   const progress = createProgress({ json: Boolean(flags['json']), quiet: Boolean(flags['quiet']) });
   const start = performance.now();
-  const results = await runStudy({ preset, seeds, only: flags['only'] as 'sweep' | undefined, environment: environmentOf(gpu) }, join(dir, 'runs'), data, progress);
-  progress.done(results.length, (performance.now() - start) / 1000);
+  await runPhases(def, { dir, preset, seeds, data, state, environment: environmentOf(gpu), progress, only });
+  progress.done(new Set(state.entries.map((e) => e.run)).size, (performance.now() - start) / 1000);
   if (flags['ladder'] && !existsSync(join(dir, 'ladder', 'ladder.md'))) {
     const steps = preset === 'smoke' ? 40 : gpu.info.isSoftware ? 600 : 4000;
     await writeLadder(join(dir, 'ladder'), await runLadder(join(dir, 'ladder'), { steps, names: preset === 'smoke' ? ['adamw', 'muon'] : Object.keys(LADDER) }), steps);
   }
-  await writeReport(dir, { preset, corpus: data.corpusName, tokenizer: data.tokenizer.name, model: describeModel(model) });
+  await writeStudyReport(dir, def, studyView(dir, preset, seeds, state), { model: describeModel(model), corpus: data.corpusName, tokenizer: data.tokenizer.name });
   if (!flags['quiet'] && !flags['json']) console.log(`\nreport: ${join(dir, 'summary.md')} and ${join(dir, 'report.html')}`);
-  void readJson;
+}
+
+/** `optimlab report` on a study folder: the same report from study.json and the runs. */
+export async function reportStudy(dir: string): Promise<void> {
+  const state = readJson(join(dir, 'study.json'), 'The study’s') as StudyState;
+  const s = state.settings as { study: string; preset: PresetName; corpus: string; tokenizer: string };
+  const def = STUDIES[s.study];
+  if (!def || !PRESETS[s.preset]) throw new UsageError(`optimlab report: ${join(dir, 'study.json')} names an unknown study or preset (${s.study}, ${s.preset}).`);
+  await writeStudyReport(dir, def, studyView(dir, s.preset, state.seeds ?? 1, state), { model: describeModel(PRESETS[s.preset].model), corpus: s.corpus, tokenizer: s.tokenizer });
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { InputError, PRESETS, type PresetName, type TrainConfig } from '@optimlab/moe-model';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
-import { CACHE, checkOutputFolder, DATA_FLAGS, environmentOf, OUTPUT_FLAGS, readJson, resolvePath, startGpu } from '../context.js';
+import { cacheDir, checkOutputFolder, DATA_FLAGS, environmentOf, OUTPUT_FLAGS, readJson, resolvePath, startGpu } from '../context.js';
 import { prepareData } from '../data.js';
 import { createProgress } from '../progress.js';
 import { executeRun, type RunResult, type RunSpec } from '../runs.js';
@@ -81,7 +81,7 @@ export async function runSweep({ flags }: Parsed): Promise<void> {
   const runs = expandGrid(axes, baseFor(preset), flags, preset);
   const first = runs[0]!.config;
   const dir = out ?? resolvePath(join('runs', `${new Date().toISOString().slice(0, 10)}_sweep-${first.optimizer.name.replace('+', '-')}-${preset}`));
-  const data = await prepareData({ corpus: flags['corpus'] as string | undefined, tokenizer: (flags['tokenizer'] as string | undefined) ?? 'bpe', vocabSize: first.model.vocabSize, seqLen: first.model.seqLen, cacheDir: CACHE });
+  const data = await prepareData({ corpus: flags['corpus'] as string | undefined, tokenizer: (flags['tokenizer'] as string | undefined) ?? 'bpe', vocabSize: first.model.vocabSize, seqLen: first.model.seqLen, cacheDir: cacheDir() });
   const record = { command: 'sweep', grid: flags['grid'], preset, corpus: data.corpusName, tokenizer: data.tokenizer.name };
   const previous = checkOutputFolder(dir, '--out', 'sweep.json').exists ? readJson(join(dir, 'sweep.json'), 'The sweep folder’s') : undefined;
   if (previous && JSON.stringify(previous) !== JSON.stringify(record)) {

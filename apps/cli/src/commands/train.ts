@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { countParameters, differingFields, InputError, type TrainConfig } from '@optimlab/moe-model';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
-import { CACHE, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, readJson, resolvePath, stamp, startGpu } from '../context.js';
+import { cacheDir, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, readJson, resolvePath, stamp, startGpu } from '../context.js';
 import { prepareData } from '../data.js';
 import { executeRun } from '../runs.js';
 import { applyRunFlags, optimizerNotes, resolveWithFlags, RUN_FLAGS } from '../run-input.js';
@@ -42,7 +42,7 @@ export async function runTrain({ flags }: Parsed): Promise<void> {
   const { gpu, defaultPreset } = await startGpu();
   const config = configFrom(flags, defaultPreset);
   const dir = out ?? resolvePath(join('runs', `${stamp()}_train-${config.optimizer.name.replace('+', '-')}`));
-  const data = await prepareData({ corpus: flags['corpus'] as string | undefined, tokenizer: (flags['tokenizer'] as string | undefined) ?? 'bpe', vocabSize: config.model.vocabSize, seqLen: config.model.seqLen, cacheDir: CACHE });
+  const data = await prepareData({ corpus: flags['corpus'] as string | undefined, tokenizer: (flags['tokenizer'] as string | undefined) ?? 'bpe', vocabSize: config.model.vocabSize, seqLen: config.model.seqLen, cacheDir: cacheDir() });
   if (data.tokenizer.vocabSize > config.model.vocabSize) {
     throw new InputError(`The tokenizer has ${data.tokenizer.vocabSize} tokens but the model's vocabulary is ${config.model.vocabSize}: use --tokenizer bpe, a larger preset, or set model.vocabSize in --config.`);
   }

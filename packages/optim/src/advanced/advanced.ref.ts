@@ -87,10 +87,10 @@ export function momoRef(shapes: Shapes, lr: number, beta = 0.9, lb = 0): ModelSt
   };
 }
 
-/** MuonMax(-Momo) per advanced/muonmax.ts (GPT-opt nesgd.py semantics). `muon` names the Muon layers. */
+/** MuonMax(-Momo) and Muon-Momo (lmo) per advanced/muonmax.ts (GPT-opt nesgd.py semantics). `muon` names the Muon layers. */
 export function muonMaxRef(
   shapes: Shapes, muonNames: readonly string[],
-  { lr, mu = 0.95, b2 = 0.95, eps = 1e-8, s = 1, wd = 0, truncateLoss }: { lr: number; mu?: number; b2?: number; eps?: number; s?: number; wd?: number; truncateLoss?: number },
+  { lr, mu = 0.95, b2 = 0.95, eps = 1e-8, s = 1, wd = 0, truncateLoss, lmo = false }: { lr: number; mu?: number; b2?: number; eps?: number; s?: number; wd?: number; truncateLoss?: number; lmo?: boolean },
 ): ModelStep {
   const m: Named = {};
   const v: Named = {};
@@ -101,7 +101,7 @@ export function muonMaxRef(
     for (const n of names) {
       const g = grads[n]!;
       m[n] = first ? Float64Array.from(g) : m[n]!.map((x, i) => mu * x + (1 - mu) * g[i]!);
-      if (!muonNames.includes(n)) v[n] = first ? g.map((x) => x * x) : v[n]!.map((x, i) => b2 * x + (1 - b2) * g[i]! ** 2);
+      if (!muonNames.includes(n) && !lmo) v[n] = first ? g.map((x) => x * x) : v[n]!.map((x, i) => b2 * x + (1 - b2) * g[i]! ** 2);
     }
     const polar: Named = {};
     let dMu = 0;
@@ -111,6 +111,8 @@ export function muonMaxRef(
         const [r, c] = shapes[n] as [number, number];
         polar[n] = newtonSchulzRef(m[n]!, r, c, 5, POLAR_EXPRESS_REF.triples, POLAR_EXPRESS_REF.normScale);
         dMu += s * dot(m[n]!, polar[n]!);
+      } else if (lmo) {
+        e2 += m[n]!.reduce((acc, x) => acc + Math.abs(x), 0); // ℓ∞ product norm: D = Σ duals, ‖M‖_1 here
       } else {
         const scaled = m[n]!.map((x, i) => x / Math.sqrt(eps + Math.sqrt(v[n]![i]!)));
         e2 += dot(scaled, scaled);
@@ -121,11 +123,14 @@ export function muonMaxRef(
       const wg = names.reduce((acc, n) => acc + dot(params[n]!, grads[n]!), 0);
       lossBar = first ? loss - wg : mu * lossBar + (1 - mu) * (loss - wg);
       const wm = names.reduce((acc, n) => acc + dot(params[n]!, m[n]!), 0);
-      lrT = Math.min(lr, (lossBar - truncateLoss + wm) / (dMu * dMu + e2));
+      const numerator = lossBar - truncateLoss + wm;
+      lrT = Math.min(lr, lmo ? numerator / (dMu + e2) : numerator / (dMu * dMu + e2));
     }
     first = false;
     for (const n of names) {
-      const dir = muonNames.includes(n) ? polar[n]!.map((x) => s * x * dMu) : m[n]!.map((x, i) => x / (eps + Math.sqrt(v[n]![i]!)));
+      const dir = muonNames.includes(n)
+        ? polar[n]!.map((x) => s * x * (lmo ? 1 : dMu))
+        : lmo ? m[n]!.map((x) => Math.sign(x)) : m[n]!.map((x, i) => x / (eps + Math.sqrt(v[n]![i]!)));
       params[n] = params[n]!.map((w, i) => w * (1 - lr * wd) - lrT * dir[i]!);
     }
   };

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { scope, tensor, type Tensor } from '@optimlab/tensor-wgpu';
 import type { GradientTransformation } from '../base.js';
 import { createOptimizer } from '../optimizer.js';
-import { momo, muonH, muonMax, muonMaxMomo, shampoo } from '../alias.js';
+import { momo, muonH, muonMax, muonMaxMomo, muonMomo, shampoo } from '../alias.js';
 import { randomArray } from '@optimlab/tensor-wgpu/testing';
 import { momoRef, muonHRef, muonMaxRef, shampooRef, type ModelStep, type Named, type Shapes } from './advanced.ref.js';
 import { inverseRoot } from './inverse-root.js';
@@ -50,6 +50,8 @@ describe('optimizers with cross-layer or matrix-function state follow their rule
     ['momo', MIXED, () => momo({ learningRate: 0.5 }), () => momoRef(MIXED, 0.5)],
     ['muonmax', MIXED, () => muonMax({ learningRate: 0.001, weightDecay: 0.1 }), () => muonMaxRef(MIXED, ['h.w1', 'h.w2'], { lr: 0.001, wd: 0.1 })],
     ['muonmax-momo', MIXED, () => muonMaxMomo({ learningRate: 0.01 }), () => muonMaxRef(MIXED, ['h.w1', 'h.w2'], { lr: 0.01, truncateLoss: 0 })],
+    ['muon-momo', MIXED, () => muonMomo({ learningRate: 0.01, weightDecay: 0.1 }), () => muonMaxRef(MIXED, ['h.w1', 'h.w2'], { lr: 0.01, truncateLoss: 0, lmo: true, wd: 0.1 })],
+    ['muon-momo, truncated (lr above the Momo bound)', MIXED, () => muonMomo({ learningRate: 50 }), () => muonMaxRef(MIXED, ['h.w1', 'h.w2'], { lr: 50, truncateLoss: 0, lmo: true })],
   ] as const)('%s: 10 steps, relative error < 1e-4', async (_name, shapes, make, ref) => {
     const err = await compare(shapes, make, ref);
     expect(err, `relative error ${err.toExponential(2)}`).toBeLessThan(1e-4);

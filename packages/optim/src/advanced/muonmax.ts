@@ -10,9 +10,10 @@
  * - Momo truncation (MuonMax-Momo, f* = truncateLoss): L̄ ← μL̄ + (1−μ)(loss − Σ⟨w, g⟩) (first: the
  *   value itself); lr_t = min(lr, (L̄ − f* + Σ⟨w, M⟩)/D²), Σ over all layers (M = m for non-Muon).
  * - weight decay p ← p(1 − lr·wd) with the base lr, folded into the returned update.
+ * - `lmo` (GPT-opt's Muon-Momo with truncateLoss): LMO steps s·polar(M) and sign(M), D = Σ duals, bound × D.
  * Layers are split by `label` (default: the thesis split).
  */
-import { add, div, full, minimum, mul, mulScalar, neg, scope, sqrt, square, sub, zeros, type Tensor } from '@optimlab/tensor-wgpu';
+import { add, div, full, mapInPlace, minimum, mul, mulScalar, neg, scope, sqrt, square, sub, zeros, type Tensor } from '@optimlab/tensor-wgpu';
 import { checkHyper, learningRateAt, type GradientTransformation, type ScalarOrSchedule } from '../base.js';
 import type { LabelFn } from '../combine.js';
 import { paramOf } from '../transforms/elementwise-transform.js';
@@ -31,6 +32,12 @@ export interface MuonMaxOptions {
   readonly weightDecay?: number;
   /** f* for Momo truncation (GPT-opt uses 3.2 for language models); undefined: plain MuonMax. */
   readonly truncateLoss?: number;
+  /**
+   * GPT-opt's `lmo` mode with the ℓ∞ product norm (its Muon-Momo): every layer steps along its LMO,
+   * s·polar(M) for Muon layers and sign(M) for the rest (no second moment); D = Σ layer duals
+   * (s·‖M‖_* and ‖M‖_1), and the Momo bound is multiplied by D.
+   */
+  readonly lmo?: boolean;
   readonly label?: LabelFn;
 }
 
@@ -42,11 +49,18 @@ export interface MuonMaxState {
   readonly v: Record<string, Tensor>;
 }
 
+/** sign(x) elementwise (0 at 0). */
+function signOf(x: Tensor): Tensor {
+  const out = zeros(x.shape);
+  mapInPlace({ name: 'sign-of', body: 'out0 = sign(in0);', inputs: [x], outputs: [out] });
+  return out;
+}
+
 const defaultLabel: LabelFn = (name, p) => (p.ndim === 2 && !/embed|wte|wpe|lm_head|norm/i.test(name) ? 'muon' : 'adam');
 
 export function muonMax({
   learningRate, momentum: mu = 0.95, b2 = 0.95, eps = 1e-8, spectralScale: s = 1, nsSteps = 5, coefficients = 'polarExpress',
-  weightDecay = 0, truncateLoss, label = defaultLabel,
+  weightDecay = 0, truncateLoss, lmo = false, label = defaultLabel,
 }: MuonMaxOptions): GradientTransformation<MuonMaxState> {
   checkHyper('learning rate', learningRate, { min: 0, minInclusive: false });
   checkHyper('momentum', mu, { min: 0, max: 1 });
@@ -73,7 +87,7 @@ export function muonMax({
         for (const n of names) {
           const g = grads[n]!;
           replace(state.m, n, first ? mulScalar(g, 1) : add(mulScalar(state.m[n]!, mu), mulScalar(g, 1 - mu)));
-          if (!isMuon(n)) replace(state.v, n, first ? square(g) : add(mulScalar(state.v[n]!, b2), mulScalar(square(g), 1 - b2)));
+          if (!isMuon(n) && !lmo) replace(state.v, n, first ? square(g) : add(mulScalar(state.v[n]!, b2), mulScalar(square(g), 1 - b2)));
         }
         const polar: Record<string, Tensor> = {};
         const adamDir: Record<string, Tensor> = {};
@@ -83,6 +97,9 @@ export function muonMax({
           if (isMuon(n)) {
             polar[n] = newtonSchulz(state.m[n]!, { steps: nsSteps, coefficients });
             duals.push(mulScalar(inner(state.m[n]!, polar[n]!), s));
+          } else if (lmo) {
+            adamDir[n] = signOf(state.m[n]!);
+            others.push(inner(state.m[n]!, adamDir[n]!)); // ‖M‖_1
           } else {
             const denom = add(sqrt(state.v[n]!), full([], eps)); // eps + √v
             adamDir[n] = div(state.m[n]!, denom);
@@ -90,6 +107,7 @@ export function muonMax({
           }
         }
         const dMu = duals.length ? sumScalars(duals) : full([], 0);
+        const otherSum = others.length ? sumScalars(others) : full([], 0);
         let lrT: Tensor = full([], lr);
         if (truncateLoss !== undefined) {
           const wg = sumScalars(names.map((n) => inner(paramOf(params, n), grads[n]!)));
@@ -98,12 +116,13 @@ export function muonMax({
           state.lossBar.dispose();
           state.lossBar = lossBar;
           const wm = sumScalars(names.map((n) => inner(paramOf(params, n), state.m[n]!)));
-          const dSquared = add(square(dMu), others.length ? sumScalars(others) : full([], 0));
-          lrT = minimum(lrT, div(add(sub(lossBar, full([], truncateLoss)), wm), dSquared));
+          const numerator = add(sub(lossBar, full([], truncateLoss)), wm);
+          // lmo: (…)/D² · D with D = Σ duals; hybrid: (…)/D² with D² = D_mu² + ‖e‖².
+          lrT = minimum(lrT, lmo ? div(numerator, add(dMu, otherSum)) : div(numerator, add(square(dMu), otherSum)));
         }
         const out: Record<string, Tensor> = {};
         for (const n of names) {
-          const direction = isMuon(n) ? mul(mulScalar(polar[n]!, s), dMu) : adamDir[n]!;
+          const direction = isMuon(n) ? (lmo ? mulScalar(polar[n]!, s) : mul(mulScalar(polar[n]!, s), dMu)) : adamDir[n]!;
           const decay = mulScalar(paramOf(params, n), lr * weightDecay);
           out[n] = neg(add(mul(direction, lrT), decay)).keep();
         }

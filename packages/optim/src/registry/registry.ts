@@ -44,6 +44,18 @@ const adamHyper = {
   eps: positive('ε added to √v̂', 1e-8),
 };
 
+/** The MuonMax family's knobs (GPT-opt's defaults: momentum 0.95, β2 0.95, Polar Express). */
+const muonMaxHyper = {
+  momentum: unit('momentum μ', 0.95),
+  b2: unit('second-moment EMA β2 (non-matrix layers)', 0.95),
+  eps: positive('ε', 1e-8),
+  spectralScale: positive('spectral scale s', 1),
+  nsSteps: nsSteps(5),
+  coefficients: coefficients('polarExpress'),
+  weightDecay: weightDecay(0),
+};
+const truncateLoss = () => real('loss lower bound f* for the Momo truncation').default(0);
+
 const entry = (spec: Omit<OptimizerSpec, 'hyper' | 'needsLoss' | 'params'> & { hyper: z.ZodRawShape; params?: ParamKind; needsLoss?: boolean }): OptimizerSpec => ({
   params: 'any',
   needsLoss: false,
@@ -130,15 +142,7 @@ export const OPTIMIZERS = {
     learningRate: 0.01,
     summary: 'MuonMax: Muon for hidden matrices, Adam-style for the rest, steps scaled by the dual norm',
     reference: 'Crawshaw, Modi, Liu & Gower 2025 (arXiv:2510.09827)',
-    hyper: {
-      momentum: unit('momentum μ', 0.95),
-      b2: unit('second-moment EMA β2 (non-matrix layers)', 0.95),
-      eps: positive('ε', 1e-8),
-      spectralScale: positive('spectral scale s', 1),
-      nsSteps: nsSteps(5),
-      coefficients: coefficients('polarExpress'),
-      weightDecay: weightDecay(0),
-    },
+    hyper: muonMaxHyper,
     make: (o) => alias.muonMax(o as never),
   }),
   'muonmax-momo': entry({
@@ -146,17 +150,16 @@ export const OPTIMIZERS = {
     summary: 'MuonMax with Momo truncation of the step by the loss',
     reference: 'Crawshaw, Modi, Liu & Gower 2025 (arXiv:2510.09827)',
     needsLoss: true,
-    hyper: {
-      momentum: unit('momentum μ', 0.95),
-      b2: unit('second-moment EMA β2 (non-matrix layers)', 0.95),
-      eps: positive('ε', 1e-8),
-      spectralScale: positive('spectral scale s', 1),
-      nsSteps: nsSteps(5),
-      coefficients: coefficients('polarExpress'),
-      weightDecay: weightDecay(0),
-      truncateLoss: real('loss lower bound f* for the truncation').default(0),
-    },
+    hyper: { ...muonMaxHyper, truncateLoss: truncateLoss() },
     make: (o) => alias.muonMaxMomo(o as never),
+  }),
+  'muon-momo': entry({
+    learningRate: 0.01,
+    summary: 'Muon-Momo: LMO steps (polar on hidden matrices, sign elsewhere) truncated by Momo',
+    reference: 'Crawshaw, Modi, Liu & Gower 2025 (arXiv:2510.09827; GPT-opt muon-momo)',
+    needsLoss: true,
+    hyper: { momentum: muonMaxHyper.momentum, spectralScale: muonMaxHyper.spectralScale, nsSteps: nsSteps(5), coefficients: coefficients('polarExpress'), weightDecay: weightDecay(0), truncateLoss: truncateLoss() },
+    make: (o) => alias.muonMomo(o as never),
   }),
 } as const satisfies Record<string, OptimizerSpec>;
 

@@ -1,0 +1,200 @@
+/**
+ * Bad input, as a new user types it: every case exits 2 with one stderr line naming the problem,
+ * no stack trace, and no new folder. Run in-process through `cli()` (the same code the binary
+ * runs), with a few through the real binary for its exit code and its quiet stderr.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cli } from './cli.js';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'optimlab.mjs');
+let root: string; // the user's working folder for every case
+let run: string; // a finished smoke run (adamw, 2 steps) to resume, sample and compare against
+let small: string; // a small corpus
+
+async function inProcess(args: readonly string[]): Promise<{ code: number; stderr: string[]; stdout: string[] }> {
+  const stderr: string[] = [];
+  const stdout: string[] = [];
+  const err = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void stderr.push(a.join(' ')));
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void stdout.push(a.join(' ')));
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    return { code: await cli(args), stderr, stdout };
+  } finally {
+    err.mockRestore();
+    log.mockRestore();
+    write.mockRestore();
+  }
+}
+
+const folders = (): string[] => readdirSync(root).filter((f) => f !== '.optimlab-cache').sort();
+const config = (name: string, value: unknown): string => {
+  const file = join(root, 'configs', `${name}.json`);
+  writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+  return file;
+};
+const base = { preset: 'smoke', optimizer: { name: 'adamw' }, steps: 2 };
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'optimlab-bad-'));
+  process.env['INIT_CWD'] = root;
+  mkdirSync(join(root, 'configs'));
+  mkdirSync(join(root, 'fixtures'));
+  small = join(root, 'fixtures', 'small.jsonl');
+  const text = (i: number): string => `Address ${i}. The Congress shall make no law respecting an establishment of religion, number ${i}. `.repeat(40);
+  writeFileSync(small, Array.from({ length: 20 }, (_, i) => JSON.stringify({ text: text(i) })).join('\n'));
+  run = join(root, 'fixtures', 'run');
+  const made = await inProcess(['train', '--preset', 'smoke', '--optimizer', 'adamw', '--steps', '2', '--out', run, '--quiet', '--corpus', small]);
+  expect(made.code, made.stderr.join('\n')).toBe(0);
+  writeFileSync(join(root, 'fixtures', 'a-file'), 'x');
+  mkdirSync(join(root, 'fixtures', 'not-a-run'));
+  writeFileSync(join(root, 'fixtures', 'not-a-run', 'notes.txt'), 'mine');
+  for (const [name, bytes] of [['junk', 'not a checkpoint at all'], ['truncated', '\u0010\u0000\u0000\u0000\u0000\u0000\u0000\u0000{"param/x'], ['empty', '']] as const) {
+    const dir = join(root, 'fixtures', `ckpt-${name}`);
+    mkdirSync(dir);
+    for (const f of ['config.json', 'tokenizer.json']) copyFileSync(join(run, f), join(dir, f));
+    writeFileSync(join(dir, 'checkpoint.safetensors'), bytes);
+  }
+  const badConfig = join(root, 'fixtures', 'bad-config');
+  mkdirSync(badConfig);
+  for (const f of ['checkpoint.safetensors', 'tokenizer.json']) copyFileSync(join(run, f), join(badConfig, f));
+  writeFileSync(join(badConfig, 'config.json'), '{"preset": "smoke", "optimizer": ');
+  const resumeJunk = join(root, 'fixtures', 'resume-junk');
+  mkdirSync(resumeJunk);
+  for (const f of ['config.json', 'tokenizer.json']) copyFileSync(join(run, f), join(resumeJunk, f));
+  writeFileSync(join(resumeJunk, 'checkpoint.safetensors'), 'junk');
+}, 300_000);
+
+afterAll(() => {
+  delete process.env['INIT_CWD'];
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** [arguments (a function: built once the fixtures exist), what stderr must say]. */
+const CASES: [string, () => string[], RegExp][] = [
+  // Optimizer names.
+  ['shampoo on the whole model', () => ['train', '--preset', 'smoke', '--optimizer', 'shampoo'], /shampoo is for weight matrices only, .*use shampoo\+adamw/],
+  ['muonh on the whole model', () => ['train', '--preset', 'smoke', '--optimizer', 'muonh'], /muonh is for weight matrices only, .*use muonh\+adamw/],
+  ['plain muon on the whole model', () => ['train', '--preset', 'smoke', '--optimizer', 'muon'], /muon is for weight matrices only, .*use muon\+adamw/],
+  ['unknown optimizer flag', () => ['train', '--optimizer', 'adamx'], /--optimizer must be one of sgd, momentum, .*muon\+adamw/],
+  ['unknown optimizer in config', () => ['train', '--config', config('unknown-opt', { optimizer: { name: 'adamx' } })], /optimizer.name: unknown optimizer "adamx" \(known: sgd,/],
+  ['hybrid of a non-matrix optimizer', () => ['train', '--config', config('adamw-hybrid', { optimizer: { name: 'adamw+adamw' } })], /unknown optimizer "adamw\+adamw"/],
+  // Config values.
+  ['momentum 1.5', () => ['train', '--config', config('m15', { ...base, optimizer: { name: 'muon+adamw', momentum: 1.5 } })], /optimizer.momentum: must be a number in \[0, 1\), got 1.5/],
+  ['momentum 1.0', () => ['train', '--config', config('m10', { ...base, optimizer: { name: 'muon+adamw', momentum: 1 } })], /optimizer.momentum: must be a number in \[0, 1\), got 1/],
+  ['batchSize -4', () => ['train', '--config', config('bs', { ...base, batchSize: -4 })], /batchSize: must be an integer ≥ 1, got -4/],
+  ['gradAccum 0', () => ['train', '--config', config('ga', { ...base, gradAccum: 0 })], /gradAccum: must be an integer ≥ 1, got 0/],
+  ['warmupRatio 1.5', () => ['train', '--config', config('w15', { ...base, optimizer: { name: 'adamw', warmupRatio: 1.5 } })], /optimizer.warmupRatio: must be a number in \[0, 1\), got 1.5/],
+  ['warmupRatio -0.5', () => ['train', '--config', config('wm', { ...base, optimizer: { name: 'adamw', warmupRatio: -0.5 } })], /optimizer.warmupRatio: must be a number in \[0, 1\), got -0.5/],
+  ['nsSteps -1', () => ['train', '--config', config('ns', { ...base, optimizer: { name: 'muon+adamw', nsSteps: -1 } })], /optimizer.nsSteps: must be an integer in \[1, 20\], got -1/],
+  ['steps "ten"', () => ['train', '--config', config('ten', { ...base, steps: 'ten' })], /steps: must be an integer ≥ 1, got "ten"/],
+  ['learningRate "fast"', () => ['train', '--config', config('fast', { ...base, optimizer: { name: 'adamw', learningRate: 'fast' } })], /optimizer.learningRate: must be a number > 0, got "fast"/],
+  ['a JSON null', () => ['train', '--config', config('null', 'null')], /must hold a JSON object \(a run config\), got null/],
+  ['"model": "smoke"', () => ['train', '--config', config('model-str', { ...base, model: 'smoke' })], /model: must be an object of model fields \(to pick a preset, use "preset": "smoke"/],
+  ['steps 0', () => ['train', '--config', config('steps0', { ...base, steps: 0 })], /steps: must be an integer ≥ 1, got 0/],
+  ['evalEvery 0', () => ['train', '--config', config('ev0', { ...base, evalEvery: 0 })], /evalEvery: must be an integer ≥ 1, got 0/],
+  ['a JSON array', () => ['train', '--config', config('array', '[1, 2]')], /must hold a JSON object \(a run config\), got an array/],
+  ['config not JSON', () => ['train', '--config', config('junk', '{ steps: 3')], /--config .*junk.json is not valid JSON/],
+  ['config missing', () => ['train', '--config', join(root, 'nope.json')], /--config .*nope.json cannot be read/],
+  ['unknown config key', () => ['train', '--config', config('lr-key', { ...base, lr: 0.1 })], /Unrecognized key: "lr"/],
+  ['optimizer as a string', () => ['train', '--config', config('opt-str', { preset: 'smoke', optimizer: 'adamw' })], /optimizer: must be an object with at least a "name", e.g. \{ "name": "adamw" \}, got "adamw"/],
+  ['a knob the optimizer lacks', () => ['train', '--config', config('adamw-ns', { ...base, optimizer: { name: 'adamw', nsSteps: 3 } })], /optimizer: Unrecognized key: "nsSteps"/],
+  ['model dModel 33', () => ['train', '--config', config('d33', { ...base, model: { dModel: 33 } })], /config.dModel \(33\) must be divisible by config.nHeads/],
+  ['model topK 9', () => ['train', '--config', config('topk', { ...base, model: { topK: 9 } })], /config.topK \(9\) cannot exceed config.numExperts/],
+  ['seed -1', () => ['train', '--config', config('seed', { ...base, seed: -1 })], /seed: must be an integer in \[0, 2147483647\], got -1/],
+  ['clip -1', () => ['train', '--config', config('clip', { ...base, clip: -1 })], /clip: must be a number ≥ 0, got -1/],
+  ['preset in config', () => ['train', '--config', config('preset', { ...base, preset: 'huge' })], /preset: must be one of thesis, cpu, smoke, got "huge"/],
+  ['coefficients', () => ['train', '--config', config('coef', { ...base, optimizer: { name: 'muon+adamw', coefficients: 'fast' } })], /optimizer.coefficients: must be one of keller, polarExpress, dion, got "fast"/],
+  ['divergence factor', () => ['train', '--config', config('div', { ...base, divergence: { factor: 0.5 } })], /divergence.factor: must be a number > 1, got 0.5/],
+  // Flags.
+  ['--lr -0.1', () => ['train', '--lr', '-0.1'], /--lr \(optimizer.learningRate\): must be a number > 0, got -0.1/],
+  ['--lr 0', () => ['train', '--lr', '0'], /--lr \(optimizer.learningRate\): must be a number > 0, got 0/],
+  ['--lr abc', () => ['train', '--lr', 'abc'], /--lr must be a number, got "abc"/],
+  ['--steps 0', () => ['train', '--steps', '0'], /--steps \(steps\): must be an integer ≥ 1, got 0/],
+  ['--steps 2.5', () => ['train', '--steps', '2.5'], /--steps must be an integer, got "2.5"/],
+  ['--batch-size -4', () => ['train', '--batch-size', '-4'], /--batch-size \(batchSize\): must be an integer ≥ 1, got -4/],
+  ['--grad-accum 0', () => ['train', '--grad-accum', '0'], /--grad-accum \(gradAccum\): must be an integer ≥ 1/],
+  ['--warmup 1.5', () => ['train', '--warmup', '1.5'], /--warmup \(optimizer.warmupRatio\): must be a number in \[0, 1\)/],
+  ['--momentum 1', () => ['train', '--momentum', '1'], /--momentum \(optimizer.momentum\): must be a number in \[0, 1\), got 1/],
+  ['--ns-steps -1', () => ['train', '--ns-steps', '-1'], /--ns-steps \(optimizer.nsSteps\): must be an integer in \[1, 20\]/],
+  ['--ns-steps with adamw', () => ['train', '--optimizer', 'adamw', '--ns-steps', '3'], /optimizer: Unrecognized key: "nsSteps"/],
+  ['--schedule sometimes', () => ['train', '--schedule', 'sometimes'], /--schedule must be one of cosine, linear, step, constant, got "sometimes"/],
+  ['--preset huge', () => ['train', '--preset', 'huge'], /--preset must be one of thesis, cpu, smoke, got "huge"/],
+  ['unknown flag', () => ['train', '--speed', '3'], /unknown flag --speed \(known: --preset/],
+  ['a switch given a value', () => ['train', '--json=yes'], /--json is a switch and takes no value/],
+  ['a flag without its value', () => ['train', '--out'], /--out needs a value/],
+  ['--seed -3', () => ['train', '--seed', '-3'], /--seed \(seed\): must be an integer in \[0, 2147483647\], got -3/],
+  ['--eval-every 0', () => ['train', '--eval-every', '0'], /--eval-every \(evalEvery\): must be an integer ≥ 1/],
+  ['--weight-decay -1', () => ['train', '--weight-decay', '-1'], /--weight-decay \(optimizer.weightDecay\): must be a number ≥ 0/],
+  ['a stray argument', () => ['train', 'fast'], /unexpected argument "fast"/],
+  ['--corpus missing', () => ['train', '--preset', 'smoke', '--steps', '1', '--corpus', join(root, 'no-corpus.txt')], /Corpus not found: .*no-corpus.txt/],
+  // Output folders.
+  ['--out is a file', () => ['train', '--preset', 'smoke', '--out', join(root, 'fixtures', 'a-file')], /--out .*a-file is a file, not a folder/],
+  ['--out under a file', () => ['train', '--preset', 'smoke', '--out', join(root, 'fixtures', 'a-file', 'run')], /lies under .*a-file, which is a file/],
+  ['--out a foreign folder', () => ['train', '--preset', 'smoke', '--out', join(root, 'fixtures', 'not-a-run')], /non-empty folder with no config.json/],
+  ['sweep --out is a file', () => ['sweep', '--grid', 'lr=0.1', '--out', join(root, 'fixtures', 'a-file')], /--out .*a-file is a file/],
+  // Files.
+  ['sample: junk checkpoint', () => ['sample', join(root, 'fixtures', 'ckpt-junk')], /ckpt-junk\/checkpoint.safetensors is not a usable checkpoint/],
+  ['sample: truncated checkpoint', () => ['sample', join(root, 'fixtures', 'ckpt-truncated')], /ckpt-truncated\/checkpoint.safetensors is not a usable checkpoint/],
+  ['sample: empty checkpoint', () => ['sample', join(root, 'fixtures', 'ckpt-empty')], /ckpt-empty\/checkpoint.safetensors is not a usable checkpoint/],
+  ['sample: malformed config.json', () => ['sample', join(root, 'fixtures', 'bad-config')], /bad-config\/config.json is not valid JSON/],
+  ['sample: no folder', () => ['sample', join(root, 'nowhere')], /nowhere\/checkpoint.safetensors is missing/],
+  ['sample: no argument', () => ['sample'], /give one run folder/],
+  ['sample: negative temperature', () => ['sample', run, '--temperature', '-1'], /--temperature must be a number ≥ 0, got "-1"/],
+  ['train: resume from a junk checkpoint', () => ['train', '--config', join(run, 'config.json'), '--out', join(root, 'fixtures', 'resume-junk'), '--corpus', small], /resume-junk\/checkpoint.safetensors is not a usable checkpoint .*delete it/],
+  // Resume with other settings.
+  ['resume with another optimizer', () => ['train', '--config', join(run, 'config.json'), '--optimizer', 'lion', '--out', run, '--corpus', small], /holds a run with other settings \(optimizer.name.*--force/],
+  ['resume with another preset', () => ['train', '--config', join(run, 'config.json'), '--preset', 'cpu', '--out', run, '--corpus', small], /holds a run with other settings \(preset\)/],
+  ['resume with more steps', () => ['train', '--config', join(run, 'config.json'), '--steps', '4', '--out', run, '--corpus', small], /holds a run with other settings \(steps\)/],
+  ['resume with another corpus', () => ['train', '--config', join(run, 'config.json'), '--out', run], /holds a run with other settings \(tokenizer\)/],
+  // Sweep.
+  ['sweep without grid', () => ['sweep'], /--grid is required/],
+  ['sweep unknown knob', () => ['sweep', '--preset', 'smoke', '--grid', 'speed=1,2'], /speed 1: optimizer: Unrecognized key: "speed"/],
+  ['sweep momentum 1.5', () => ['sweep', '--preset', 'smoke', '--grid', 'momentum=0.9,1.5'], /momentum 1.5: optimizer.momentum: must be a number in \[0, 1\), got 1.5/],
+  ['sweep lr=0.05=9', () => ['sweep', '--grid', 'lr=0.05=9'], /--grid entries are knob=v1,v2 .*got "lr=0.05=9"/],
+  ['sweep empty values', () => ['sweep', '--grid', 'lr='], /--grid entries are knob=v1,v2/],
+  ['sweep repeated knob', () => ['sweep', '--grid', 'lr=0.1 lr=0.2'], /names lr twice/],
+  ['sweep lr text', () => ['sweep', '--preset', 'smoke', '--grid', 'lr=fast'], /lr fast: optimizer.learningRate: must be a number > 0, got "fast"/],
+  ['sweep over optimizers', () => ['sweep', '--grid', 'optimizer=adamw,lion'], /run one sweep per optimizer/],
+  // Ladder.
+  ['ladder --optimizers ""', () => ['ladder', '--optimizers', ''], /--optimizers takes a comma-separated list without empty items/],
+  ['ladder unknown optimizer', () => ['ladder', '--optimizers', 'adamw,foo'], /--optimizers: "foo" is not one of sgd, momentum/],
+  ['ladder too few steps', () => ['ladder', '--steps', '5'], /--steps must be an integer ≥ 10, got "5"/],
+  ['ladder repeated optimizer', () => ['ladder', '--optimizers', 'adamw,adamw'], /names an optimizer twice/],
+  // Other commands.
+  ['unknown command', () => ['frobnicate'], /unknown command "frobnicate" \(commands: reproduce, train/],
+  ['report of nothing', () => ['report', join(root, 'nowhere')], /nowhere does not exist/],
+  ['report of a foreign folder', () => ['report', join(root, 'fixtures', 'not-a-run')], /has no study.json, sweep.json or config.json/],
+  ['doctor --json --bogus', () => ['doctor', '--json', '--bogus'], /unknown flag --bogus \(known: --json/],
+  ['reproduce --preset huge', () => ['reproduce', '--preset', 'huge'], /--preset must be one of thesis, cpu, smoke, got "huge"/],
+  ['reproduce --only everything', () => ['reproduce', '--only', 'everything'], /--only must be one of/],
+  ['reproduce --seeds 0', () => ['reproduce', '--seeds', '0'], /--seeds must be an integer ≥ 1, got "0"/],
+  ['reproduce stray argument', () => ['reproduce', 'now'], /unexpected argument "now"/],
+  ['reproduce --out is a file', () => ['reproduce', '--preset', 'smoke', '--out', join(root, 'fixtures', 'a-file')], /--out .*a-file is a file/],
+];
+
+describe('bad input: exit code 2, one line, no stack trace, no new folder', () => {
+  it(`has at least 60 cases (${CASES.length})`, () => expect(CASES.length).toBeGreaterThanOrEqual(60));
+
+  it.each(CASES)('%s', async (_, args, message) => {
+    const before = folders();
+    const r = await inProcess(args());
+    expect(r.code, `stdout: ${r.stdout.join('\n')}`).toBe(2);
+    expect(r.stderr).toHaveLength(1);
+    expect(r.stderr[0]).toMatch(message);
+    expect(r.stderr[0]).not.toMatch(/\n|^\s+at /);
+    expect(folders()).toEqual(before);
+  });
+
+  it('the real binary: exit code 2, nothing but the message on stderr (Dawn’s start-up warnings dropped)', () => {
+    for (const args of [['train', '--momentum', '1.5'], ['train', '--preset', 'smoke', '--steps', '1', '--corpus', join(root, 'no-corpus.txt')]]) {
+      const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, INIT_CWD: root } });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * optimlab: reproduce optimizer studies, train single runs, sweep knobs, race the ladder, re-render
+ * reports, sample from checkpoints, check the machine. One table of commands; each command's flags
+ * render its --help. Bad input: one line on stderr and exit code 2, nothing created. `cli(argv)`
+ * returns the exit code (main.ts is the process around it).
+ */
+import { readFileSync } from 'node:fs';
+import { InputError } from '@optimlab/moe-model';
+import { OptimizerOptionsError } from '@optimlab/optim';
+import { NoAdapterError } from '@optimlab/tensor-wgpu';
+import { parseArgs, renderHelp, UsageError, type CommandSpec, type Parsed } from './args.js';
+import { doctorCommand, runDoctor } from './commands/doctor.js';
+import { ladderCommand, runLadderCommand } from './commands/ladder.js';
+import { reportCommand, runReportCommand } from './commands/report.js';
+import { reproduceCommand, runReproduce } from './commands/reproduce.js';
+import { runSample, sampleCommand } from './commands/sample.js';
+import { runSweep, sweepCommand } from './commands/sweep.js';
+import { runTrain, trainCommand } from './commands/train.js';
+
+const COMMANDS: readonly (readonly [CommandSpec, (p: Parsed) => Promise<void>])[] = [
+  [reproduceCommand, runReproduce],
+  [trainCommand, runTrain],
+  [sweepCommand, runSweep],
+  [ladderCommand, runLadderCommand],
+  [reportCommand, runReportCommand],
+  [sampleCommand, runSample],
+  [doctorCommand, runDoctor],
+];
+
+const version = (): string => (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map(([c]) => c.name.length)) + 2;
+  return [
+    'optimlab <command> [flags]   (optimlab <command> --help for its flags)',
+    '',
+    ...COMMANDS.map(([c]) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    '  --version     print the version',
+  ].join('\n');
+}
+
+async function dispatch(argv: readonly string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    const topic = name === 'help' ? COMMANDS.find(([c]) => c.name === rest[0]) : undefined;
+    console.log(topic ? renderHelp(topic[0]) : overview());
+    return;
+  }
+  if (name === '--version' || name === '-v') {
+    console.log(version());
+    return;
+  }
+  const command = COMMANDS.find(([c]) => c.name === name);
+  if (!command) throw new UsageError(`optimlab: unknown command "${name}" (commands: ${COMMANDS.map(([c]) => c.name).join(', ')}; see optimlab --help).`);
+  const [spec, run] = command;
+  const parsed = parseArgs(spec.name, rest, spec.flags);
+  if (parsed.help) {
+    console.log(renderHelp(spec));
+    return;
+  }
+  if (!spec.positional && parsed.positional.length) throw new UsageError(`optimlab ${spec.name}: unexpected argument "${parsed.positional[0]}" (see optimlab ${spec.name} --help).`);
+  await run(parsed);
+}
+
+/** Runs one command; returns the exit code (2: bad input, reported in one line on stderr). */
+export async function cli(argv: readonly string[]): Promise<number> {
+  process.exitCode = undefined;
+  try {
+    await dispatch(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof InputError || err instanceof OptimizerOptionsError || err instanceof NoAdapterError) {
+      console.error((err as Error).message.split('\n')[0]); // bad input (or no adapter): one line, no stack
+      return err instanceof NoAdapterError ? 1 : 2;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * The study engine. A study is data: a list of phases (each asks for runs, and may look at the
+ * results of earlier phases to decide which), and a list of analyses that turn the saved runs into
+ * report sections with verdicts. The engine runs what is asked, once per resolved configuration:
+ * two labels for the same configuration share one run folder (runs/<label>-<config hash>/). It
+ * extends learning-rate grids whose best point sits on an edge, and saves study.json after every
+ * run, so a study resumes where it stopped and `optimlab report` re-renders from the folder alone.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { PRESETS, resolveRunConfig, type PresetName, type TrainConfig } from '@optimlab/moe-model';
+import { writeAtomically } from '@optimlab/tensor-wgpu/node';
+import type { Data } from '../data.js';
+import { executeRun, readResult, type RunEnvironment, type RunProgress, type RunResult, type RunSpec } from '../runs.js';
+import type { Verdict } from './stats.js';
+
+export type Tags = Readonly<Record<string, string | number | boolean>>;
+
+export interface RunRequest {
+  /** What varies, for tables: "lr 0.07", "momentum 0.95". */
+  readonly label: string;
+  readonly horizon: 'short' | 'long';
+  /** The run config's optimizer (registry name, learning rate, schedule, hyperparameters). */
+  readonly optimizer: Readonly<Record<string, unknown>>;
+  readonly seed?: number;
+  /** What analyses select on: { group: 'muon', knob: 'momentum' }. */
+  readonly tags?: Tags;
+  /** Keep the run's checkpoint (for `optimlab sample`). */
+  readonly checkpoint?: boolean;
+}
+
+/** One requested run of a phase, as saved in study.json. */
+export interface StudyEntry {
+  readonly phase: string;
+  readonly label: string;
+  readonly horizon: 'short' | 'long';
+  readonly seed: number;
+  readonly tags: Tags;
+  /** Its folder under runs/ (shared by entries with the same configuration). */
+  readonly run: string;
+}
+
+/** A grid that was extended because its best point was on an edge. */
+export interface GridExtension {
+  readonly phase: string;
+  readonly grid: string;
+  readonly added: number[];
+  readonly reason: string;
+}
+
+export interface StudyContext {
+  readonly preset: PresetName;
+  readonly seeds: number;
+  /** Runs (or finds) the configuration; the result comes from its folder. */
+  run(phase: string, request: RunRequest): Promise<RunResult>;
+  /** The learning rates of `grid` (and, when the best is on an edge, further out in the grid's own ratio). */
+  lrSweep(phase: string, sweep: LrSweep): Promise<{ lr: number; result: RunResult }[]>;
+  /** Every run so far (what later phases choose from). */
+  view(): StudyView;
+}
+
+export interface LrSweep {
+  readonly name: string;
+  readonly base: Readonly<Record<string, unknown>>;
+  readonly grid: readonly number[];
+  readonly horizon: 'short' | 'long';
+  readonly seed?: number;
+  readonly tags?: Tags;
+  /** How many points to add at most (default 3). */
+  readonly maxExtensions?: number;
+  /** Other learning rates scaled along (e.g. the AdamW group's lr/10). */
+  readonly with?: (lr: number) => Readonly<Record<string, unknown>>;
+}
+
+export interface Phase {
+  readonly name: string;
+  readonly summary: string;
+  run(ctx: StudyContext): Promise<void>;
+}
+
+/** What analyses see: every entry with its result, and the study's settings. */
+export interface StudyView {
+  readonly preset: PresetName;
+  readonly seeds: number;
+  readonly horizons: { readonly short: number; readonly long: number };
+  readonly entries: readonly (StudyEntry & { readonly result: RunResult })[];
+  readonly extensions: readonly GridExtension[];
+}
+
+export interface VerdictLine {
+  readonly question: string;
+  readonly verdict: Verdict;
+  readonly evidence: string;
+  /** The published finding this checks, e.g. the thesis's. */
+  readonly reference?: string;
+}
+
+export interface Section {
+  readonly title: string;
+  readonly markdown: string;
+  readonly svgs?: readonly (readonly [file: string, svg: string])[];
+  readonly verdict?: VerdictLine;
+}
+
+export interface StudyDefinition {
+  readonly name: string;
+  /** One line for `optimlab reproduce --list`. */
+  readonly summary: string;
+  readonly title: string;
+  /** Final-comparison seeds when --seeds is not given. */
+  readonly defaultSeeds: (preset: PresetName) => number;
+  readonly phases: readonly Phase[];
+  readonly analyses: readonly ((view: StudyView) => Section)[];
+  /** What the report says the study is, before its sections (markdown). */
+  readonly introduction: (view: StudyView) => string;
+}
+
+/** The saved state of a study folder (study.json). */
+export interface StudyState {
+  readonly settings: Record<string, unknown>;
+  /** Seeds of the seeded comparisons in the last run of the study. */
+  seeds?: number;
+  entries: StudyEntry[];
+  extensions: GridExtension[];
+}
+
+/**
+ * Where to extend a learning-rate grid: when the lowest loss (Infinity = diverged) is at an edge,
+ * one more point beyond it in the ratio of the two outermost points there; undefined when the
+ * optimum is inside (bracketed) or nothing converged.
+ */
+export function nextGridPoint(points: readonly { lr: number; loss: number }[]): { lr: number; edge: 'top' | 'bottom'; ratio: number } | undefined {
+  if (points.length < 2) return undefined;
+  const sorted = [...points].sort((a, b) => a.lr - b.lr);
+  const best = sorted.reduce((a, b) => (b.loss < a.loss ? b : a));
+  if (!Number.isFinite(best.loss)) return undefined;
+  const [first, second, last, before] = [sorted[0]!, sorted[1]!, sorted[sorted.length - 1]!, sorted[sorted.length - 2]!];
+  if (best === last) return { lr: Number((last.lr * (last.lr / before.lr)).toPrecision(4)), edge: 'top', ratio: last.lr / before.lr };
+  if (best === first) return { lr: Number((first.lr / (second.lr / first.lr)).toPrecision(4)), edge: 'bottom', ratio: second.lr / first.lr };
+  return undefined;
+}
+
+/** A short hash of a resolved configuration: equal configs, equal key. */
+export function configKey(config: TrainConfig): string {
+  const canonical = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
+  return createHash('sha256').update(JSON.stringify(canonical(config))).digest('hex').slice(0, 10);
+}
+
+const score = (r: RunResult): number => (r.status === 'finished' && r.finalLoss !== null ? r.finalLoss : Infinity);
+
+export interface EngineOptions {
+  readonly dir: string;
+  readonly preset: PresetName;
+  readonly seeds: number;
+  readonly data: Data;
+  readonly state: StudyState;
+  readonly environment: RunEnvironment;
+  readonly progress: RunProgress & { onRunStart(index: number, total: number, spec: RunSpec): void; onRunEnd(r: RunResult): void };
+  /** Stop after this phase. */
+  readonly only?: string;
+}
+
+/** Runs the study's phases (finished runs are found, not run again). */
+export async function runPhases(def: StudyDefinition, o: EngineOptions): Promise<void> {
+  let started = 0;
+  const save = (): Promise<void> => writeAtomically(join(o.dir, 'study.json'), JSON.stringify(o.state, null, 2));
+  const remember = (entry: StudyEntry): void => {
+    const same = (e: StudyEntry): boolean => e.phase === entry.phase && e.label === entry.label && e.run === entry.run && JSON.stringify(e.tags) === JSON.stringify(entry.tags);
+    if (!o.state.entries.some(same)) o.state.entries.push(entry);
+  };
+  const ctx: StudyContext = {
+    preset: o.preset,
+    seeds: o.seeds,
+    view: () => studyView(o.dir, o.preset, o.seeds, o.state),
+    async run(phase, request) {
+      const seed = request.seed ?? 42;
+      const train = resolveRunConfig({ preset: o.preset, optimizer: request.optimizer, steps: PRESETS[o.preset].study[request.horizon], seed });
+      const slug = `${train.optimizer.name}-${request.label}-${request.horizon}-s${seed}`.replace(/[^a-zA-Z0-9.-]+/g, '_').slice(0, 80);
+      const run = `${slug}-${configKey(train)}`;
+      const dir = join(o.dir, 'runs', run);
+      let result = readResult(dir);
+      if (!result) {
+        const spec: RunSpec = { id: run, phase, label: request.label, horizon: request.horizon, train };
+        o.progress.onRunStart(++started, 0, spec); // the total is known only phase by phase
+        result = await executeRun(spec, dir, o.data, o.progress, { environment: o.environment, profileOptimizerSteps: 3, checkpoint: request.checkpoint ?? false });
+        o.progress.onRunEnd(result);
+      }
+      remember({ phase, label: request.label, horizon: request.horizon, seed, tags: request.tags ?? {}, run });
+      await save();
+      return result;
+    },
+    async lrSweep(phase, s) {
+      const at = (lr: number): RunRequest => ({ label: `lr ${Number(lr.toPrecision(4))}`, horizon: s.horizon, optimizer: { ...s.base, learningRate: Number(lr.toPrecision(4)), ...s.with?.(lr) }, seed: s.seed, tags: { ...s.tags, sweep: s.name } });
+      const points: { lr: number; result: RunResult }[] = [];
+      for (const lr of s.grid) points.push({ lr, result: await ctx.run(phase, at(lr)) });
+      const added: number[] = [];
+      let reason = '';
+      for (let i = 0; i < (s.maxExtensions ?? 3); i++) {
+        const next = nextGridPoint(points.map((p) => ({ lr: p.lr, loss: score(p.result) })));
+        if (!next) {
+          if (added.length) reason += '; now bracketed';
+          break;
+        }
+        if (!reason) reason = `best at the ${next.edge} edge; extended ×${next.ratio.toPrecision(3)} per step`;
+        const result = await ctx.run(phase, at(next.lr));
+        points.push({ lr: next.lr, result });
+        added.push(next.lr);
+        if (result.status === 'diverged') {
+          reason += `; lr ${next.lr} diverged`;
+          break;
+        }
+        if (i + 1 === (s.maxExtensions ?? 3)) reason += `; cap of ${s.maxExtensions ?? 3} extensions reached`;
+      }
+      if (added.length) {
+        o.state.extensions = [...o.state.extensions.filter((e) => !(e.phase === phase && e.grid === s.name)), { phase, grid: s.name, added, reason }];
+        await save();
+      }
+      return points.sort((a, b) => a.lr - b.lr);
+    },
+  };
+  for (const phase of def.phases) {
+    await phase.run(ctx);
+    if (o.only === phase.name) break;
+  }
+}
+
+/** The entries with their results, for analyses (an entry whose run has no result is left out). */
+export function studyView(dir: string, preset: PresetName, seeds: number, state: StudyState): StudyView {
+  const entries = state.entries.flatMap((e) => {
+    const result = readResult(join(dir, 'runs', e.run));
+    return result ? [{ ...e, result }] : [];
+  });
+  return { preset, seeds, horizons: PRESETS[preset].study, entries, extensions: state.extensions };
+}
