@@ -8,7 +8,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { type OptimizerConfig, type TrainConfig } from '@optimlab/moe-model';
+import { describeBatchPlan, type OptimizerConfig, type TrainConfig } from '@optimlab/moe-model';
 import { train, type EvalInfo, type StepInfo } from '@optimlab/moe-model/node';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import type { Data } from './data.js';
@@ -60,6 +60,8 @@ export interface RunProgress {
   onEval?(run: RunSpec, info: EvalInfo): void;
   /** A run continues from its checkpoint. */
   onResume?(run: RunSpec, step: number): void;
+  /** Once per run: how its micro-batch runs on this adapter ("micro-batch 24 runs as 2 × 12 …"). */
+  onBatchPlan?(run: RunSpec, text: string): void;
 }
 
 /** The finished run's result, or undefined when the folder holds no complete, readable result. */
@@ -114,6 +116,11 @@ export async function executeRun(spec: RunSpec, dir: string, data: Data, progres
           if (e.type === 'eval') (curve.push([e.step, e.valLoss]), (last = e));
         }
         progress.onResume?.(spec, step);
+      },
+      onBatchPlan: (plan) => {
+        const text = describeBatchPlan(plan);
+        appendFileSync(log, `${JSON.stringify({ type: 'plan', text, subBatches: plan.subBatches })}\n`);
+        progress.onBatchPlan?.(spec, text);
       },
       onStep: (s) => {
         appendFileSync(log, `${JSON.stringify({ type: 'step', ...s })}\n`);

@@ -70,6 +70,7 @@ export async function runTrain({ flags }: Parsed): Promise<void> {
   const tty = process.stdout.isTTY === true && !json && !quiet;
   const result = await executeRun(spec, dir, data, {
     onResume: (_, step) => say(`resuming from step ${step} (checkpoint in ${dir})`, { type: 'resume', step }),
+    onBatchPlan: (_, text) => say(`  ${text}`, { type: 'plan', text }),
     onStep: (_, s) => {
       if (json) console.log(JSON.stringify({ type: 'step', ...s }));
       else if (tty) process.stdout.write(`\rstep ${s.step}/${config.steps} loss ${s.loss.toFixed(4)} lr ${s.lr.toExponential(2)} ${s.tokensPerSecond.toFixed(0)} tok/s\u001b[K`);
