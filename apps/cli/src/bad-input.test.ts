@@ -122,7 +122,7 @@ const CASES: [string, () => string[], RegExp][] = [
   ['--momentum 1', () => ['train', '--momentum', '1'], /--momentum \(optimizer.momentum\): must be a number in \[0, 1\), got 1/],
   ['--ns-steps -1', () => ['train', '--ns-steps', '-1'], /--ns-steps \(optimizer.nsSteps\): must be an integer in \[1, 20\]/],
   ['--ns-steps with adamw', () => ['train', '--optimizer', 'adamw', '--ns-steps', '3'], /optimizer: Unrecognized key: "nsSteps"/],
-  ['--schedule sometimes', () => ['train', '--schedule', 'sometimes'], /--schedule must be one of cosine, linear, step, constant, got "sometimes"/],
+  ['--schedule sometimes', () => ['train', '--schedule', 'sometimes'], /--schedule must be one of cosine, linear, step, constant, constant-linear, got "sometimes"/],
   ['--preset huge', () => ['train', '--preset', 'huge'], /--preset must be one of thesis, cpu, smoke, got "huge"/],
   ['unknown flag', () => ['train', '--speed', '3'], /unknown flag --speed \(known: --preset/],
   ['a switch given a value', () => ['train', '--json=yes'], /--json is a switch and takes no value/],

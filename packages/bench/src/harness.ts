@@ -11,6 +11,8 @@ export interface Row {
 export interface SuiteResult {
   readonly suite: string;
   readonly rows: Row[];
+  /** Anything more the suite measured, written to the JSON as is (e.g. the train step's profiles). */
+  readonly details?: unknown;
 }
 
 /** Mean ms per call of `fn` (GPU completion inside), after `warmup` calls. */

@@ -3,6 +3,7 @@
  * one validation that names the bad field and the fix. Matches the thesis CODE (configs/moe_config.py,
  * models/*.py) where it differs from the thesis text.
  */
+import { KERNEL_LIMITS } from '@optimlab/tensor-wgpu';
 import { InputError } from './errors.js';
 
 export interface MoEConfig {
@@ -61,9 +62,10 @@ export function validateConfig(c: MoEConfig): void {
   }
   if (c.dModel % c.nHeads !== 0) throw new InputError(`config.dModel (${c.dModel}) must be divisible by config.nHeads (${c.nHeads}).`);
   const headDim = c.dModel / c.nHeads;
-  if (headDim % 2 !== 0 || headDim > 128) throw new InputError(`The head dim dModel/nHeads = ${headDim} must be even and ≤ 128 (RoPE pairs, fused attention).`);
+  const { maxHeadDim, maxTopK, maxExperts } = KERNEL_LIMITS;
+  if (headDim % 2 !== 0 || headDim > maxHeadDim) throw new InputError(`The head dim dModel/nHeads = ${headDim} must be even and ≤ ${maxHeadDim} (RoPE pairs, fused attention).`);
   if (c.topK > c.numExperts) throw new InputError(`config.topK (${c.topK}) cannot exceed config.numExperts (${c.numExperts}).`);
-  if (c.topK > 8 || c.numExperts > 64) throw new InputError(`config.topK ≤ 8 and config.numExperts ≤ 64 are supported, got ${c.topK} and ${c.numExperts}.`);
+  if (c.topK > maxTopK || c.numExperts > maxExperts) throw new InputError(`config.topK ≤ ${maxTopK} and config.numExperts ≤ ${maxExperts} are supported, got ${c.topK} and ${c.numExperts}.`);
   if (!(c.dropout >= 0 && c.dropout < 1)) throw new InputError(`config.dropout must be in [0, 1), got ${c.dropout}.`);
   for (const key of ['routerNoiseStd', 'loadBalancingWeight', 'normEps', 'initStd'] as const) {
     if (!(Number.isFinite(c[key]) && c[key] >= 0)) throw new InputError(`config.${key} must be a finite non-negative number, got ${c[key]}.`);

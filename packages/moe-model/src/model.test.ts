@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { backward, requireGrad, scopeAsync, tensor, type Tensor } from '@optimlab/tensor-wgpu';
-import { randomArray } from '@optimlab/tensor-wgpu/testing';
+import { backward, noGrad, requireGrad, scopeAsync, tensor, type Tensor } from '@optimlab/tensor-wgpu';
+import { crossEntropyRef, randomArray } from '@optimlab/tensor-wgpu/testing';
 import { makeConfig } from './presets.js';
 import { countParameters, initParams, parameterShapes } from './params.js';
-import { forward } from './model.js';
+import { forward, lastLogits } from './model.js';
 import { modelLossRef } from './model.ref.js';
 
 describe('config and parameters', () => {
@@ -40,6 +40,23 @@ describe('forward', () => {
       expect(Number.isFinite(await r.loss.item())).toBe(true);
       const u = await r.utilisation[0]!.readF32();
       expect(u.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    });
+  });
+});
+
+describe('sampling logits', () => {
+  it('lastLogits gives the head of the last position only, the one the fused loss scores', async () => {
+    const c = makeConfig('smoke', { dropout: 0 });
+    const params = initParams(c, 4);
+    const T = 9;
+    const ids = Array.from({ length: T }, (_, i) => (i * 5 + 2) % c.vocabSize);
+    const target = 17;
+    await scopeAsync(async () => {
+      const logits = noGrad(() => lastLogits(c, params, tensor(ids, [1, T], 'i32')));
+      expect(logits.shape).toEqual([1, c.vocabSize]);
+      const targets = [...new Array<number>(T - 1).fill(-100), target];
+      const r = noGrad(() => forward(c, params, tensor(ids, [1, T], 'i32'), tensor(targets, [1, T], 'i32'), { training: false }));
+      expect(await r.ce.item()).toBeCloseTo(crossEntropyRef(await logits.read(), [target], c.vocabSize), 5);
     });
   });
 });

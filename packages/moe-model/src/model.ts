@@ -2,11 +2,14 @@
  * The thesis MoE transformer (MoEMinimalLLM): token embedding × √d and dropout; L pre-norm blocks
  * (RMSNorm → causal multi-head attention with RoPE → residual; RMSNorm → MoE → residual); final
  * RMSNorm, dropout, LM head tied to the embedding. Loss = mean CE + Σ_layers aux (training).
+ * The head and the CE are one fused op (linearCrossEntropy) that works through the rows in chunks,
+ * so the (B·T, V) logits never exist; `forwardHidden` stops before the head (sampling needs the
+ * logits of one position only).
  * Not reproduced: dropout on the attention probabilities (the fused attention has none).
  */
 import {
-  add, addScalar, causalAttention, crossEntropy, dropout, embedding, matmul, mulScalar, reshape, rmsNorm, rope, slice,
-  transpose, type Tensor,
+  add, addScalar, causalAttention, dropout, embedding, linearCrossEntropyWithStats, matmul, mulScalar, reshape, rmsNorm, rope,
+  slice, transpose, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import type { MoEConfig } from './config.js';
 import { moeForward, type Randomness } from './moe.js';
@@ -18,14 +21,31 @@ export interface ForwardOptions {
   readonly seed?: number;
   /** Add the load-balancing loss (training: yes; evaluation: no, as in the thesis). */
   readonly aux?: boolean;
+  /**
+   * Per layer, the expert shares f_e the load-balancing loss uses instead of this batch's own: a
+   * batch split into sub-batches passes the whole batch's shares, so Σ_s (N_s/N)·aux_s = aux.
+   */
+  readonly balanceFractions?: readonly Tensor[];
+}
+
+export interface HiddenResult {
+  /** The final RMSNorm's output (after dropout), (B·T, d): the head's input. */
+  readonly hidden: Tensor;
+  /** Per layer: the load-balancing loss, []. */
+  readonly auxes: Tensor[];
+  /** Per layer: share of routed slots per expert, (E). */
+  readonly utilisation: Tensor[];
+  /** Per layer: router probabilities (B·T, E). */
+  readonly routerProbs: Tensor[];
 }
 
 export interface ForwardResult {
   /** CE (+ aux when asked), shape []: what backward() starts from. */
   readonly loss: Tensor;
   readonly ce: Tensor;
+  /** (3): Σ CE, tokens whose argmax is the target, counted tokens (from the same fused pass). */
+  readonly ceStats: Tensor;
   readonly aux: Tensor | undefined;
-  readonly logits: Tensor; // (B·T, V)
   /** Per layer: share of routed slots per expert, (E). */
   readonly utilisation: Tensor[];
   /** Per layer: router probabilities (B·T, E). */
@@ -34,16 +54,28 @@ export interface ForwardResult {
 
 const RANDOM_DRAWS_PER_LAYER = 8;
 
+function param(params: Readonly<Record<string, Tensor>>, name: string): Tensor {
+  const t = params[name];
+  if (!t) throw new Error(`forward: missing parameter "${name}".`);
+  return t;
+}
+
 /** ids, targets: (B, T) i32; targets of −100 are ignored. */
 export function forward(c: MoEConfig, params: Readonly<Record<string, Tensor>>, ids: Tensor, targets: Tensor, options: ForwardOptions): ForwardResult {
+  const { training, aux: withAux = training } = options;
+  const { hidden, auxes, utilisation, routerProbs } = forwardHidden(c, params, ids, options);
+  const head = linearCrossEntropyWithStats(hidden, param(params, 'embed.weight'), reshape(targets, [hidden.shape[0]!])); // tied head
+  const aux = withAux ? auxes.reduce((a, b) => add(a, b)) : undefined;
+  const loss = aux ? add(head.loss, aux) : addScalar(head.loss, 0);
+  return { loss, ce: head.loss, ceStats: head.stats, aux, utilisation, routerProbs };
+}
+
+/** The model up to the head's input: ids (B, T) i32 → final hidden states (B·T, d). */
+export function forwardHidden(c: MoEConfig, params: Readonly<Record<string, Tensor>>, ids: Tensor, options: ForwardOptions): HiddenResult {
   const [B, T] = ids.shape as [number, number];
   if (ids.ndim !== 2 || T > c.seqLen) throw new RangeError(`forward: ids must be (batch, T ≤ ${c.seqLen}), got [${ids.shape.join(', ')}].`);
-  const { training, seed = 0, aux: withAux = training } = options;
-  const p = (name: string): Tensor => {
-    const t = params[name];
-    if (!t) throw new Error(`forward: missing parameter "${name}".`);
-    return t;
-  };
+  const { training, seed = 0, balanceFractions } = options;
+  const p = (name: string): Tensor => param(params, name);
   const d = c.dModel;
   const H = c.nHeads;
   const dk = d / H;
@@ -69,16 +101,21 @@ export function forward(c: MoEConfig, params: Readonly<Record<string, Tensor>>, 
     // Mixture of experts.
     const h2 = reshape(rmsNorm(x, p(`${pre}.norm2.weight`), { eps: c.normEps }), [N, d]);
     const rnd: Randomness = { training, seed, stream: stream + 1 };
-    const moe = moeForward(c, h2, { router: p(`${pre}.moe.router.weight`), w1: p(`${pre}.moe.experts.w1`), w2: p(`${pre}.moe.experts.w2`) }, rnd);
+    const weights = { router: p(`${pre}.moe.router.weight`), w1: p(`${pre}.moe.experts.w1`), w2: p(`${pre}.moe.experts.w2`) };
+    const moe = moeForward(c, h2, weights, rnd, balanceFractions?.[i]);
     x = add(x, drop(reshape(moe.out, [B, T, d]), stream + 3));
     auxes.push(moe.aux);
     utilisation.push(moe.fraction);
     routerProbs.push(moe.probs);
   }
   const final = drop(rmsNorm(x, p('norm.weight'), { eps: c.normEps }), 1 + c.nLayers * RANDOM_DRAWS_PER_LAYER);
-  const logits = matmul(reshape(final, [N, d]), p('embed.weight'), { transB: true }); // tied head, (B·T, V)
-  const ce = crossEntropy(logits, reshape(targets, [N]));
-  const aux = withAux ? auxes.reduce((a, b) => add(a, b)) : undefined;
-  const loss = aux ? add(ce, aux) : addScalar(ce, 0);
-  return { loss, ce, aux, logits, utilisation, routerProbs };
+  return { hidden: reshape(final, [N, d]), auxes, utilisation, routerProbs };
+}
+
+/** Logits of the last position of each row only, (B, V): what sampling needs. */
+export function lastLogits(c: MoEConfig, params: Readonly<Record<string, Tensor>>, ids: Tensor): Tensor {
+  const [B, T] = ids.shape as [number, number];
+  const { hidden } = forwardHidden(c, params, ids, { training: false });
+  const last = reshape(slice(reshape(hidden, [B, T, c.dModel]), 1, T - 1, T), [B, c.dModel]);
+  return matmul(last, param(params, 'embed.weight'), { transB: true }); // tied head
 }

@@ -33,7 +33,8 @@ export interface MoEOutput {
   readonly probs: Tensor;
 }
 
-export function moeForward(c: MoEConfig, h: Tensor, weights: MoEWeights, rnd: Randomness): MoEOutput {
+/** `balanceFraction` (E), when given, replaces this batch's own f_e in the load-balancing loss. */
+export function moeForward(c: MoEConfig, h: Tensor, weights: MoEWeights, rnd: Randomness, balanceFraction?: Tensor): MoEOutput {
   const [N, d] = h.shape as [number, number];
   const { numExperts: E, topK: k } = c;
   let logits = matmul(h, weights.router, { transB: true }); // (N, E)
@@ -54,6 +55,6 @@ export function moeForward(c: MoEConfig, h: Tensor, weights: MoEWeights, rnd: Ra
   const perSlot = scatterAddRows(mul(ys, g), routing.order, N * k); // (N·k, d) back in slot order
   const out = sum(reshape(perSlot, [N, k, d]), 1); // (N, d)
   // aux = w·E·Σ_e f_e·P_e, f from the routing counts (no gradient), P = mean router probability.
-  const aux = mulScalar(sumAll(mul(routing.fraction, mean(probs, 0))), c.loadBalancingWeight * E);
+  const aux = mulScalar(sumAll(mul(balanceFraction ?? routing.fraction, mean(probs, 0))), c.loadBalancingWeight * E);
   return { out, aux, fraction: routing.fraction, probs };
 }

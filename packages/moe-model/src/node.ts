@@ -11,3 +11,5 @@ export { gpt2Tokenizer, loadTokenizerFile, tokenizerFromJson } from './data/toke
 export type { TextTokenizer } from './data/tokenizer.js';
 export { cacheKey, encodeDocuments, evalBatches, makeBlocks, trainBatch, unigramEntropy } from './data/dataset.js';
 export type { Batch, Blocks } from './data/dataset.js';
+export { formatStepProfiles, KERNEL_KINDS, profileTrainingSteps } from './step-profile.js';
+export type { StepProfile } from './step-profile.js';

@@ -1,7 +1,7 @@
 /** Text generation from a trained model (temperature, top-k), for a human look at what it learned. */
-import { noGrad, rng, scopeAsync, slice, tensor, type Tensor } from '@optimlab/tensor-wgpu';
+import { noGrad, rng, scopeAsync, tensor, type Tensor } from '@optimlab/tensor-wgpu';
 import type { MoEConfig } from './config.js';
-import { forward } from './model.js';
+import { lastLogits } from './model.js';
 
 export interface SampleOptions {
   readonly maxTokens: number;
@@ -20,11 +20,8 @@ export async function sample(c: MoEConfig, params: Readonly<Record<string, Tenso
   for (let i = 0; i < maxTokens; i++) {
     const context = out.slice(-c.seqLen);
     const T = context.length;
-    const logits = await scopeAsync(async () => {
-      const ids = tensor(context, [1, T], 'i32');
-      const r = noGrad(() => forward(c, params, ids, tensor(new Array(T).fill(-100), [1, T], 'i32'), { training: false }));
-      return (await noGrad(() => slice(r.logits, 0, T - 1, T)).readF32());
-    });
+    // Only the last position's logits: (1, V), never (T, V).
+    const logits = await scopeAsync(async () => noGrad(() => lastLogits(c, params, tensor(context, [1, T], 'i32'))).readF32());
     out.push(pick(logits, temperature, topK, random));
   }
   return out.slice(prompt.length);

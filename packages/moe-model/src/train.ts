@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  add as addT, addScalar, backward, gpuSync, memoryStats, startProfiling, stopProfiling, mulScalar, requireGrad, log as logT, mul, noGrad, scopeAsync, sumAll, tensor, topk, type Tensor,
+  add as addT, addScalar, gpuSync, memoryStats, mulScalar, requireGrad, resetPeakMemory, log as logT, mul, noGrad, scopeAsync, startProfiling, stopProfiling, sumAll, tensor, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import {
@@ -24,6 +24,8 @@ import { hyperOf, SCHEDULES, type OptimizerConfig, type TrainConfig } from './ru
 import { initParams } from './params.js';
 import { forward } from './model.js';
 import { evalBatches, trainBatch, type Batch, type Blocks } from './data/dataset.js';
+import { planBatch, type BatchPlan } from './batch-plan.js';
+import { forwardBackward, splitBatch } from './sub-batches.js';
 
 export interface StepInfo {
   readonly step: number;
@@ -35,6 +37,8 @@ export interface StepInfo {
   readonly tokensPerSecond: number;
   /** GPU memory held by live tensors after the step. */
   readonly liveBytes: number;
+  /** The most bytes live GPU tensors held during this step. */
+  readonly peakMemoryBytes: number;
 }
 
 export interface EvalInfo {
@@ -64,6 +68,8 @@ export interface TrainCallbacks {
   onDiverged?(step: number, loss: number, reason: string): void;
   /** A checkpoint was found: the run continues after `step`. */
   onResume?(step: number): void;
+  /** Once, before the first step: how the micro-batch runs on this adapter (see describeBatchPlan). */
+  onBatchPlan?(plan: BatchPlan): void;
 }
 
 export interface TrainOptions {
@@ -114,21 +120,17 @@ export async function evaluate(c: MoEConfig, params: Record<string, Tensor>, val
   let tokens = 0;
   const util: number[][] = Array.from({ length: c.nLayers }, () => new Array<number>(c.numExperts).fill(0));
   const entropy = new Array<number>(c.nLayers).fill(0);
-  const batches = evalBatches(val, batchSize, maxBatches);
+  const batches = evalBatches(val, batchSize, maxBatches).flatMap((b) => splitBatch(b, planBatch(c, b.batchSize, gpuSync().limits).subBatches));
   for (const b of batches) {
     await scopeAsync(async () => {
       const { ids, targets } = toTensors(b, val.seqLen);
       const r = noGrad(() => forward(c, params, ids, targets, { training: false }));
-      const predicted = noGrad(() => topk(r.logits, 1).indices);
       const entropies = noGrad(() => r.routerProbs.map((p) => sumAll(mul(p, logT(addScalar(p, 1e-20)))))); // Σ p log p
-      const [ce, pred, ...rest] = await Promise.all([r.ce.item(), predicted.read(), ...entropies.map((e) => e.item()), ...r.utilisation.map((u) => u.read())]);
-      let n = 0;
-      b.targets.forEach((t, i) => {
-        if (t === -100) return;
-        n++;
-        if (pred[i] === t) correct++;
-      });
-      lossSum += ce * n;
+      // Loss sum, argmax-correct and counted tokens come from the fused head, chunk by chunk.
+      const [stats, ...rest] = await Promise.all([r.ceStats.read(), ...entropies.map((e) => e.item()), ...r.utilisation.map((u) => u.read())]);
+      const n = stats[2]!;
+      correct += stats[1]!;
+      lossSum += stats[0]!;
       tokens += n;
       const N = b.ids.length;
       rest.slice(0, c.nLayers).forEach((e, l) => (entropy[l]! += (-(e as number) / N) * n));
@@ -200,18 +202,20 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
   const optimizerMs: number[] = [];
   const optimizerGpuMs = (): number | null => (optimizerMs.length ? optimizerMs.reduce((a, b) => a + b, 0) / optimizerMs.length : null);
   const tokensPerStep = config.batchSize * config.gradAccum * c.seqLen;
+  const plan = planBatch(c, config.batchSize, gpuSync().limits);
+  callbacks.onBatchPlan?.(plan);
   const start = performance.now();
   let lastEval: EvalInfo | undefined;
   for (let step = opt.steps; step < config.steps; step++) {
     const t0 = performance.now();
+    resetPeakMemory();
     const [loss, ce, aux] = await scopeAsync(async () => {
       const parts: Tensor[][] = [];
       for (let micro = 0; micro < config.gradAccum; micro++) {
         const m = step * config.gradAccum + micro;
-        const { ids, targets } = toTensors(trainBatch(data.train, config.batchSize, m, config.seed), c.seqLen);
-        const r = forward(c, params, ids, targets, { training: true, seed: config.seed * 7919 + m });
-        backward(mulScalar(r.loss, 1 / config.gradAccum)); // no upload: uploads flush the batch
-        parts.push([r.loss, r.ce, r.aux!]);
+        const batch = trainBatch(data.train, config.batchSize, m, config.seed);
+        const r = forwardBackward(c, params, batch, plan.subBatches, { seed: config.seed * 7919 + m, scale: 1 / config.gradAccum });
+        parts.push([r.loss, r.ce, r.aux]);
       }
       const grads = Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.grad!]));
       const meanOf = (i: number): Tensor => noGrad(() => mulScalar(parts.map((p) => p[i]!).reduce((a, b) => addT(a, b)), 1 / config.gradAccum));
@@ -236,7 +240,7 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
     const elapsed = (performance.now() - start) / 1000;
     callbacks.onStep?.({
       step: step + 1, loss: loss!, ce: ce!, aux: aux!, lr: config.optimizer.learningRate * schedule(step), elapsed,
-      tokensPerSecond: tokensPerStep / ((performance.now() - t0) / 1000), liveBytes: memoryStats().liveBytes,
+      tokensPerSecond: tokensPerStep / ((performance.now() - t0) / 1000), liveBytes: memoryStats().liveBytes, peakMemoryBytes: memoryStats().peakLiveBytes,
     });
     const done = step + 1 === config.steps;
     if ((step + 1) % config.evalEvery === 0 || done) {

@@ -12,7 +12,7 @@ import {
   addDecayedWeights, scaleByAdam, scaleByLearningRate, scaleByLion, scaleByRms, scaleByRss, scaleBySign, traceMomentum,
 } from './transforms/elementwise.js';
 import type { ElementwiseState } from './transforms/elementwise-transform.js';
-import { orthogonalize, orthogonalizeGroups, type MuonScale } from './transforms/orthogonalize.js';
+import { muonScale, orthogonalize, orthogonalizeUnscaled, type MuonScale } from './transforms/orthogonalize.js';
 import type { CoefficientSet, NewtonSchulzCoefficients } from './transforms/newton-schulz.js';
 import { scaleByShampoo, type ShampooOptions } from './advanced/shampoo.js';
 import { hyperballStep } from './advanced/muonh.js';
@@ -171,13 +171,20 @@ export interface MuonOptions {
 export function muon({ learningRate, momentum: mu = 0.95, nesterov: nes = true, nsSteps = 5, coefficients = 'keller', scale = 'original', weightDecay = 0 }: MuonOptions) {
   const momentumStage = traceMomentum({ decay: mu, nesterov: nes, ema: true });
   const tx = chain(momentumStage, orthogonalize({ steps: nsSteps, coefficients, scale }), addDecayedWeights(weightDecay), scaleByLearningRate(learningRate));
-  // Fused: the momentum kernel, one batched Newton–Schulz per shape, one decay-and-step kernel.
+  // Fused: the momentum kernel, batched Newton–Schulz calls (see orthogonalizeUnscaled), one
+  // decay-and-step kernel per parameter with the shape scale s folded into its scalars:
+  // θ − lr·(s·O + wd·θ) = θ − (lr·s)·(O + (wd/s)·θ).
   return withFused(tx, (grads, state, params) => {
     const directions = momentumStage.update(grads, state[0], { params });
-    const orthogonal = orthogonalizeGroups(directions, scale, { steps: nsSteps, coefficients });
+    const orthogonal = orthogonalizeUnscaled(directions, { steps: nsSteps, coefficients });
     disposeAll(directions);
     const t = tick([state[2], state[3]]);
-    fusedForEach('decay-and-step', DECAY_AND_STEP_BODY, orthogonal, params, [], [learningRateAt(learningRate, t - 1), valueAt(weightDecay, t - 1)]);
+    const [lr, wd] = [learningRateAt(learningRate, t - 1), valueAt(weightDecay, t - 1)];
+    for (const [name, o] of Object.entries(orthogonal)) {
+      const [rows, cols] = o.shape.slice(-2) as [number, number];
+      const s = muonScale(rows, cols, scale);
+      fusedForEach('decay-and-step', DECAY_AND_STEP_BODY, { [name]: o }, params, [], [lr * s, wd / s]);
+    }
     disposeAll(orthogonal);
   });
 }

@@ -93,4 +93,21 @@ describe('Muon on a 3-D stack of expert matrices', () => {
     const got = await stacked.experts.read();
     for (let e = 0; e < 3; e++) expect(got.subarray(e * 24, (e + 1) * 24)).toBeAllclose(await separate[`e${e}`]!.read(), { rtol: 1e-5, atol: 1e-6 });
   });
+
+  it.each([true, false])('stacks of several layers and 2-D matrices (batched, shorter ones zero-padded) each equal their own Muon (fused %s)', async (fused) => {
+    // 2 + 1 + 3 matrices of 6×4, a 4×4 and 2 of 5×4 (padded to 6 rows) in one Newton–Schulz call; a 4×6 one on its own.
+    const shapes: Record<string, number[]> = { s0: [2, 6, 4], m: [6, 4], s1: [3, 6, 4], sq: [4, 4], s2: [2, 5, 4], w: [4, 6] };
+    const data = (seed: number): Record<string, Float64Array> =>
+      Object.fromEntries(Object.entries(shapes).map(([n, sh], i) => [n, randomArray(sh.reduce((a, b) => a * b, 1), seed + i)]));
+    const [w0, g0] = [data(10), data(20)];
+    const together = Object.fromEntries(Object.entries(shapes).map(([n, sh]) => [n, tensor(w0[n]!, sh).keep()]));
+    const opt = createOptimizer(muon({ learningRate: 0.02 }), together);
+    scope(() => opt.step(Object.fromEntries(Object.entries(shapes).map(([n, sh]) => [n, tensor(g0[n]!, sh)])), { fused }));
+    for (const [n, sh] of Object.entries(shapes)) {
+      const one = { [n]: tensor(w0[n]!, sh).keep() };
+      const alone = createOptimizer(muon({ learningRate: 0.02 }), one);
+      scope(() => alone.step({ [n]: tensor(g0[n]!, sh) }));
+      expect(await together[n]!.read()).toBeAllclose(await one[n]!.read(), { rtol: 1e-5, atol: 1e-6 });
+    }
+  });
 });

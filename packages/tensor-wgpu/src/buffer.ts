@@ -22,6 +22,14 @@ const free = new Map<number, PooledBuffer[]>();
 let nextId = 1;
 let liveBytes = 0;
 let pooledBytes = 0;
+/** High-water marks since the last resetPeakMemory(): live bytes, and bytes held from the device. */
+let peakLiveBytes = 0;
+let peakBytes = 0;
+
+function notePeaks(): void {
+  if (liveBytes > peakLiveBytes) peakLiveBytes = liveBytes;
+  if (liveBytes + pooledBytes > peakBytes) peakBytes = liveBytes + pooledBytes;
+}
 
 function GPUBufferUsageFlags(): number {
   // GPUBufferUsage is a global only after Dawn's globals are installed; use the spec's values.
@@ -49,6 +57,7 @@ export function acquireBuffer(bytes: number): PooledBuffer {
   if (reused) {
     pooledBytes -= size;
     liveBytes += size;
+    notePeaks();
     return reused;
   }
   const { device, limits } = gpuSync();
@@ -60,6 +69,7 @@ export function acquireBuffer(bytes: number): PooledBuffer {
   }
   const buffer = device.createBuffer({ size, usage: USAGE });
   liveBytes += size;
+  notePeaks();
   return { buffer, bytes: size, id: nextId++ };
 }
 
@@ -71,9 +81,26 @@ export function releaseBuffer(pooled: PooledBuffer): void {
   stack.push(pooled);
 }
 
-/** Bytes held by live tensors and bytes waiting in the pool. */
-export function memoryStats(): { liveBytes: number; pooledBytes: number } {
-  return { liveBytes, pooledBytes };
+export interface MemoryStats {
+  /** Bytes held by live tensors (their size classes). */
+  readonly liveBytes: number;
+  /** Bytes of released buffers waiting in the pool for reuse. */
+  readonly pooledBytes: number;
+  /** The most live bytes at any moment since the last resetPeakMemory(): what the work needed. */
+  readonly peakLiveBytes: number;
+  /** The most bytes held from the device (live + pooled) since then: what it cost the GPU. */
+  readonly peakBytes: number;
+}
+
+/** Storage-buffer memory now and at its peak (uniform arenas and readback staging are not counted). */
+export function memoryStats(): MemoryStats {
+  return { liveBytes, pooledBytes, peakLiveBytes, peakBytes };
+}
+
+/** Starts a new peak measurement from the current amounts (e.g. before a training step). */
+export function resetPeakMemory(): void {
+  peakLiveBytes = liveBytes;
+  peakBytes = liveBytes + pooledBytes;
 }
 
 /** Destroys every pooled (unused) buffer. */
@@ -88,4 +115,6 @@ export function resetPool(): void {
   free.clear();
   liveBytes = 0;
   pooledBytes = 0;
+  peakLiveBytes = 0;
+  peakBytes = 0;
 }

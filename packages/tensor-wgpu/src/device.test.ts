@@ -37,4 +37,20 @@ describe('kernel profiler', () => {
     expect(mm?.[1].count).toBe(3);
     expect(mm![1].ms).toBeGreaterThan(0);
   });
+
+  it('prefixes the names of dispatches made under a label, innermost label first', async () => {
+    const { startProfiling, stopProfiling, withProfileLabel } = await import('./runtime.js');
+    const { matmul } = await import('./ops/matmul/matmul.js');
+    const { randNormal } = await import('./ops/random/random.js');
+    const a = randNormal([8, 8], { seed: 2 });
+    startProfiling();
+    withProfileLabel('outer', () => {
+      matmul(a, a).dispose();
+      withProfileLabel('inner', () => matmul(a, a).dispose());
+      matmul(a, a).dispose();
+    });
+    matmul(a, a).dispose();
+    const counts = Object.fromEntries([...(await stopProfiling())].map(([name, v]) => [name.split('/')[0]!.startsWith('matmul') ? 'none' : name.split('/')[0]!, v.count]));
+    expect(counts).toEqual({ outer: 2, inner: 1, none: 1 });
+  });
 });

@@ -7,8 +7,9 @@
 export { getGpu, gpuSync, destroyDevice, NoAdapterError, GpuError } from './device.js';
 export type { Gpu, AdapterDescription, KernelVariant } from './device.js';
 export type { WebGpu, WebGpuAdapter, WebGpuBuffer, WebGpuDevice, WebGpuSupportedLimits } from './webgpu-types.js';
-export { memoryStats, trimPool } from './buffer.js';
-export { flush, sync, runtimeStats, startProfiling, stopProfiling } from './runtime.js';
+export { memoryStats, resetPeakMemory, sizeClass, trimPool } from './buffer.js';
+export type { MemoryStats } from './buffer.js';
+export { flush, sync, runtimeStats, startProfiling, stopProfiling, withProfileLabel } from './runtime.js';
 export { Tensor, scope, scopeAsync, shapeStr as shapeOf } from './tensor.js';
 export type { DType, Shape } from './tensor.js';
 export { tensor, zeros, ones, full } from './creation.js';
@@ -22,12 +23,24 @@ export {
 export type { UnaryFn, BinaryFn, CompareFn } from './ops/elementwise/elementwise.js';
 export { reduce, sum, mean, max, sumAll, meanAll, sumToShape } from './ops/reduce/reduce.js';
 export { reshape, transpose, slice, concat } from './ops/layout/layout.js';
-export { defaultMatmulVariant, matmul, matmulVariants, setMatmulVariant } from './ops/matmul/matmul.js';
-export type { MatmulOptions, MatmulVariant } from './ops/matmul/matmul.js';
+export { defaultMatmulVariant, matmul, matmulAdd, matmulVariants, setMatmulVariant } from './ops/matmul/matmul.js';
+export type { MatmulAddOptions, MatmulOptions, MatmulVariant } from './ops/matmul/matmul.js';
+export { normalizeMatrices } from './ops/normalize/normalize.js';
+export { MATMUL_KERNELS } from './ops/matmul/matmul.js';
+export { ATTENTION_KERNELS } from './ops/attention/attention.js';
+export { GROUPED_MATMUL_KERNELS } from './ops/moe/moe.js';
+export { MATMUL_VARIANTS, SUBGROUP_LANES } from './ops/variants.js';
+export type { KernelRow, VariantRow } from './ops/variants.js';
+export { KERNEL_LIMITS } from './ops/limits.js';
+export type { NormalizeOptions } from './ops/normalize/normalize.js';
 export { randUniform, randNormal } from './ops/random/random.js';
 export { softmax, logSoftmax } from './ops/softmax/softmax.js';
 export { crossEntropy } from './ops/cross-entropy/cross-entropy.js';
 export type { CrossEntropyOptions } from './ops/cross-entropy/cross-entropy.js';
+export {
+  linearCrossEntropy, linearCrossEntropyChunkRows, linearCrossEntropyWithStats, setLinearCrossEntropyChunkRows,
+} from './ops/linear-cross-entropy/linear-cross-entropy.js';
+export type { LinearCrossEntropyOptions, LinearCrossEntropyResult } from './ops/linear-cross-entropy/linear-cross-entropy.js';
 export { rmsNorm, layerNorm } from './ops/norm/norm.js';
 export type { NormOptions } from './ops/norm/norm.js';
 export { gatherRows, scatterAddRows, embedding } from './ops/rows/rows.js';

@@ -42,6 +42,7 @@ interface State {
   slot: number;
   dispatches: number;
   submits: number;
+  copies: number;
   keepAlive: unknown[];
 }
 
@@ -63,6 +64,7 @@ function st(): State {
     slot: 0,
     dispatches: 0,
     submits: 0,
+    copies: 0,
     keepAlive: [],
   };
   state = s;
@@ -157,7 +159,7 @@ export function dispatch(
       flush();
       return dispatch(k, uniforms, buffers, workgroups);
     }
-    s.profile.pending.push(k.name);
+    s.profile.pending.push(profileLabel ? `${profileLabel}/${k.name}` : k.name);
     s.pass = s.encoder.beginComputePass({ timestampWrites: { querySet: s.profile.querySet, beginningOfPassWriteIndex: at * 2, endOfPassWriteIndex: at * 2 + 1 } });
   }
   s.pass ??= s.encoder.beginComputePass();
@@ -181,6 +183,23 @@ interface Profile {
   readonly batches: { staging: GPUBuffer; names: string[] }[];
 }
 
+let profileLabel = '';
+
+/**
+ * Runs `fn` with its dispatches labelled `label` in the profile (keys become `label/kernel`), so a
+ * profile can split one kernel kind by phase (forward, backward, optimizer, Newton–Schulz). The
+ * innermost label wins. Costs nothing when not profiling.
+ */
+export function withProfileLabel<T>(label: string, fn: () => T): T {
+  const outer = profileLabel;
+  profileLabel = label;
+  try {
+    return fn();
+  } finally {
+    profileLabel = outer;
+  }
+}
+
 /** Starts timing every dispatch on the GPU (one pass each: slower, so only for profiling). */
 export function startProfiling(): void {
   const s = st();
@@ -195,7 +214,10 @@ export function startProfiling(): void {
   };
 }
 
-/** Stops profiling; returns total GPU milliseconds per kernel name and how often each ran. */
+/**
+ * Stops profiling; returns total GPU milliseconds per kernel name (prefixed `label/` for dispatches
+ * made inside `withProfileLabel`) and how often each ran.
+ */
 export async function stopProfiling(): Promise<Map<string, { ms: number; count: number }>> {
   const s = st();
   flush();
@@ -273,6 +295,7 @@ export function copyBuffer(src: PooledBuffer, srcOffset: number, dst: PooledBuff
   }
   s.encoder ??= gpuSync().device.createCommandEncoder();
   s.encoder.copyBufferToBuffer(src.buffer, srcOffset, dst.buffer, dstOffset, bytes);
+  s.copies++;
 }
 
 /** Submits everything recorded so far (one submit). */
@@ -334,7 +357,7 @@ export async function download(src: PooledBuffer, bytes: number, srcOffset = 0):
 export { acquireBuffer };
 
 /** Counters for tests and profiling. */
-export function runtimeStats(): { dispatches: number; submits: number; kernels: number; bindGroups: number; reads: number } {
+export function runtimeStats(): { dispatches: number; submits: number; copies: number; kernels: number; bindGroups: number; reads: number } {
   const s = st();
-  return { dispatches: s.dispatches, submits: s.submits, kernels: s.kernels.size, bindGroups: s.bindGroups.size, reads: s.reads };
+  return { dispatches: s.dispatches, submits: s.submits, copies: s.copies, kernels: s.kernels.size, bindGroups: s.bindGroups.size, reads: s.reads };
 }

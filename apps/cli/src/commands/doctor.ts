@@ -2,7 +2,7 @@
  * `optimlab doctor`: the adapter and its kernels, the corpus, the tokenizers, and every preset
  * (model size, batch, study horizons). `--json` prints the same as one object.
  */
-import { countParameters, PRESETS } from '@optimlab/moe-model';
+import { countParameters, describePresetBatches, PRESETS } from '@optimlab/moe-model';
 import { gpt2Tokenizer, loadSotu } from '@optimlab/moe-model/node';
 import { defaultMatmulVariant, matmulVariants, NoAdapterError } from '@optimlab/tensor-wgpu';
 import type { CommandSpec, Parsed } from '../args.js';
@@ -16,9 +16,12 @@ export const doctorCommand: CommandSpec = {
 
 export async function runDoctor({ flags }: Parsed): Promise<void> {
   const report: Record<string, unknown> = {};
+  let plans: Record<string, string> = {};
   try {
     const { gpu, defaultPreset } = await startGpu();
     report['adapter'] = { ...gpu.info, kernels: gpu.variant, matmul: defaultMatmulVariant(gpu), matmulVariants: matmulVariants(gpu), defaultPreset };
+    // How each preset's micro-batch runs on this adapter (whole, or as sub-batches that fit its limits).
+    plans = Object.fromEntries(describePresetBatches(gpu.limits).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]));
   } catch (err) {
     if (!(err instanceof NoAdapterError)) throw err;
     report['adapter'] = { error: err.message };
@@ -30,7 +33,7 @@ export async function runDoctor({ flags }: Parsed): Promise<void> {
   report['presets'] = Object.fromEntries(
     Object.entries(PRESETS).map(([name, p]) => [
       name,
-      { summary: p.summary, parameters: countParameters(p.model).total, model: p.model, batchSize: p.batchSize, gradAccum: p.gradAccum, evalEvery: p.evalEvery, study: p.study },
+      { summary: p.summary, parameters: countParameters(p.model).total, model: p.model, batchSize: p.batchSize, gradAccum: p.gradAccum, evalEvery: p.evalEvery, study: p.study, onThisAdapter: plans[name] ?? null },
     ]),
   );
   if (flags['json']) {
@@ -43,6 +46,6 @@ export async function runDoctor({ flags }: Parsed): Promise<void> {
   console.log(`corpus: SOTU, ${docs.length} documents, ${((report['corpus'] as { characters: number }).characters / 1e6).toFixed(1)} M characters`);
   console.log(`tokenizers: GPT-2 (${gpt2Tokenizer().vocabSize} tokens) available; BPE trained on demand, cached in ${cacheDir()}`);
   for (const [name, p] of Object.entries(PRESETS)) {
-    console.log(`preset ${name}: ${describeModel(p.model)}; batch ${p.batchSize}×${p.model.seqLen}${p.gradAccum > 1 ? ` × ${p.gradAccum} accumulated` : ''}; study horizons ${p.study.short}/${p.study.long} optimizer steps`);
+    console.log(`preset ${name}: ${describeModel(p.model)}; batch ${p.batchSize}×${p.model.seqLen}${p.gradAccum > 1 ? ` × ${p.gradAccum} accumulated` : ''}; study horizons ${p.study.short}/${p.study.long} optimizer steps${plans[name] ? `\n  ${plans[name]}` : ''}`);
   }
 }

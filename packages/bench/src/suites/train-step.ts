@@ -1,55 +1,34 @@
 /**
- * Suite 4: a full training step (forward + backward + update) of a preset model with AdamW and
- * with Muon (+AdamW): ms/step, tokens/s, and the split between model and optimizer time.
+ * Suite 4: a full training step (forward + backward + update) of a preset model with AdamW, with
+ * Muon (+AdamW) and with Muon at 3 Newton–Schulz steps, measured alternately: ms/step, tokens/s, host (JS) time, GPU busy time by
+ * phase and kind of kernel, GPU-idle share, dispatches and submits (moe-model's step profile).
  */
-import { forward, initParams, makeConfig, resolveOptimizerConfig, type PresetName } from '@optimlab/moe-model';
-import { buildOptimizer } from '@optimlab/moe-model/node';
-import { createOptimizer } from '@optimlab/optim';
-import { backward, requireGrad, scopeAsync, sync, tensor, type Tensor } from '@optimlab/tensor-wgpu';
-import { timeIt, type SuiteResult } from '../harness.js';
+import { makeConfig, type PresetName } from '@optimlab/moe-model';
+import { formatStepProfiles, profileTrainingSteps } from '@optimlab/moe-model/node';
+import type { SuiteResult } from '../harness.js';
 
 export async function trainStepSuite({ preset, batch }: { preset: PresetName; batch: number }): Promise<SuiteResult> {
   const c = makeConfig(preset);
-  const T = c.seqLen;
-  const ids = Array.from({ length: batch * T }, (_, i) => (i * 31) % c.vocabSize);
-  const rows = [];
-  for (const name of ['adamw', 'muon+adamw']) {
-    const params = initParams(c, 1);
-    for (const p of Object.values(params)) requireGrad(p);
-    const opt = createOptimizer(buildOptimizer(resolveOptimizerConfig({ name }), 100), params);
-    let model = 0;
-    let optimizer = 0;
-    let calls = 0;
-    const step = async (): Promise<void> => {
-      await scopeAsync(async () => {
-        const x = tensor(ids, [batch, T], 'i32');
-        const t0 = performance.now();
-        const r = forward(c, params, x, x, { training: true, seed: calls });
-        backward(r.loss);
-        await sync();
-        const t1 = performance.now();
-        opt.step(Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.grad as Tensor])), { loss: r.loss });
-        await sync();
-        model += t1 - t0;
-        optimizer += performance.now() - t1;
-        calls++;
-        for (const p of Object.values(params)) {
-          p.grad?.dispose();
-          p.grad = undefined;
-        }
-      });
-    };
-    await step(); // warm-up
-    [model, optimizer, calls] = [0, 0, 0];
-    const ms = await timeIt(`train step ${name}`, step, { iterations: 3, warmup: 0 });
-    rows.push({
-      optimizer: name,
-      'ms/step': ms,
-      'tokens/s': (batch * T) / (ms / 1000),
-      'model %': (100 * model) / (model + optimizer),
-      'optimizer %': (100 * optimizer) / (model + optimizer),
-    });
-    for (const p of Object.values(params)) p.dispose();
-  }
-  return { suite: `train-step (${preset} preset, batch ${batch}×${T})`, rows };
+  const profiles = await profileTrainingSteps(c, batch, ['adamw', 'muon', 'muon-ns3'], { rounds: 5 });
+  const suite = `train-step (${preset} preset, batch ${batch}×${c.seqLen})`;
+  console.log(`\n${suite}: step profile (medians of 5 alternating steps)`);
+  for (const line of formatStepProfiles(profiles)) console.log(line);
+  const adamwMs = profiles[0]!.stepMs;
+  const rows = profiles.map((p) => ({
+    optimizer: p.optimizer.startsWith('muon') ? `${p.optimizer} (+adamw)` : p.optimizer,
+    'ms/step': p.stepMs,
+    'tokens/s': p.tokensPerSecond,
+    'step / adamw': p.stepMs / adamwMs,
+    'host %': 100 * p.hostShare,
+    'GPU busy ms': p.gpuBusyMs,
+    'GPU idle %': 100 * p.gpuIdleShare,
+    dispatches: p.dispatches,
+    submits: p.submits,
+    'optimizer GPU %': (100 * (p.phases['optimizer'] ?? 0)) / p.gpuBusyMs,
+    'NS GPU ms': p.phases['newton-schulz'] ?? 0,
+    'NS GPU %': (100 * (p.phases['newton-schulz'] ?? 0)) / p.gpuBusyMs,
+  }));
+  const ns = (name: string): number => profiles.find((p) => p.optimizer === name)?.phases['newton-schulz'] ?? NaN;
+  console.log(`Newton–Schulz GPU time, 3 vs 5 steps: ${ns('muon-ns3').toFixed(1)} vs ${ns('muon').toFixed(1)} ms (${(100 * (1 - ns('muon-ns3') / ns('muon'))).toFixed(0)}% saved)`);
+  return { suite, rows, details: { profiles } };
 }

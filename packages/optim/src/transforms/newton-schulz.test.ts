@@ -59,6 +59,13 @@ describe('Newton–Schulz orthogonalisation', () => {
     }
   });
 
+  it('outputScale multiplies the result (folded into the last iteration)', async () => {
+    const [r, c] = [20, 12];
+    const g = randomArray(r * c, 11);
+    const got = await newtonSchulz(tensor(g, [r, c]), { steps: 3, outputScale: 1.7 }).read();
+    expect(got).toBeAllclose(newtonSchulzRef(g, r, c, 3).map((v) => 1.7 * v), { rtol: 1e-3, atol: 1e-4 });
+  });
+
   it('rejects bad arguments', () => {
     expect(() => newtonSchulz(tensor([1, 2, 3]))).toThrow(/needs \(rows, cols\)/);
     expect(() => newtonSchulz(tensor([1, 2, 3, 4], [2, 2]), { steps: 0 })).toThrow(/positive integer/);

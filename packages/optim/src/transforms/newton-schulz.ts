@@ -1,11 +1,13 @@
 /**
  * Newton–Schulz orthogonalisation (Muon's "zeropower"): X ≈ U Vᵀ for G = U S Vᵀ, by the quintic
  * X ← aX + (bA + cA²)X with A = XXᵀ, after X₀ = G / (‖G‖_F·scale + eps). Runs on the GPU as
- * batched matmuls over (n, rows, cols) — every same-shape matrix of a layer in one call. Tall
- * matrices use A = XᵀX and X ← aX + X(bA + cA²) (the transposed iteration), so the Gram matrix
- * is min(rows, cols)² and nothing is transposed in memory.
+ * batched matmuls over (n, rows, cols) — every same-shape matrix in one call. Tall matrices use
+ * A = XᵀX and X ← aX + X(bA + cA²) (the transposed iteration), so the Gram matrix is
+ * min(rows, cols)² and nothing is transposed in memory.
+ * Kernels: one normalisation, then three per iteration: A = XXᵀ, B = c·A·A + b·A and
+ * X' = B·X + a·X, the polynomial's sums in the matmuls' epilogues (matmulAdd).
  */
-import { addScalar, div, mapInPlace, matmul, mulScalar, reduce, scope, sqrt, square, type Tensor } from '@optimlab/tensor-wgpu';
+import { matmul, matmulAdd, normalizeMatrices, scope, type Tensor } from '@optimlab/tensor-wgpu';
 
 export interface NewtonSchulzCoefficients {
   /** (a, b, c) per iteration; iterations past the end repeat the last triple. */
@@ -56,10 +58,12 @@ export interface NewtonSchulzOptions {
   readonly steps?: number;
   readonly coefficients?: CoefficientSet | NewtonSchulzCoefficients;
   readonly eps?: number;
+  /** Multiplies the result (Muon's shape scale), folded into the last iteration's epilogue. */
+  readonly outputScale?: number;
 }
 
 /** Orthogonalises each matrix of g (rows, cols) or (n, rows, cols). Returns a new tensor. */
-export function newtonSchulz(g: Tensor, { steps = 5, coefficients = 'keller', eps = 1e-7 }: NewtonSchulzOptions = {}): Tensor {
+export function newtonSchulz(g: Tensor, { steps = 5, coefficients = 'keller', eps = 1e-7, outputScale = 1 }: NewtonSchulzOptions = {}): Tensor {
   if (g.ndim !== 2 && g.ndim !== 3) throw new RangeError(`newtonSchulz: needs (rows, cols) or (n, rows, cols), got [${g.shape.join(', ')}].`);
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`newtonSchulz: steps must be a positive integer, got ${steps}.`);
   const coeffs = typeof coefficients === 'string' ? COEFFICIENTS[coefficients] : coefficients;
@@ -68,16 +72,13 @@ export function newtonSchulz(g: Tensor, { steps = 5, coefficients = 'keller', ep
     // A tall X (rows > cols) iterates on the smaller Gram matrix XᵀX and multiplies from the right,
     // X ← aX + X(bA + cA²): the transpose of the wide iteration, without copying X transposed.
     const tall = x.shape[1]! > x.shape[2]!;
-    const norm = sqrt(reduce('sum', reduce('sum', square(x), 2, { keepDims: true }), 1, { keepDims: true })); // (n, 1, 1)
-    x = div(x, addScalar(mulScalar(norm, coeffs.normScale), eps));
+    x = normalizeMatrices(x, { scale: coeffs.normScale, eps });
     for (let i = 0; i < steps; i++) {
       const [a, b, c] = coeffs.triples[Math.min(i, coeffs.triples.length - 1)]!;
+      const s = i === steps - 1 ? outputScale : 1;
       const A = tall ? matmul(x, x, { transA: true }) : matmul(x, x, { transB: true }); // (n, k, k), k = min(rows, cols)
-      const B = matmul(A, A); // becomes bA + cA² in place: one kernel instead of three
-      mapInPlace({ name: 'ns-poly', body: 'out0 = s0 * in0 + s1 * out0;', inputs: [A], outputs: [B], scalars: [b, c] });
-      const next = tall ? matmul(x, B) : matmul(B, x); // becomes aX + XB (tall) or aX + BX in place
-      mapInPlace({ name: 'ns-step', body: 'out0 = s0 * in0 + out0;', inputs: [x], outputs: [next], scalars: [a] });
-      x = next;
+      const B = matmulAdd(A, A, A, { alpha: c, beta: b }); // bA + cA²
+      x = tall ? matmulAdd(x, B, x, { alpha: s, beta: s * a }) : matmulAdd(B, x, x, { alpha: s, beta: s * a }); // s·(aX + XB) or s·(aX + BX)
     }
     return (g.ndim === 3 ? x : x.view(g.shape)).keep();
   });

@@ -3,8 +3,9 @@
  * batched Newton–Schulz call. Muon is only for hidden 2-D weights: anything else is an error here
  * (route it elsewhere with `partition`). Rows are the first dim (PyTorch Linear (out, in)); a 3-D
  * parameter is a stack of such matrices (the experts of a layer), each orthogonalised on its own.
+ * The fused Muon step takes the unscaled result and folds the scale into its update kernel.
  */
-import { concat, mulScalar, scope, slice, Tensor } from '@optimlab/tensor-wgpu';
+import { concat, mulScalar, scope, slice, Tensor, withProfileLabel, zeros } from '@optimlab/tensor-wgpu';
 import type { GradientTransformation, Params } from '../base.js';
 import { newtonSchulz, type NewtonSchulzOptions } from './newton-schulz.js';
 
@@ -35,41 +36,93 @@ export function orthogonalize({ scale = 'original', ...ns }: OrthogonalizeOption
   };
 }
 
-/** NS(U)·scale for every update, batching matrices of equal shape. */
+/** NS(U)·scale for every update, batching matrices (see orthogonalizeUnscaled). */
 export function orthogonalizeGroups(updates: Params, scale: MuonScale, ns: NewtonSchulzOptions): Record<string, Tensor> {
-  const groups = new Map<string, string[]>();
-  for (const [name, u] of Object.entries(updates)) {
-    const key = u.shape.join('x');
-    groups.set(key, [...(groups.get(key) ?? []), name]);
-  }
-  const out: Record<string, Tensor> = {};
-  for (const names of groups.values()) {
-    const first = updates[names[0]!]!;
-    if (first.ndim === 3) {
-      // A stack of matrices (e.g. every expert of a layer): orthogonalise each, all in one call.
-      const [, rows, cols] = first.shape as [number, number, number];
-      const s = muonScale(rows, cols, scale);
-      for (const n of names) {
-        const o = newtonSchulz(updates[n]!, ns); // kept: ours to free unless it is the result
-        out[n] = s === 1 ? o : scope(() => mulScalar(o, s).keep());
-        if (s !== 1) o.dispose();
-      }
-      continue;
-    }
-    const [rows, cols] = first.shape as [number, number];
+  const out = orthogonalizeUnscaled(updates, ns);
+  for (const [name, o] of Object.entries(out)) {
+    const [rows, cols] = o.shape.slice(-2) as [number, number];
     const s = muonScale(rows, cols, scale);
-    const results = scope(() => {
-      const stacked = names.length === 1 ? updates[names[0]!]!.view([1, rows, cols]) : concat(names.map((n) => updates[n]!.view([1, rows, cols])), 0);
-      const o = newtonSchulz(stacked, ns); // (n, rows, cols), kept by newtonSchulz: freed below
-      const parts = names.map((_, i) => mulByScale(slice(o, 0, i, i + 1).view([rows, cols]), s).keep());
-      if (parts.every((p) => p !== o)) o.dispose();
-      return parts;
-    });
-    names.forEach((n, i) => (out[n] = results[i]!));
+    if (s !== 1) {
+      out[name] = mulScalar(o, s);
+      o.dispose();
+    }
   }
   return out;
 }
 
-function mulByScale(t: Tensor, s: number): Tensor {
-  return s === 1 ? t : mulScalar(t, s);
+/** Matrices padded with zero rows to a common height join a call while this adds ≤ 25% elements. */
+const MAX_PADDING = 0.25;
+
+/**
+ * NS(U) for every update (no Muon scale), in as few batched calls as exactness allows. Matrices
+ * are stacked along a leading dim: 2-D updates and 3-D stacks (the experts of every layer) alike.
+ * Tall and square ones (rows ≥ cols) with the same number of columns share a call, shorter ones
+ * padded with zero rows: NS([X; 0]) = [NS(X); 0] exactly, since zero rows add nothing to XᵀX and
+ * X·B keeps them zero. Wide ones share a call with their exact shape.
+ */
+export function orthogonalizeUnscaled(updates: Params, ns: NewtonSchulzOptions): Record<string, Tensor> {
+  return withProfileLabel('newton-schulz', () => {
+    const out: Record<string, Tensor> = {};
+    for (const names of callGroups(updates)) Object.assign(out, orthogonalizeCall(updates, names, ns));
+    return out;
+  });
+}
+
+const rowsCols = (u: Tensor): [number, number] => u.shape.slice(-2) as [number, number];
+const countOf = (u: Tensor): number => (u.ndim === 3 ? u.shape[0]! : 1);
+
+function callGroups(updates: Params): string[][] {
+  const byShape = new Map<string, string[]>();
+  for (const [name, u] of Object.entries(updates)) {
+    const [rows, cols] = rowsCols(u);
+    const key = rows >= cols ? `tall:${cols}` : `wide:${rows}x${cols}`;
+    byShape.set(key, [...(byShape.get(key) ?? []), name]);
+  }
+  const calls: string[][] = [];
+  for (const names of byShape.values()) {
+    const height = Math.max(...names.map((n) => rowsCols(updates[n]!)[0]));
+    const real = names.reduce((a, n) => a + updates[n]!.size, 0);
+    const padded = names.reduce((a, n) => a + countOf(updates[n]!) * height * rowsCols(updates[n]!)[1], 0);
+    if (padded <= (1 + MAX_PADDING) * real) {
+      calls.push(names);
+      continue;
+    }
+    // Too much padding: one call per exact shape instead.
+    const exact = new Map<string, string[]>();
+    for (const n of names) {
+      const key = rowsCols(updates[n]!).join('x');
+      exact.set(key, [...(exact.get(key) ?? []), n]);
+    }
+    calls.push(...exact.values());
+  }
+  return calls;
+}
+
+/** One batched Newton–Schulz call over `names` (equal cols; rows padded to the tallest). */
+function orthogonalizeCall(updates: Params, names: readonly string[], ns: NewtonSchulzOptions): Record<string, Tensor> {
+  const height = Math.max(...names.map((n) => rowsCols(updates[n]!)[0]));
+  const cols = rowsCols(updates[names[0]!]!)[1];
+  const results = scope(() => {
+    // Each member as (count, height, cols): its own rows, then zero rows.
+    const stacked = names.map((n) => {
+      const u = updates[n]!;
+      const [rows] = rowsCols(u);
+      const c = countOf(u);
+      const x = u.view([c, rows, cols]);
+      return rows === height ? x : concat([x, zeros([c, height - rows, cols])], 1);
+    });
+    const o = newtonSchulz(stacked.length === 1 ? stacked[0]! : concat(stacked, 0), ns); // (Σcount, height, cols)
+    let at = 0;
+    const parts = names.map((n) => {
+      const u = updates[n]!;
+      const [rows] = rowsCols(u);
+      const c = countOf(u);
+      at += c;
+      const mine = stacked.length === 1 ? o : slice(o, 0, at - c, at);
+      return (rows === height ? mine : slice(mine, 1, 0, rows)).view(u.shape).keep();
+    });
+    o.dispose();
+    return parts;
+  });
+  return Object.fromEntries(names.map((n, i) => [n, results[i]!]));
 }

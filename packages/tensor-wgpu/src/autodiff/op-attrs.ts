@@ -20,6 +20,7 @@ export interface OpAttrs {
   softmax: Record<string, never>;
   logSoftmax: Record<string, never>;
   crossEntropy: { readonly ignoreIndex: number };
+  linearCrossEntropy: { readonly ignoreIndex: number; readonly withH: boolean; readonly withW: boolean };
   norm: { readonly eps: number };
   gatherRows: { readonly rows: number };
   scatterAddRows: { readonly rows: number };

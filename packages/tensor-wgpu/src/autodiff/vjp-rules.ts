@@ -106,6 +106,14 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
     const [lse, count] = node.saved as [Tensor, Tensor];
     return [crossEntropyBackward(g, logits, targets, lse, count, node.attrs.ignoreIndex), null];
   },
+  // The forward saved Σ_rows (softmax − onehot)·W and its transpose product: both scale by g/count.
+  linearCrossEntropy: (g, node) => {
+    const [stats, ...grads] = node.saved as Tensor[];
+    const scale = nary('lce-scale', 'a / max(b, T(1.0))', [g.view([1]), slice(stats!, 0, 2, 3)]); // (1)
+    const dh = node.attrs.withH ? nary('mul', 'a * b', [grads.shift()!, scale]) : null;
+    const dw = node.attrs.withW ? nary('mul', 'a * b', [grads.shift()!, scale]) : null;
+    return [dh, dw, null];
+  },
   // See norm.wgsl.ts: dx per row, dw (and db) per column.
   norm: (g, node) => {
     const [x, w, b] = inputs(node);

@@ -1,23 +1,71 @@
 /**
  * causalAttention(q, k, v): softmax(q·kᵀ/√D + causal mask)·v over (..., T, D), fused
- * (see attention.wgsl.ts). Heads are leading dims: pass (B, H, T, D).
+ * (see attention.wgsl.ts). Heads are leading dims: pass (B, H, T, D). Kernels: ATTENTION_KERNELS.
  */
 import { record } from '../../autodiff/tape.js';
 import { gpuSync } from '../../device.js';
-import { dispatch, kernel } from '../../runtime.js';
+import type { PooledBuffer } from '../../buffer.js';
+import { dispatch, kernel, type UniformValue } from '../../runtime.js';
 import { Tensor, sameShape, shapeStr } from '../../tensor.js';
 import { assertF32, f32, grid1d, u32 } from '../common.js';
 import { currentMatmulVariant } from '../matmul/matmul.js';
 import { attentionBackwardKeyValueSubgroupWgsl, attentionBackwardQuerySubgroupWgsl, attentionForwardSubgroupWgsl } from './attention-subgroup.wgsl.js';
 import { MAX_HEAD_DIM, attentionBackwardKeyValueWgsl, attentionBackwardQueryWgsl, attentionForwardWgsl } from './attention.wgsl.js';
+import { MAX_SUBGROUP_HEAD_DIM } from '../limits.js';
+import { pickKernel, type KernelRow } from '../variants.js';
+
+const subgroupGrid = (BH: number, T: number): [number, number, number] => [Math.ceil(T / 8), BH, 1];
+
+/** One attention call as the kernels see it: which pass, sizes, uniforms and buffers. */
+interface AttentionProblem {
+  readonly pass: 'forward' | 'backward';
+  readonly BH: number;
+  readonly T: number;
+  readonly D: number;
+  readonly uniforms: readonly UniformValue[];
+  /** forward: [q, k, v, o, lse]; backward: [for dq], [for dk, dv]. */
+  readonly buffers: readonly (readonly PooledBuffer[])[];
+}
 
 /**
- * The subgroup kernels run where the matmul's subgroup variant is in force, for D % 4 = 0 up to
- * MAX_SUBGROUP_HEAD_DIM: they are unrolled per D, and lavapipe took ~60 s to compile them at D = 128.
+ * The attention kernels in order of preference. The subgroup kernels are unrolled per D (D % 4 = 0,
+ * D ≤ MAX_SUBGROUP_HEAD_DIM: lavapipe took ~60 s to compile them at D = 128); the generic ones
+ * take any D ≤ MAX_HEAD_DIM under every variant.
  */
-const MAX_SUBGROUP_HEAD_DIM = 48;
-const useSubgroups = (D: number): boolean => D % 4 === 0 && D <= MAX_SUBGROUP_HEAD_DIM && currentMatmulVariant(gpuSync()) === 'subgroup';
-const subgroupGrid = (BH: number, T: number): [number, number, number] => [Math.ceil(T / 8), BH, 1];
+export const ATTENTION_KERNELS: readonly KernelRow<AttentionProblem>[] = [
+  {
+    name: 'subgroup',
+    serves: ['subgroup'],
+    eligible: ({ D }) => D % 4 === 0 && D <= MAX_SUBGROUP_HEAD_DIM,
+    dispatch: ({ pass, BH, T, D, uniforms, buffers }) => {
+      const grid = subgroupGrid(BH, T);
+      if (pass === 'forward') {
+        dispatch(kernel(`attention-forward-subgroup:${D}`, () => attentionForwardSubgroupWgsl(D)), uniforms, buffers[0]!, grid);
+        return;
+      }
+      dispatch(kernel(`attention-back-q-subgroup:${D}`, () => attentionBackwardQuerySubgroupWgsl(D)), uniforms, buffers[0]!, grid);
+      dispatch(kernel(`attention-back-kv-subgroup:${D}`, () => attentionBackwardKeyValueSubgroupWgsl(D)), uniforms, buffers[1]!, grid);
+    },
+  },
+  {
+    name: 'generic',
+    serves: ['register', 'subgroup', 'tiled'],
+    eligible: ({ D }) => D <= MAX_HEAD_DIM,
+    dispatch: ({ pass, BH, T, uniforms, buffers }) => {
+      const grid = grid1d(BH * T, 64);
+      if (pass === 'forward') {
+        dispatch(kernel('attention-forward', attentionForwardWgsl), uniforms, buffers[0]!, grid);
+        return;
+      }
+      dispatch(kernel('attention-back-q', attentionBackwardQueryWgsl), uniforms, buffers[0]!, grid);
+      dispatch(kernel('attention-back-kv', attentionBackwardKeyValueWgsl), uniforms, buffers[1]!, grid);
+    },
+  },
+];
+
+function run(problem: AttentionProblem): void {
+  if (problem.BH * problem.T > 0) pickKernel('causalAttention', ATTENTION_KERNELS, currentMatmulVariant(gpuSync()), problem).dispatch(problem);
+}
 
 function dims(q: Tensor): [number, number, number] {
   const D = q.shape[q.ndim - 1]!;
@@ -35,10 +83,7 @@ export function causalAttention(q: Tensor, k: Tensor, v: Tensor): Tensor {
   const o = new Tensor(q.shape);
   const lse = new Tensor([BH, T]);
   const uniforms = [u32(BH), u32(T), u32(D), f32(1 / Math.sqrt(D))];
-  const buffers = [q.buffer, k.buffer, v.buffer, o.buffer, lse.buffer];
-  if (BH * T > 0 && useSubgroups(D)) {
-    dispatch(kernel(`attention-forward-subgroup:${D}`, () => attentionForwardSubgroupWgsl(D)), uniforms, buffers, subgroupGrid(BH, T));
-  } else if (BH * T > 0) dispatch(kernel('attention-forward', attentionForwardWgsl), uniforms, buffers, grid1d(BH * T, 64));
+  run({ pass: 'forward', BH, T, D, uniforms, buffers: [[q.buffer, k.buffer, v.buffer, o.buffer, lse.buffer]] });
   return record('causalAttention', [q, k, v], {}, o, [lse]);
 }
 
@@ -52,15 +97,7 @@ export function causalAttentionBackward(g: Tensor, q: Tensor, k: Tensor, v: Tens
   const uniforms = [u32(BH), u32(T), u32(D), f32(1 / Math.sqrt(D))];
   const forQ = [q.buffer, k.buffer, v.buffer, o.buffer, g.buffer, lse.buffer, delta.buffer, dq.buffer];
   const forKV = [q.buffer, k.buffer, v.buffer, g.buffer, lse.buffer, delta.buffer, dk.buffer, dv.buffer];
-  if (BH * T > 0 && useSubgroups(D)) {
-    const grid = subgroupGrid(BH, T);
-    dispatch(kernel(`attention-back-q-subgroup:${D}`, () => attentionBackwardQuerySubgroupWgsl(D)), uniforms, forQ, grid);
-    dispatch(kernel(`attention-back-kv-subgroup:${D}`, () => attentionBackwardKeyValueSubgroupWgsl(D)), uniforms, forKV, grid);
-  } else if (BH * T > 0) {
-    const grid = grid1d(BH * T, 64);
-    dispatch(kernel('attention-back-q', attentionBackwardQueryWgsl), uniforms, forQ, grid);
-    dispatch(kernel('attention-back-kv', attentionBackwardKeyValueWgsl), uniforms, forKV, grid);
-  }
+  run({ pass: 'backward', BH, T, D, uniforms, buffers: [forQ, forKV] });
   delta.dispose();
   return [dq, dk, dv];
 }

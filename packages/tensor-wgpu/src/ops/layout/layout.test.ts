@@ -25,7 +25,8 @@ describe('layout ops', () => {
     [[2, 6, 3], 1, 0, 5],
     [[3, 16], 1, 4, 12], // vec4 rows at a vec4-aligned offset
     [[3, 16], 1, 2, 10], // misaligned: scalar
-    [[4, 2, 8], 0, 1, 3], // one contiguous run
+    [[4, 2, 8], 0, 1, 3], // one contiguous run: a buffer copy
+    [[1, 5, 3], 1, 1, 4], // leading after a size-1 dim: a buffer copy
   ])('slice %j axis %i [%i, %i)', async (shape, axis, start, end) => {
     await checkOp({ inputs: [{ shape }], gpu: ([x]) => slice(x!, axis, start, end), ref: ([x]) => sliceRef(x!, shape, axis, start, end) });
   });
@@ -35,6 +36,14 @@ describe('layout ops', () => {
       inputs: shapes.map((shape) => ({ shape })),
       gpu: (xs) => concat(xs, 1),
       ref: (xs) => concatRef(xs, shapes, 1),
+    });
+  });
+  it('concat along the leading axis (buffer copies)', async () => {
+    const shapes = [[2, 3, 5], [1, 3, 5], [4, 3, 5]];
+    await checkOp({
+      inputs: shapes.map((shape) => ({ shape })),
+      gpu: (xs) => concat(xs, 0),
+      ref: (xs) => concatRef(xs, shapes, 0),
     });
   });
   it('concat along the last axis in vec4 runs', async () => {

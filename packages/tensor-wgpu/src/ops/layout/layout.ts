@@ -1,9 +1,11 @@
 /**
  * Shape ops: reshape (a view, no copy), transpose (any permutation), slice along an axis, concat.
  * Copies go through one strided gather kernel; the adjoints (pad, split) through a strided scatter.
+ * A slice or concat along the leading non-trivial axis moves contiguous ranges: buffer copies in
+ * queue order, no kernel.
  */
 import { record } from '../../autodiff/tape.js';
-import { dispatch, kernel } from '../../runtime.js';
+import { copyBuffer, dispatch, kernel } from '../../runtime.js';
 import { Tensor, type Shape, shapeStr } from '../../tensor.js';
 import { contiguousStrides, grid1d, normAxis, u32 } from '../common.js';
 import { collapseDims, fill } from '../elementwise/elementwise.js';
@@ -75,6 +77,16 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   return record('transpose', [x], { perm: p }, out);
 }
 
+/** Whether every dim before `axis` is 1, so a range along it is contiguous. */
+const leadingAxis = (shape: Shape, axis: number): boolean => shape.slice(0, axis).every((d) => d === 1);
+
+/** A new tensor of `dims` holding x's elements [offset, offset + size) (a buffer copy). */
+function copyRange(x: Tensor, dims: readonly number[], offset: number): Tensor {
+  const out = new Tensor(dims, x.dtype);
+  if (out.size > 0) copyBuffer(x.buffer, offset * 4, out.buffer, 0, out.size * 4);
+  return out;
+}
+
 /** x[..., start:end, ...] along `axis`. */
 export function slice(x: Tensor, axis: number, start: number, end: number): Tensor {
   const a = normAxis(axis, x.ndim, 'slice');
@@ -84,7 +96,7 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
   }
   const strides = contiguousStrides(x.shape);
   const dims = x.shape.map((d, i) => (i === a ? end - start : d));
-  const out = gatherStrided(x, dims, strides, start * strides[a]!);
+  const out = leadingAxis(x.shape, a) ? copyRange(x, dims, start * strides[a]!) : gatherStrided(x, dims, strides, start * strides[a]!);
   return record('slice', [x], { axis: a, start, inputShape: x.shape }, out);
 }
 
@@ -112,7 +124,9 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   const strides = contiguousStrides(shape);
   let at = 0;
   for (const x of xs) {
-    scatterStrided(out, x, strides, at * strides[a]!);
+    if (leadingAxis(shape, a)) {
+      if (x.size > 0) copyBuffer(x.buffer, 0, out.buffer, at * strides[a]! * 4, x.size * 4);
+    } else scatterStrided(out, x, strides, at * strides[a]!);
     at += x.shape[a]!;
   }
   return record('concat', xs, { axis: a, sizes }, out);

@@ -17,12 +17,14 @@
  * Uniforms as in matmul.wgsl.ts (strides in floats).
  */
 import { PARAMS_WGSL, storage } from '../wgsl.js';
+import { epilogueBinding, epilogueValue } from './matmul.wgsl.js';
+import { SUBGROUP_LANES } from '../variants.js';
 
 /**
  * A subgroup owns `rows` × `cols` of C (cols = 8 lanes × 4) and steps K by `kSlice`. Measured at
  * 1024² here: 16 rows × slices of 4 gave 21–25 GFLOP/s, 8 × 8 gave 14–15, 8 × 4 14–17, 32 × 4 18.
  */
-export const SUBGROUP_BLOCK = { rows: 16, cols: 32, lanes: 8, kSlice: 4 } as const;
+export const SUBGROUP_BLOCK = { rows: 16, cols: 4 * SUBGROUP_LANES, lanes: SUBGROUP_LANES, kSlice: 4 } as const;
 
 const { rows: ROWS, lanes: LANES, kSlice: KS } = SUBGROUP_BLOCK;
 /** vec4s of the A block per slice, and per lane. */
@@ -106,15 +108,18 @@ export function subgroupKLoop(aAlongK: boolean, bAlongN: boolean, rowOk = false)
   }`;
 }
 
-/** Stores this lane's rows × 4 block of `acc` into C at row offset `cRow0` (rows m0.., columns n0..). */
-export const SUBGROUP_STORE = /* wgsl */ `
+/**
+ * Stores this lane's rows × 4 block of `acc` into C at row offset `cRow0` (rows m0.., columns n0..),
+ * as α·acc + β·D in the epilogue form (see matmul.wgsl.ts).
+ */
+export const subgroupStore = (epilogue = false): string => /* wgsl */ `
   if (n0 >= N) { return; }
   for (var i = 0u; i < ${SUBGROUP_BLOCK.rows}u; i++) {
     let m = m0 + i;
     if (m >= M) { break; }
     let row = (cRow0 + m) * N;
     for (var j = 0u; j < 4u; j++) {
-      if (n0 + j < N) { C[row + n0 + j] = acc[i][j]; }
+      if (n0 + j < N) { C[row + n0 + j] = ${epilogueValue(epilogue, 'row + n0 + j', 'acc[i][j]')}; }
     }
   }`;
 
@@ -129,12 +134,15 @@ export const SUBGROUP_PROLOGUE = /* wgsl */ `
 export const SUBGROUP_ENTRY = `@compute @workgroup_size(${SUBGROUP_BLOCK.lanes})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32)`;
 
-export const matmulSubgroupWgsl = (aAlongK: boolean, bAlongN: boolean): string => /* wgsl */ `
+export const SUBGROUP_STORE = subgroupStore(false);
+
+export const matmulSubgroupWgsl = (aAlongK: boolean, bAlongN: boolean, epilogue = false): string => /* wgsl */ `
 enable subgroups;
 ${PARAMS_WGSL}
 ${storage(1, 'A', 'array<vec4<f32>>', 'read')}
 ${storage(2, 'B', 'array<vec4<f32>>', 'read')}
 ${storage(3, 'C', 'array<f32>', 'read_write')}
+${epilogueBinding(epilogue)}
 ${SUBGROUP_ENTRY} {
   ${SUBGROUP_PROLOGUE}
   let aBase = wid.z * pu(4u); let bBase = wid.z * pu(7u);
@@ -142,5 +150,5 @@ ${SUBGROUP_ENTRY} {
   let kBegin = 0u; let kEnd = K;
   // No early exit before the loop: every lane must take part in the broadcasts.
   ${subgroupKLoop(aAlongK, bAlongN)}
-  ${SUBGROUP_STORE}
+  ${subgroupStore(epilogue)}
 }`;

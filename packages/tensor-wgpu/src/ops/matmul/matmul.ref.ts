@@ -29,3 +29,15 @@ export function matmulRef(
   }
   return out;
 }
+
+/** Float64 reference for matmulAdd: α·op(a)·op(b) + β·d. */
+export function matmulAddRef(
+  a: ArrayLike<number>, aShape: readonly number[],
+  b: ArrayLike<number>, bShape: readonly number[],
+  d: ArrayLike<number>,
+  { transA = false, transB = false, alpha = 1, beta = 1 } = {},
+): Float64Array {
+  const out = matmulRef(a, aShape, b, bShape, { transA, transB });
+  for (let i = 0; i < out.length; i++) out[i] = alpha * out[i]! + beta * d[i]!;
+  return out;
+}

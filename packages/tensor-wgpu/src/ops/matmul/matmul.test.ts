@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checkOp } from '../../test/gradcheck.js';
 import { tensor } from '../../creation.js';
 import { getGpu } from '../../device.js';
-import { defaultMatmulVariant, matmul, matmulVariants, setMatmulVariant, type MatmulVariant } from './matmul.js';
-import { matmulRef } from './matmul.ref.js';
+import { defaultMatmulVariant, matmul, matmulAdd, matmulVariants, setMatmulVariant, type MatmulVariant } from './matmul.js';
+import { matmulAddRef, matmulRef } from './matmul.ref.js';
 
 const gpu = await getGpu();
 const available = matmulVariants(gpu);
@@ -93,7 +93,38 @@ describe.each(['register', 'subgroup', 'tiled'] as MatmulVariant[])('matmul, %s 
   });
 });
 
+// matmulAdd's epilogue in every kernel: vec4 and scalar shapes, batched, the transposes Newton–Schulz uses.
+const ADD_SHAPES: [string, number[], number[], boolean, boolean][] = [
+  ['A·Bᵀ batched', [2, 13, 7], [2, 9, 7], false, true],
+  ['vec4 A·B ragged blocks', [2, 20, 12], [2, 12, 36], false, false],
+  ['vec4 Aᵀ·B', [8, 12], [8, 20], true, false],
+  ['vec4 A·Bᵀ batched', [3, 36, 20], [3, 24, 20], false, true],
+];
+
+describe.each(['register', 'subgroup', 'tiled'] as MatmulVariant[])('matmulAdd (α·AB + β·D), %s variant', (variant) => {
+  if (!available.includes(variant)) {
+    it.skip(`not available on ${gpu.info.description}`, () => {});
+    return;
+  }
+  it.each(ADD_SHAPES)('%s: GPU vs reference', async (_name, sa, sb, transA, transB) => {
+    setMatmulVariant(variant);
+    const M = transA ? sa[sa.length - 1]! : sa[sa.length - 2]!;
+    const N = transB ? sb[sb.length - 2]! : sb[sb.length - 1]!;
+    const shapeD = [...sa.slice(0, -2), M, N];
+    const [alpha, beta] = [1.7, -0.6];
+    await checkOp({
+      inputs: [{ shape: sa }, { shape: sb }, { shape: shapeD }],
+      gpu: ([a, b, d]) => matmulAdd(a!, b!, d!, { transA, transB, alpha, beta }),
+      ref: ([a, b, d]) => matmulAddRef(a!, sa, b!, sb, d!, { transA, transB, alpha, beta }),
+      grad: false,
+    });
+  });
+});
+
 describe('matmul errors', () => {
+  it('matmulAdd names the addend shape it needs', () => {
+    expect(() => matmulAdd(tensor([1, 2, 3, 4], [2, 2]), tensor([1, 2, 3, 4], [2, 2]), tensor([1, 2], [1, 2]))).toThrow(/addend must have the product's shape \[2, 2\]/);
+  });
   it('names both shapes when inner dims differ', () => {
     expect(() => matmul(tensor([1, 2, 3, 4, 5, 6], [2, 3]), tensor([1, 2, 3, 4], [2, 2]))).toThrow(/inner dimensions differ: \[2, 3\] · \[2, 2\]/);
   });

@@ -1,14 +1,19 @@
 /**
  * matmul(a, b, { transA, transB }): (..., M, K)·(..., K, N) → (..., M, N), batched over leading
- * dims (equal, or 1 to broadcast). Kernel variant chosen per adapter; see matmul.wgsl.ts.
+ * dims (equal, or 1 to broadcast); matmulAdd adds the epilogue α·op(a)·op(b) + β·d (optimizers:
+ * not differentiable). The kernel is a row of MATMUL_KERNELS picked for the variant in force.
  */
 import { record } from '../../autodiff/tape.js';
 import { gpuSync, type Gpu } from '../../device.js';
-import { dispatch, kernel } from '../../runtime.js';
-import { Tensor, shapeStr } from '../../tensor.js';
-import { assertF32, broadcastShapes, prod, u32 } from '../common.js';
+import type { PooledBuffer } from '../../buffer.js';
+import { dispatch, kernel, type UniformValue } from '../../runtime.js';
+import { Tensor, sameShape, shapeStr } from '../../tensor.js';
+import { assertF32, broadcastShapes, f32, prod, u32 } from '../common.js';
+import { availableVariants, pickKernel, preferredVariant, type KernelRow, type MatmulVariant } from '../variants.js';
 import { SUBGROUP_BLOCK, matmulSubgroupWgsl } from './matmul-subgroup.wgsl.js';
 import { REGISTER_BLOCK, TILED, VEC4_ROWS, matmulRegisterWgsl, matmulTiledWgsl, matmulVec4Wgsl } from './matmul.wgsl.js';
+
+export type { MatmulVariant } from '../variants.js';
 
 export interface MatmulOptions {
   /** Use Aᵀ: a is (..., K, M). */
@@ -17,87 +22,153 @@ export interface MatmulOptions {
   readonly transB?: boolean;
 }
 
-/**
- * The matmul kernel families (see matmul.wgsl.ts and matmul-subgroup.wgsl.ts):
- * - `register`: per-invocation 4×4 blocks straight from storage (software adapters);
- * - `subgroup`: 8-lane subgroups sharing A by broadcast (software adapters with subgroups ≥ 8);
- * - `tiled`: 64×64 workgroup-memory tiles (hardware GPUs).
- * `subgroup` and the vec4 form of `register` need K and the operands' contiguous dims in multiples
- * of 4; other shapes fall back to the scalar register kernel.
- */
-export type MatmulVariant = 'register' | 'subgroup' | 'tiled';
-
 /** The variants this GPU can run: all but `subgroup` run anywhere. */
-export function matmulVariants(gpu: Gpu): MatmulVariant[] {
-  return subgroupReady(gpu) ? ['register', 'subgroup', 'tiled'] : ['register', 'tiled'];
-}
+export const matmulVariants = (gpu: Gpu): MatmulVariant[] => availableVariants(gpu);
 
 /** The variant matmul uses on this GPU unless forced. */
-export function defaultMatmulVariant(gpu: Gpu): MatmulVariant {
-  if (gpu.variant === 'hardware') return 'tiled';
-  return subgroupReady(gpu) ? 'subgroup' : 'register';
-}
-
-const subgroupReady = (gpu: Gpu): boolean => gpu.subgroupMinSize !== undefined && gpu.subgroupMinSize >= SUBGROUP_BLOCK.lanes;
+export const defaultMatmulVariant = (gpu: Gpu): MatmulVariant => preferredVariant(gpu);
 
 let forcedVariant: MatmulVariant | undefined;
 /**
- * Forces a kernel variant for matmul and the grouped (MoE) matmul: tests run each variant on any
- * adapter that has it. undefined restores the default.
+ * Forces a kernel variant for matmul, the grouped (MoE) matmul and attention: tests run each
+ * variant on any adapter that has it. undefined restores the default.
  */
 export function setMatmulVariant(variant: MatmulVariant | undefined): void {
   forcedVariant = variant;
 }
 
-/** The variant in force: the forced one, else this GPU's default. */
+/** OPTIMLAB_MATMUL_VARIANT: the variant a whole process runs (scripts/gpu-check.sh tests each). */
+function variantFromEnvironment(): MatmulVariant | undefined {
+  const name = typeof process === 'undefined' ? undefined : process.env['OPTIMLAB_MATMUL_VARIANT'];
+  if (!name) return undefined;
+  const known = ['register', 'subgroup', 'tiled'];
+  if (!known.includes(name)) throw new Error(`OPTIMLAB_MATMUL_VARIANT="${name}" is not a matmul variant: use one of ${known.join(', ')}.`);
+  return name as MatmulVariant;
+}
+
+/** The variant in force: the forced one, else OPTIMLAB_MATMUL_VARIANT, else this GPU's default. */
 export function currentMatmulVariant(gpu: Gpu): MatmulVariant {
-  const variant = forcedVariant ?? defaultMatmulVariant(gpu);
-  if (variant === 'subgroup' && !subgroupReady(gpu)) throw new Error('matmul: the subgroup variant needs the `subgroups` feature with subgroups of ≥ 8 lanes.');
+  const variant = forcedVariant ?? variantFromEnvironment() ?? defaultMatmulVariant(gpu);
+  if (!matmulVariants(gpu).includes(variant)) throw new Error(`matmul: the ${variant} variant is not available on this adapter (available: ${matmulVariants(gpu).join(', ')}).`);
   return variant;
 }
 
-export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }: MatmulOptions = {}): Tensor {
-  assertF32(a, 'matmul');
-  assertF32(b, 'matmul');
-  if (a.ndim < 2 || b.ndim < 2) throw new RangeError(`matmul: operands need rank ≥ 2, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}.`);
+/** One product as the kernels see it. */
+interface MatmulProblem {
+  readonly M: number;
+  readonly N: number;
+  readonly K: number;
+  readonly batch: number;
+  readonly transA: boolean;
+  readonly transB: boolean;
+  /** K, and the contiguous dim of each operand, in multiples of 4 (vec4 loads). */
+  readonly vec4: boolean;
+  /** With D: C = α·acc + β·D. */
+  readonly epilogue: boolean;
+  readonly uniforms: readonly UniformValue[];
+  readonly buffers: readonly PooledBuffer[];
+}
+
+const tag = (p: MatmulProblem): string => `${!p.transA}:${!p.transB}${p.epilogue ? ':epilogue' : ''}`;
+
+/** The matmul kernels in order of preference; the scalar register kernel takes any shape. */
+export const MATMUL_KERNELS: readonly KernelRow<MatmulProblem>[] = [
+  {
+    name: 'subgroup',
+    serves: ['subgroup'],
+    eligible: (p) => p.vec4,
+    dispatch: (p) => {
+      const k = kernel(`matmul-subgroup:${tag(p)}`, () => matmulSubgroupWgsl(!p.transA, !p.transB, p.epilogue));
+      dispatch(k, p.uniforms, p.buffers, [Math.ceil(p.N / SUBGROUP_BLOCK.cols), Math.ceil(p.M / SUBGROUP_BLOCK.rows), p.batch]);
+    },
+  },
+  {
+    name: 'register (vec4)',
+    serves: ['register'],
+    eligible: (p) => p.vec4,
+    dispatch: (p) => {
+      const k = kernel(`matmul-vec4:${tag(p)}:${VEC4_ROWS}`, () => matmulVec4Wgsl(!p.transA, !p.transB, VEC4_ROWS, p.epilogue));
+      dispatch(k, p.uniforms, p.buffers, [Math.ceil(p.N / 4 / REGISTER_BLOCK.wgX), Math.ceil(p.M / VEC4_ROWS / REGISTER_BLOCK.wgY), p.batch]);
+    },
+  },
+  {
+    name: 'register (scalar)',
+    serves: ['register', 'subgroup'],
+    eligible: () => true,
+    dispatch: (p) => {
+      const k = kernel(`matmul-register${p.epilogue ? ':epilogue' : ''}`, () => matmulRegisterWgsl(p.epilogue));
+      dispatch(k, p.uniforms, p.buffers, [Math.ceil(p.N / 4 / REGISTER_BLOCK.wgX), Math.ceil(p.M / 4 / REGISTER_BLOCK.wgY), p.batch]);
+    },
+  },
+  {
+    name: 'tiled',
+    serves: ['tiled'],
+    eligible: () => true,
+    dispatch: (p) => {
+      const k = kernel(`matmul-tiled${p.epilogue ? ':epilogue' : ''}`, () => matmulTiledWgsl(p.epilogue));
+      dispatch(k, p.uniforms, p.buffers, [Math.ceil(p.N / TILED.tile), Math.ceil(p.M / TILED.tile), p.batch]);
+    },
+  },
+];
+
+interface Epilogue {
+  readonly d: Tensor;
+  readonly alpha: number;
+  readonly beta: number;
+}
+
+function checkedProduct(op: string, a: Tensor, b: Tensor, transA: boolean, transB: boolean, epilogue: Epilogue | undefined): Tensor {
+  assertF32(a, op);
+  assertF32(b, op);
+  if (a.ndim < 2 || b.ndim < 2) throw new RangeError(`${op}: operands need rank ≥ 2, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}.`);
   const [ar, ac] = a.shape.slice(-2) as [number, number];
   const [br, bc] = b.shape.slice(-2) as [number, number];
   const [M, K] = transA ? [ac, ar] : [ar, ac];
   const [Kb, N] = transB ? [bc, br] : [br, bc];
   if (K !== Kb) {
-    throw new RangeError(`matmul: inner dimensions differ: ${shapeStr(a.shape)}${transA ? 'ᵀ' : ''} · ${shapeStr(b.shape)}${transB ? 'ᵀ' : ''} (${K} vs ${Kb}).`);
+    throw new RangeError(`${op}: inner dimensions differ: ${shapeStr(a.shape)}${transA ? 'ᵀ' : ''} · ${shapeStr(b.shape)}${transB ? 'ᵀ' : ''} (${K} vs ${Kb}).`);
   }
-  const batchShape = broadcastShapes('matmul (batch dims)', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batchShape = broadcastShapes(`${op} (batch dims)`, a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = prod(batchShape);
   const aBatch = prod(a.shape.slice(0, -2));
   const bBatch = prod(b.shape.slice(0, -2));
   if ((aBatch !== 1 && aBatch !== batch) || (bBatch !== 1 && bBatch !== batch)) {
-    throw new RangeError(`matmul: batch dims of ${shapeStr(a.shape)} and ${shapeStr(b.shape)} must be equal or 1.`);
+    throw new RangeError(`${op}: batch dims of ${shapeStr(a.shape)} and ${shapeStr(b.shape)} must be equal or 1.`);
   }
   const out = new Tensor([...batchShape, M, N]);
-  if (batch > 0 && M > 0 && N > 0) {
-    const aStrides = transA ? [1, ac] : [ac, 1]; // (m, k)
-    const bStrides = transB ? [1, bc] : [bc, 1]; // (k, n)
-    const uniforms = [M, N, K, batch, aBatch === 1 ? 0 : ar * ac, ...aStrides, bBatch === 1 ? 0 : br * bc, ...bStrides].map(u32);
-    const gpu = gpuSync();
-    const variant = currentMatmulVariant(gpu);
-    // vec4 loads need K, and the contiguous dim of each operand, in multiples of 4.
-    const vec4 = K % 4 === 0 && (transA ? M % 4 === 0 : true) && (transB ? true : N % 4 === 0);
-    if (variant === 'subgroup' && vec4) {
-      const wgs: [number, number, number] = [Math.ceil(N / SUBGROUP_BLOCK.cols), Math.ceil(M / SUBGROUP_BLOCK.rows), batch];
-      const k = kernel(`matmul-subgroup:${!transA}:${!transB}`, () => matmulSubgroupWgsl(!transA, !transB));
-      dispatch(k, uniforms, [a.buffer, b.buffer, out.buffer], wgs);
-    } else if (variant !== 'tiled') {
-      const rows = vec4 ? VEC4_ROWS : 4;
-      const wgs: [number, number, number] = [Math.ceil(N / 4 / REGISTER_BLOCK.wgX), Math.ceil(M / rows / REGISTER_BLOCK.wgY), batch];
-      const k = vec4
-        ? kernel(`matmul-vec4:${!transA}:${!transB}:${rows}`, () => matmulVec4Wgsl(!transA, !transB, rows))
-        : kernel('matmul-register', matmulRegisterWgsl);
-      dispatch(k, uniforms, [a.buffer, b.buffer, out.buffer], wgs);
-    } else {
-      const wgs: [number, number, number] = [Math.ceil(N / TILED.tile), Math.ceil(M / TILED.tile), batch];
-      dispatch(kernel('matmul-tiled', matmulTiledWgsl), uniforms, [a.buffer, b.buffer, out.buffer], wgs);
-    }
+  if (epilogue) {
+    assertF32(epilogue.d, op);
+    if (!sameShape(epilogue.d.shape, out.shape)) throw new RangeError(`${op}: the addend must have the product's shape ${shapeStr(out.shape)}, got ${shapeStr(epilogue.d.shape)}.`);
   }
+  if (batch === 0 || M === 0 || N === 0) return out;
+  const aStrides = transA ? [1, ac] : [ac, 1]; // (m, k)
+  const bStrides = transB ? [1, bc] : [bc, 1]; // (k, n)
+  const uniforms = [M, N, K, batch, aBatch === 1 ? 0 : ar * ac, ...aStrides, bBatch === 1 ? 0 : br * bc, ...bStrides].map(u32);
+  const problem: MatmulProblem = {
+    M, N, K, batch, transA, transB,
+    vec4: K % 4 === 0 && (transA ? M % 4 === 0 : true) && (transB ? true : N % 4 === 0),
+    epilogue: epilogue !== undefined,
+    uniforms: epilogue ? [...uniforms, f32(epilogue.alpha), f32(epilogue.beta)] : uniforms,
+    buffers: epilogue ? [a.buffer, b.buffer, out.buffer, epilogue.d.buffer] : [a.buffer, b.buffer, out.buffer],
+  };
+  pickKernel(op, MATMUL_KERNELS, currentMatmulVariant(gpuSync()), problem).dispatch(problem);
+  return out;
+}
+
+export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }: MatmulOptions = {}): Tensor {
+  const out = checkedProduct('matmul', a, b, transA, transB, undefined);
   return record('matmul', [a, b], { transA, transB }, out);
+}
+
+export interface MatmulAddOptions extends MatmulOptions {
+  readonly alpha?: number;
+  readonly beta?: number;
+}
+
+/**
+ * α·op(a)·op(b) + β·d in one kernel (the product's epilogue reads d), d shaped like the product.
+ * Not differentiable: for optimizers (Newton–Schulz), not for models.
+ */
+export function matmulAdd(a: Tensor, b: Tensor, d: Tensor, { transA = false, transB = false, alpha = 1, beta = 1 }: MatmulAddOptions = {}): Tensor {
+  return checkedProduct('matmulAdd', a, b, transA, transB, { d, alpha, beta });
 }

@@ -13,20 +13,31 @@
  *   same idea with A shared across a subgroup by broadcast, about twice as fast on lavapipe.
  * - `matmulTiledWgsl` (real GPUs): 64×64 tiles staged in workgroup memory, 16×16 invocations each
  *   computing 4×4 outputs, K in steps of 16.
+ *
+ * Every family has an `epilogue` form: C = α·op(A)·op(B) + β·D with D (binding 4) shaped like C
+ * and α, β in uniforms [10], [11] — one pass instead of a matmul and an elementwise kernel
+ * (Newton–Schulz's aX + BX).
  */
 import { PARAMS_WGSL, storage } from '../wgsl.js';
 
-const HEADER = /* wgsl */ `
+/** The D binding of the epilogue form (nothing otherwise). */
+export const epilogueBinding = (epilogue: boolean): string => (epilogue ? storage(4, 'D', 'array<f32>', 'read') : '');
+
+/** The value stored at C[index]: the accumulator, or α·acc + β·D[index] in the epilogue form. */
+export const epilogueValue = (epilogue: boolean, index: string, acc: string): string => (epilogue ? `pf(10u) * ${acc} + pf(11u) * D[${index}]` : acc);
+
+const header = (epilogue: boolean): string => /* wgsl */ `
 ${PARAMS_WGSL}
 ${storage(1, 'A', 'array<f32>', 'read')}
 ${storage(2, 'B', 'array<f32>', 'read')}
 ${storage(3, 'C', 'array<f32>', 'read_write')}
+${epilogueBinding(epilogue)}
 `;
 
 export const REGISTER_BLOCK = { wgX: 8, wgY: 8, tile: 4 } as const;
 
-export const matmulRegisterWgsl = /* wgsl */ `
-${HEADER}
+export const matmulRegisterWgsl = (epilogue = false): string => /* wgsl */ `
+${header(epilogue)}
 @compute @workgroup_size(${REGISTER_BLOCK.wgX}, ${REGISTER_BLOCK.wgY})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let M = pu(0u); let N = pu(1u); let K = pu(2u);
@@ -59,15 +70,15 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (m >= M) { break; }
     let row = (b * M + m) * N;
     for (var j = 0u; j < 4u; j++) {
-      if (n0 + j < N) { C[row + n0 + j] = accs[i][j]; }
+      if (n0 + j < N) { C[row + n0 + j] = ${epilogueValue(epilogue, 'row + n0 + j', 'accs[i][j]')}; }
     }
   }
 }`;
 
 export const TILED = { tile: 64, kTile: 16, threads: 16 } as const;
 
-export const matmulTiledWgsl = /* wgsl */ `
-${HEADER}
+export const matmulTiledWgsl = (epilogue = false): string => /* wgsl */ `
+${header(epilogue)}
 var<workgroup> As: array<array<f32, 64>, 16>; // (kTile, tile of M)
 var<workgroup> Bs: array<array<f32, 64>, 16>; // (kTile, tile of N)
 @compute @workgroup_size(16, 16)
@@ -104,7 +115,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     if (m >= M) { break; }
     for (var j = 0u; j < 4u; j++) {
       let n = tileN + lid.x * 4u + j;
-      if (n < N) { C[(b * M + m) * N + n] = acc[i][j]; }
+      if (n < N) { C[(b * M + m) * N + n] = ${epilogueValue(epilogue, '(b * M + m) * N + n', 'acc[i][j]')}; }
     }
   }
 }`;
@@ -121,11 +132,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
  */
 export const VEC4_ROWS = 4;
 
-export const matmulVec4Wgsl = (aAlongK: boolean, bAlongN: boolean, rows = VEC4_ROWS): string => /* wgsl */ `
+export const matmulVec4Wgsl = (aAlongK: boolean, bAlongN: boolean, rows = VEC4_ROWS, epilogue = false): string => /* wgsl */ `
 ${PARAMS_WGSL}
 ${storage(1, 'A', 'array<vec4<f32>>', 'read')}
 ${storage(2, 'B', 'array<vec4<f32>>', 'read')}
 ${storage(3, 'C', 'array<f32>', 'read_write')}
+${epilogueBinding(epilogue)}
 @compute @workgroup_size(${REGISTER_BLOCK.wgX}, ${REGISTER_BLOCK.wgY})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let M = pu(0u); let N = pu(1u); let K = pu(2u);
@@ -167,7 +179,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (m >= M) { break; }
     let row = (b * M + m) * N;
     for (var j = 0u; j < 4u; j++) {
-      if (n0 + j < N) { C[row + n0 + j] = acc[i][j]; }
+      if (n0 + j < N) { C[row + n0 + j] = ${epilogueValue(epilogue, 'row + n0 + j', 'acc[i][j]')}; }
     }
   }
 }`;

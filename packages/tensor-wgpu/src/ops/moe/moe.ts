@@ -2,10 +2,11 @@
  * MoE dispatch ops (see moe.wgsl.ts): `routeByExpert` sorts (token, choice) slots by expert on the
  * GPU; `groupedMatmul` multiplies each sorted row by its own expert's weight (differentiable in
  * both X and W). With gatherRows/scatterAddRows these give a mixture of experts that computes only
- * the routed tokens, with no readback.
+ * the routed tokens, with no readback. Kernels: GROUPED_MATMUL_KERNELS.
  */
 import { record } from '../../autodiff/tape.js';
 import { gpuSync } from '../../device.js';
+import type { PooledBuffer } from '../../buffer.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor, shapeStr } from '../../tensor.js';
 import { assertF32, assertI32, grid1d, u32 } from '../common.js';
@@ -16,6 +17,7 @@ import {
 import { SUBGROUP_BLOCK } from '../matmul/matmul-subgroup.wgsl.js';
 import { currentMatmulVariant } from '../matmul/matmul.js';
 import { groupedByRowWgsl, groupedBySegmentWgsl } from './moe-subgroup.wgsl.js';
+import { pickKernel, type KernelRow } from '../variants.js';
 
 export interface Routing {
   /** (N·k) i32: slot ids (token·k + choice) sorted by expert, stable. */
@@ -46,6 +48,79 @@ export function routeByExpert(choices: Tensor, experts: number): Routing {
   return routing;
 }
 
+/** One grouped product as the kernels see it: the forward (Y) or its gradients (dX, dW). */
+interface GroupedProblem {
+  readonly pass: 'forward' | 'backward';
+  readonly R: number;
+  readonly O: number;
+  readonly I: number;
+  readonly E: number;
+  /** forward: x, w, y, rowExpert. backward: g, x, w, dx, dw, rowExpert, offsets. */
+  readonly buffers: readonly PooledBuffer[];
+}
+
+/** Workgroups covering `batch` (m, n) outputs with the subgroup kernel's blocks. */
+const subgroupGrid = (m: number, n: number, batch = 1): [number, number, number] => [Math.ceil(n / SUBGROUP_BLOCK.cols), Math.ceil(m / SUBGROUP_BLOCK.rows), batch];
+
+/**
+ * The grouped-matmul kernels in order of preference: the subgroup kernels (vec4 along every dim
+ * they load: `in` forward, `in` and `out` backward), then vec4 along `in`, then scalar.
+ */
+export const GROUPED_MATMUL_KERNELS: readonly KernelRow<GroupedProblem>[] = [
+  {
+    name: 'subgroup',
+    serves: ['subgroup'],
+    eligible: ({ pass, O, I }) => I % 4 === 0 && (pass === 'forward' || O % 4 === 0),
+    dispatch: ({ pass, R, O, I, E, buffers }) => {
+      if (pass === 'forward') {
+        // Y = X · W[e]ᵀ: A = X along K = in, B(k, n) = W[e][n][k] along K.
+        const [x, w, y, rowExpert] = buffers as [PooledBuffer, PooledBuffer, PooledBuffer, PooledBuffer];
+        const uniforms = [R, O, I, E, 0, I, 1, O * I, 1, I].map(u32);
+        if (R > 0) dispatch(kernel('grouped-matmul-subgroup', () => groupedByRowWgsl(false)), uniforms, [x, w, y, rowExpert], subgroupGrid(R, O));
+        return;
+      }
+      const [g, x, w, dx, dw, rowExpert, offsets] = buffers as PooledBuffer[];
+      // dX = dY · W[e]: A = dY along K = out, B(k, n) = W[e][k][n] along N = in.
+      if (R > 0) {
+        const uniforms = [R, I, O, E, 0, O, 1, O * I, I, 1].map(u32);
+        dispatch(kernel('grouped-matmul-dx-subgroup', () => groupedByRowWgsl(true)), uniforms, [g!, w!, dx!, rowExpert!], subgroupGrid(R, I));
+      }
+      // dW[e] = dY[rows of e]ᵀ · X[rows of e]: A(m = o, k = r) = dY[r][o] along M, B = X along N.
+      const uniforms = [O, I, R, E, 0, 1, O, 0, I, 1].map(u32);
+      dispatch(kernel('grouped-matmul-dw-subgroup', () => groupedBySegmentWgsl), uniforms, [g!, x!, dw!, offsets!], subgroupGrid(O, I, E));
+    },
+  },
+  {
+    name: 'per-row (vec4 along in)',
+    serves: ['register', 'subgroup', 'tiled'],
+    eligible: ({ I }) => I % 4 === 0,
+    dispatch: (p) => dispatchPerRow(p, 4),
+  },
+  {
+    name: 'per-row (scalar)',
+    serves: ['register', 'subgroup', 'tiled'],
+    eligible: () => true,
+    dispatch: (p) => dispatchPerRow(p, 1),
+  },
+];
+
+function dispatchPerRow({ pass, R, O, I, E, buffers }: GroupedProblem, v: 1 | 4): void {
+  const uniforms = [R, O, I, E].map(u32);
+  if (pass === 'forward') {
+    const [x, w, y, rowExpert] = buffers as [PooledBuffer, PooledBuffer, PooledBuffer, PooledBuffer];
+    const k = v === 4 ? kernel('grouped-matmul-vec4', groupedMatmulVec4Wgsl) : kernel('grouped-matmul', groupedMatmulWgsl);
+    if (R > 0) dispatch(k, uniforms, [x, w, rowExpert, y], grid1d(R * Math.ceil(O / 4), 64));
+    return;
+  }
+  const [g, x, w, dx, dw, rowExpert, offsets] = buffers as PooledBuffer[];
+  const kdx = v === 4 ? kernel('grouped-matmul-dx-vec4', groupedMatmulInputGradVec4Wgsl) : kernel('grouped-matmul-dx', groupedMatmulInputGradWgsl);
+  const kdw = v === 4 ? kernel('grouped-matmul-dw-vec4', groupedMatmulWeightGradVec4Wgsl) : kernel('grouped-matmul-dw', groupedMatmulWeightGradWgsl);
+  if (R > 0) dispatch(kdx, uniforms, [g!, w!, rowExpert!, dx!], grid1d((R * I) / v, 64));
+  dispatch(kdw, uniforms, [g!, x!, offsets!, dw!], grid1d((E * O * I) / v, 64));
+}
+
+const run = (p: GroupedProblem): void => pickKernel('groupedMatmul', GROUPED_MATMUL_KERNELS, currentMatmulVariant(gpuSync()), p).dispatch(p);
+
 /** Y (R, out) with Y[r] = X[r] · W[e(r)]ᵀ, W (E, out, in). */
 export function groupedMatmul(x: Tensor, w: Tensor, routing: Routing): Tensor {
   assertF32(x, 'groupedMatmul');
@@ -56,15 +131,7 @@ export function groupedMatmul(x: Tensor, w: Tensor, routing: Routing): Tensor {
   const [E, O, I] = w.shape as [number, number, number];
   const R = x.shape[0]!;
   const y = new Tensor([R, O]);
-  if (R > 0 && subgroupKernels(I)) {
-    // Y = X · W[e]ᵀ: A = X along K = in, B(k, n) = W[e][n][k] along K.
-    const uniforms = [R, O, I, E, 0, I, 1, O * I, 1, I].map(u32);
-    dispatch(kernel('grouped-matmul-subgroup', () => groupedByRowWgsl(false)), uniforms, [x.buffer, w.buffer, y.buffer, routing.rowExpert.buffer], subgroupGrid(R, O));
-    return record('groupedMatmul', [x, w], { rowExpert: routing.rowExpert, offsets: routing.offsets }, y);
-  }
-  const groups = Math.ceil(O / 4);
-  const k = I % 4 === 0 ? kernel('grouped-matmul-vec4', groupedMatmulVec4Wgsl) : kernel('grouped-matmul', groupedMatmulWgsl);
-  if (R > 0) dispatch(k, [R, O, I, E].map(u32), [x.buffer, w.buffer, routing.rowExpert.buffer, y.buffer], grid1d(R * groups, 64));
+  run({ pass: 'forward', R, O, I, E, buffers: [x.buffer, w.buffer, y.buffer, routing.rowExpert.buffer] });
   return record('groupedMatmul', [x, w], { rowExpert: routing.rowExpert, offsets: routing.offsets }, y);
 }
 
@@ -74,32 +141,6 @@ export function groupedMatmulBackward(g: Tensor, x: Tensor, w: Tensor, rowExpert
   const R = x.shape[0]!;
   const dx = new Tensor(x.shape);
   const dw = new Tensor(w.shape);
-  if (subgroupKernels(O, I)) {
-    // dX = dY · W[e]: A = dY along K = out, B(k, n) = W[e][k][n] along N = in.
-    if (R > 0) {
-      const uniforms = [R, I, O, E, 0, O, 1, O * I, I, 1].map(u32);
-      dispatch(kernel('grouped-matmul-dx-subgroup', () => groupedByRowWgsl(true)), uniforms, [g.buffer, w.buffer, dx.buffer, rowExpert.buffer], subgroupGrid(R, I));
-    }
-    // dW[e] = dY[rows of e]ᵀ · X[rows of e]: A(m = o, k = r) = dY[r][o] along M, B = X along N.
-    const uniforms = [O, I, R, E, 0, 1, O, 0, I, 1].map(u32);
-    dispatch(kernel('grouped-matmul-dw-subgroup', () => groupedBySegmentWgsl), uniforms, [g.buffer, x.buffer, dw.buffer, offsets.buffer], subgroupGrid(O, I, E));
-    return [dx, dw];
-  }
-  const uniforms = [R, O, I, E].map(u32);
-  const v = I % 4 === 0 ? 4 : 1; // vec4 along the inner dim when it divides
-  const kdx = v === 4 ? kernel('grouped-matmul-dx-vec4', groupedMatmulInputGradVec4Wgsl) : kernel('grouped-matmul-dx', groupedMatmulInputGradWgsl);
-  const kdw = v === 4 ? kernel('grouped-matmul-dw-vec4', groupedMatmulWeightGradVec4Wgsl) : kernel('grouped-matmul-dw', groupedMatmulWeightGradWgsl);
-  if (R > 0) dispatch(kdx, uniforms, [g.buffer, w.buffer, rowExpert.buffer, dx.buffer], grid1d((R * I) / v, 64));
-  dispatch(kdw, uniforms, [g.buffer, x.buffer, offsets.buffer, dw.buffer], grid1d((E * O * I) / v, 64));
+  run({ pass: 'backward', R, O, I, E, buffers: [g.buffer, x.buffer, w.buffer, dx.buffer, dw.buffer, rowExpert.buffer, offsets.buffer] });
   return [dx, dw];
-}
-
-/** Whether the subgroup kernels run: the variant in force, and vec4 loads along every dim of `dims`. */
-function subgroupKernels(...dims: number[]): boolean {
-  return currentMatmulVariant(gpuSync()) === 'subgroup' && dims.every((d) => d % 4 === 0);
-}
-
-/** Workgroups covering `batch` (m, n) outputs with the subgroup kernel's blocks. */
-function subgroupGrid(m: number, n: number, batch = 1): [number, number, number] {
-  return [Math.ceil(n / SUBGROUP_BLOCK.cols), Math.ceil(m / SUBGROUP_BLOCK.rows), batch];
 }
