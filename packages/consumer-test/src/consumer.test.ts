@@ -109,7 +109,8 @@ describe('packed tarballs installed with npm', () => {
     const config = {
       compilerOptions: {
         target: 'ES2022', lib: resolution === 'NodeNext' ? ['ES2022'] : ['ES2022', 'DOM'],
-        module: resolution === 'NodeNext' ? 'NodeNext' : 'ESNext', moduleResolution: resolution, strict: true, noEmit: true, types: [],
+        module: resolution === 'NodeNext' ? 'NodeNext' : 'ESNext', moduleResolution: resolution, strict: true, noEmit: true,
+        types: resolution === 'NodeNext' ? ['node'] : [],
       },
       files,
     };

@@ -36,7 +36,7 @@ function installedPackages(dir: string): string[] {
 
 /**
  * Packs the three packages and installs them into a new temp folder as a browser user would (no
- * Dawn), then adds `webgpu` as a Node user does.
+ * Dawn), then adds `webgpu` (and @types/node) as a Node user does.
  */
 export function packAndInstall(): Installed {
   const root = mkdtempSync(join(tmpdir(), 'optimlab-consumer-'));
@@ -52,6 +52,6 @@ export function packAndInstall(): Installed {
   const npmInstall = (specs: string[]): string => run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...specs], dir);
   npmInstall(Object.keys(tarballs).map((f) => join(packs, f)));
   const browserInstall = installedPackages(dir);
-  npmInstall([`webgpu@${webgpu}`]);
+  npmInstall([`webgpu@${webgpu}`, '@types/node@20']);
   return { dir, tarballs, browserInstall };
 }

@@ -46,7 +46,7 @@ export function setLinearCrossEntropyChunkRows(rows: number | undefined): void {
   forcedChunkRows = rows;
 }
 
-type Limits = Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize'>;
+type Limits = { readonly maxStorageBufferBindingSize: number; readonly maxBufferSize: number }; // the adapter limits it reads, structurally: no WebGPU globals in the published types
 
 /**
  * Rows per chunk for N rows over a vocabulary of V on a device with `limits`: the most whose
