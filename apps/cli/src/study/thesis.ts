@@ -23,9 +23,13 @@ const withAdamW = (lr: number) => ({ adamwLearningRate: Number((lr / 10).toPreci
 /** Seeds of the final comparison; the seeded checks reuse the first three. */
 const seedList = (n: number): number[] => Array.from({ length: n }, (_, i) => 1000 + i);
 
-/** The best configuration of a group (lowest final loss at the long horizon, ablations included). */
-function bestConfig(view: StudyView, group: 'muon' | 'adam'): Record<string, unknown> | undefined {
-  const best = bestOf([...pick(view, { group, horizon: 'long', phase: 'sweep' }), ...pick(view, { group, phase: 'ablations' })]);
+/**
+ * The best configuration of a group: lowest final loss at the long horizon among the sweep's runs
+ * (and the ablations', once they are the input). Each phase names what it chooses from, so a study
+ * resumed with later results already in its folder makes the same choices as the first time.
+ */
+function bestConfig(view: StudyView, group: 'muon' | 'adam', { withAblations }: { withAblations: boolean }): Record<string, unknown> | undefined {
+  const best = bestOf([...pick(view, { group, horizon: 'long', phase: 'sweep' }), ...(withAblations ? pick(view, { group, phase: 'ablations' }) : [])]);
   return best ? { ...best.result.optimizer } : undefined;
 }
 
@@ -46,8 +50,8 @@ const PHASES: Phase[] = [
     summary: 'one knob at a time around the best Muon and the best Adam (long horizon, one seed)',
     async run(ctx) {
       const view = ctx.view();
-      const muon = bestConfig(view, 'muon');
-      const adam = bestConfig(view, 'adam');
+      const muon = bestConfig(view, 'muon', { withAblations: false });
+      const adam = bestConfig(view, 'adam', { withAblations: false });
       const ablate = (group: 'muon' | 'adam', base: Record<string, unknown>, knob: string, label: string, change: Record<string, unknown>): Promise<unknown> =>
         ctx.run('ablations', { label, horizon: 'long', optimizer: { ...base, ...change }, tags: { group, knob } });
       if (muon) {
@@ -71,8 +75,8 @@ const PHASES: Phase[] = [
     summary: 'the best of each over seeds at both horizons, and seeded checks of the schedule and Newton–Schulz findings',
     async run(ctx) {
       const view = ctx.view();
-      const muon = bestConfig(view, 'muon');
-      const adam = bestConfig(view, 'adam');
+      const muon = bestConfig(view, 'muon', { withAblations: true });
+      const adam = bestConfig(view, 'adam', { withAblations: true });
       if (!muon || !adam) return;
       const seeds = seedList(ctx.seeds);
       for (const seed of seeds) {
