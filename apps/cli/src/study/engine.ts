@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { PRESETS, resolveRunConfig, type PresetName, type TrainConfig } from '@optimlab/moe-model';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import type { Data } from '../data.js';
-import { executeRun, readResult, type RunEnvironment, type RunProgress, type RunResult, type RunSpec } from '../runs.js';
+import type { StudyProgress } from '../progress.js';
+import { executeRun, readResult, type RunEnvironment, type RunResult, type RunSpec } from '../runs.js';
 import type { Verdict } from './stats.js';
 
 export type Tags = Readonly<Record<string, string | number | boolean>>;
@@ -156,7 +157,7 @@ export interface EngineOptions {
   readonly data: Data;
   readonly state: StudyState;
   readonly environment: RunEnvironment;
-  readonly progress: RunProgress & { onRunStart(index: number, total: number, spec: RunSpec): void; onRunEnd(r: RunResult): void };
+  readonly progress: StudyProgress;
   /** Stop after this phase. */
   readonly only?: string;
 }
