@@ -75,7 +75,7 @@ export function lineChart(title: string, series: readonly Series[], { logX = fal
   const inY = (v: number): boolean => ty(v) >= y0 - 1e-9 && ty(v) <= y1 + 1e-9;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
-    `<text x="${(W - m.r + m.l) / 2}" y="20" text-anchor="middle" font-weight="bold">${esc(title)}</text>`,
+    `<text x="8" y="20" font-weight="bold">${esc(title)}</text>`,
     `<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="#333"/><line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="#333"/>`,
     ...yTicks.filter(inY).map((v) => `<text x="${m.l - 6}" y="${py(v) + 4}" text-anchor="end">${formatTick(v)}</text><line x1="${m.l}" x2="${W - m.r}" y1="${py(v)}" y2="${py(v)}" stroke="#eee"/>`),
     ...xTicks.filter(inX).map((v) => `<text x="${px(v)}" y="${H - m.b + 16}" text-anchor="middle">${formatTick(v)}</text><line x1="${px(v)}" x2="${px(v)}" y1="${H - m.b}" y2="${H - m.b + 4}" stroke="#333"/>`),
@@ -128,7 +128,7 @@ export function dotChart(title: string, dots: readonly Dot[], valueLabel: string
   const pad = (hi - lo) * 0.05;
   [lo, hi] = [lo - pad, hi + pad];
   const px = (v: number): number => m.l + ((v - lo) / (hi - lo)) * (W - m.l - m.r);
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`, `<text x="${W / 2}" y="20" text-anchor="middle" font-weight="bold">${esc(title)}</text>`];
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`, `<text x="8" y="20" font-weight="bold">${esc(title)}</text>`];
   const axisY = m.t + dots.length * rowH + 4;
   for (const v of linearTicks(lo, hi)) parts.push(`<line x1="${px(v)}" x2="${px(v)}" y1="${m.t}" y2="${axisY}" stroke="#eee"/><text x="${px(v)}" y="${axisY + 14}" text-anchor="middle">${formatTick(v)}</text>`);
   dots.forEach((d, i) => {
