@@ -60,6 +60,11 @@ describe('optimlab CLI', () => {
     expect((html.match(/<svg/g) ?? []).length).toBe(5); // loss vs LR, ablations, final comparison, curves, ladder race
     expect(summary).toMatch(/## The optimizer ladder/);
     const runs = readdirSync(join(out, 'runs'));
+    // One folder per configuration: "momentum 0.9" (the base) and its ablation twin are one run.
+    const keys = runs.map((r) => r.slice(r.lastIndexOf('-') + 1));
+    expect(new Set(keys).size).toBe(keys.length);
+    const state = JSON.parse(readFileSync(join(out, 'study.json'), 'utf8')) as { entries: { run: string; label: string }[] };
+    expect(state.entries.length).toBeGreaterThan(runs.length); // some runs answer several labels
     for (const r of runs) {
       expect(existsSync(join(out, 'runs', r, 'result.json'))).toBe(true);
       const result = JSON.parse(readFileSync(join(out, 'runs', r, 'result.json'), 'utf8'));

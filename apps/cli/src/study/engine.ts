@@ -7,6 +7,7 @@
  * run, so a study resumes where it stopped and `optimlab report` re-renders from the folder alone.
  */
 import { createHash } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRESETS, resolveRunConfig, type PresetName, type TrainConfig } from '@optimlab/moe-model';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
@@ -177,8 +178,10 @@ export async function runPhases(def: StudyDefinition, o: EngineOptions): Promise
     async run(phase, request) {
       const seed = request.seed ?? 42;
       const train = resolveRunConfig({ preset: o.preset, optimizer: request.optimizer, steps: PRESETS[o.preset].study[request.horizon], seed });
+      // One folder per configuration: named by the first label that asked for it, found by its key.
+      const key = configKey(train);
       const slug = `${train.optimizer.name}-${request.label}-${request.horizon}-s${seed}`.replace(/[^a-zA-Z0-9.-]+/g, '_').slice(0, 80);
-      const run = `${slug}-${configKey(train)}`;
+      const run = runFolders(o.dir).get(key) ?? `${slug}-${key}`;
       const dir = join(o.dir, 'runs', run);
       let result = readResult(dir);
       if (!result) {
@@ -224,6 +227,13 @@ export async function runPhases(def: StudyDefinition, o: EngineOptions): Promise
     await phase.run(ctx);
     if (o.only === phase.name) break;
   }
+}
+
+/** The study's run folders by configuration key (the folder name's last part). */
+function runFolders(dir: string): Map<string, string> {
+  const root = join(dir, 'runs');
+  const folders = existsSync(root) ? readdirSync(root).sort() : [];
+  return new Map(folders.map((f) => [f.slice(f.lastIndexOf('-') + 1), f] as const));
 }
 
 /** The entries with their results, for analyses (an entry whose run has no result is left out). */
