@@ -81,8 +81,8 @@ const PHASES: Phase[] = [
       const seeds = seedList(ctx.seeds);
       for (const seed of seeds) {
         for (const horizon of ['short', 'long'] as const) {
-          await ctx.run('final', { label: 'best', horizon, optimizer: muon, seed, tags: { group: 'muon', final: true } });
-          await ctx.run('final', { label: 'best', horizon, optimizer: adam, seed, tags: { group: 'adam', final: true } });
+          await ctx.run('final', { label: 'best', horizon, optimizer: muon, seed, tags: { group: 'muon', final: true }, checkpoint: true });
+          await ctx.run('final', { label: 'best', horizon, optimizer: adam, seed, tags: { group: 'adam', final: true }, checkpoint: true });
         }
       }
       // Seeded checks (long horizon, the first three final seeds): each against the final config.
