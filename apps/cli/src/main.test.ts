@@ -95,7 +95,7 @@ describe('optimlab CLI', () => {
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toBe(summary);
   }, 900_000);
 
-  it('reproduce --study robustness --preset smoke: the robustness table, the loss-vs-LR plot and the three verdicts', () => {
+  it('reproduce --study robustness --preset smoke: the robustness table, the loss-vs-LR plot and the four verdicts', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'optimlab-robust-')), 'study');
     const r = cli(['reproduce', '--study', 'robustness', '--preset', 'smoke', '--seeds', '2', '--out', out, '--quiet']);
     expect(r.status, r.stderr).toBe(0);
