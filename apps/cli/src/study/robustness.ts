@@ -15,7 +15,7 @@ import { PRESETS } from '@optimlab/moe-model';
 import { lineChart } from '../svg.js';
 import type { Phase, Section, StudyDefinition, StudyView } from './engine.js';
 import { bestOf, losses, pick, score, table, tolerance, type Entry } from './select.js';
-import { compare, describeComparison, f4, lowerVerdict, pm, summarize, type Verdict } from './stats.js';
+import { compare, describeComparison, lowerVerdict, pm, summarize, type Verdict } from './stats.js';
 
 const SCHEDULE = { schedule: 'constant-linear', warmupRatio: 0, minLrRatio: 0.1 };
 const decades = (low: number, n = 8): number[] => Array.from({ length: n }, (_, i) => Number((low * 10 ** (i / 2)).toPrecision(3)));

@@ -17,8 +17,6 @@ const ADAM = { name: 'adamw', weightDecay: 0.1, schedule: 'cosine', warmupRatio:
 /** Sweep grids: the thesis's, thinned to about ×2 steps (extended past an edge when needed). */
 const MUON_LRS = [0.02, 0.04, 0.07, 0.1, 0.15];
 const ADAM_LRS = [3e-4, 1e-3, 3e-3, 1e-2];
-/** The smoke preset is a plumbing check: fewer points, one extension, one alternative per knob. */
-const smoke = (ctx: { preset: string }): boolean => ctx.preset === 'smoke';
 const withAdamW = (lr: number) => ({ adamwLearningRate: Number((lr / 10).toPrecision(4)) });
 /** Seeds of the final comparison; the seeded checks reuse the first three. */
 const seedList = (n: number): number[] => Array.from({ length: n }, (_, i) => 1000 + i);
