@@ -14,6 +14,7 @@ import { encodeDocuments, makeBlocks, unigramEntropy, type Blocks } from './data
 import { train, type StepInfo } from './train.js';
 import { resolveRunConfig, type RunConfigInput, type TrainConfig } from './run-config.js';
 import { sample } from './sample.js';
+import { memoryStats } from '@optimlab/tensor-wgpu';
 
 let data: { train: Blocks; val: Blocks };
 let tokenizer: TextTokenizer;
@@ -81,6 +82,19 @@ describe('training on SOTU', () => {
     expect(resumedAt).toBe(3);
     expect(resumed.map((s) => s.step)).toEqual([4, 5, 6]);
     expect(resumed.map((s) => s.loss)).toEqual(full.slice(3).map((s) => s.loss));
+  });
+
+  it('an aborted run stops between two steps, frees its tensors and rejects with the reason', async () => {
+    const before = memoryStats().liveBytes;
+    const stop = new AbortController();
+    const steps: number[] = [];
+    const onStep = (s: StepInfo): void => {
+      steps.push(s.step);
+      if (s.step === 3) stop.abort(new Error('worker stopping'));
+    };
+    await expect(train(config({ steps: 20, evalEvery: 20 }), data, { onStep }, { signal: stop.signal })).rejects.toThrow('worker stopping');
+    expect(steps).toEqual([1, 2, 3]);
+    expect(memoryStats().liveBytes).toBe(before);
   });
 
   it('a tokenizer vocabulary larger than the model is a clear error', async () => {

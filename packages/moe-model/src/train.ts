@@ -82,6 +82,11 @@ export interface TrainOptions {
    * with 'timestamp-query' only): TrainResult.optimizerGpuMs is their mean.
    */
   readonly profileOptimizerSteps?: number;
+  /**
+   * Stops the run between two optimizer steps: train() frees what it made and rejects with the
+   * signal's reason (a checkpoint already written stays, so the run can resume from it).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** The learning-rate multiplier schedule (peak 1) over `steps` optimizer steps. */
@@ -178,7 +183,8 @@ function divergenceWatch({ window, factor }: TrainConfig['divergence'], vocabSiz
   };
 }
 
-export async function train(config: TrainConfig, data: { train: Blocks; val: Blocks }, callbacks: TrainCallbacks = {}, { checkpointDir, profileOptimizerSteps = 0 }: TrainOptions = {}): Promise<TrainResult> {
+export async function train(config: TrainConfig, data: { train: Blocks; val: Blocks }, callbacks: TrainCallbacks = {}, { checkpointDir, profileOptimizerSteps = 0, signal }: TrainOptions = {}): Promise<TrainResult> {
+  signal?.throwIfAborted();
   const c = config.model;
   validateConfig(c);
   if (data.train.seqLen !== c.seqLen) throw new InputError(`The training blocks have ${data.train.seqLen} tokens, the model's seqLen is ${c.seqLen}.`);
@@ -209,6 +215,11 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
   const start = performance.now();
   let lastEval: EvalInfo | undefined;
   for (let step = opt.steps; step < config.steps; step++) {
+    if (signal?.aborted) {
+      opt.dispose();
+      for (const p of Object.values(params)) p.dispose();
+      throw signal.reason;
+    }
     const t0 = performance.now();
     resetPeakMemory();
     const [loss, ce, aux] = await scopeAsync(async () => {
