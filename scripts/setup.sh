@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-time (idempotent) setup on a fresh machine: pnpm, the workspace's packages, and a WebGPU
 # adapter (Mesa lavapipe when the machine has no GPU; see scripts/setup-gpu.sh), and Debian's
-# Chromium for the browser test of apps/web (scripts/setup-browser.sh).
+# Chromium for the browser test of apps/web (scripts/setup-browser.sh), and Debian's redis-server for
+# the job-queue tests (scripts/setup-redis.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PNPM_VERSION=12.21.0
@@ -12,3 +13,4 @@ fi
 pnpm install --frozen-lockfile --reporter=silent
 bash scripts/setup-gpu.sh
 bash scripts/setup-browser.sh
+bash scripts/setup-redis.sh
