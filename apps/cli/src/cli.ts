@@ -16,6 +16,8 @@ import { reproduceCommand, runReproduce } from './commands/reproduce.js';
 import { runSample, sampleCommand } from './commands/sample.js';
 import { runSweep, sweepCommand } from './commands/sweep.js';
 import { runTrain, trainCommand } from './commands/train.js';
+import { runWorkerCommand, workerCommand } from './commands/worker.js';
+import { RunFailedError } from './runner.js';
 
 const COMMANDS: readonly (readonly [CommandSpec, (p: Parsed) => Promise<void>])[] = [
   [reproduceCommand, runReproduce],
@@ -25,6 +27,7 @@ const COMMANDS: readonly (readonly [CommandSpec, (p: Parsed) => Promise<void>])[
   [reportCommand, runReportCommand],
   [sampleCommand, runSample],
   [doctorCommand, runDoctor],
+  [workerCommand, runWorkerCommand],
 ];
 
 const version = (): string => (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -73,6 +76,10 @@ export async function cli(argv: readonly string[]): Promise<number> {
     if (err instanceof UsageError || err instanceof InputError || err instanceof OptimizerOptionsError || err instanceof NoAdapterError) {
       console.error((err as Error).message.split('\n')[0]); // bad input (or no adapter): one line, no stack
       return err instanceof NoAdapterError ? 1 : 2;
+    }
+    if (err instanceof RunFailedError) {
+      console.error(err.message); // a run that failed for good (e.g. on a queue worker): its reason, no stack
+      return 1;
     }
     throw err;
   }

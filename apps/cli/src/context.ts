@@ -26,6 +26,15 @@ export const DATA_FLAGS: FlagSpecs = {
 };
 export const PRESET_FLAG: FlagSpec = { kind: 'string', help: 'model, batch and horizons (default: cpu on a software adapter, thesis on a GPU)', choices: PRESET_NAMES };
 
+/**
+ * What SIGINT and SIGTERM do. By default the process exits at once (finished runs are saved and
+ * an unfinished one resumes); a command may take them over, as the worker does to put its run
+ * back in the queue first.
+ */
+export const signalHandler: { current?: (signal: NodeJS.Signals) => void } = {};
+
+export const QUEUE_FLAG: FlagSpec = { kind: 'string', help: 'make the runs on workers through a Redis job queue (see optimlab worker)', value: 'redis://[:PASS@]HOST[:PORT][/DB]' };
+
 /** The GPU, started after input checks; the default preset follows the adapter. */
 export async function startGpu(): Promise<{ gpu: Gpu; defaultPreset: PresetName }> {
   const gpu = await getGpu();

@@ -27,6 +27,7 @@ export interface RunSpec {
 export interface RunEnvironment {
   readonly commit: string;
   readonly adapter: string;
+  readonly worker?: string;
 }
 
 const resultSchema = z.object({
@@ -51,7 +52,8 @@ const resultSchema = z.object({
   optimizerGpuMs: z.number().nullable(),
   curve: z.array(z.tuple([z.number(), z.number()])),
   utilisation: z.array(z.array(z.number())),
-  environment: z.object({ commit: z.string(), adapter: z.string() }),
+  /** `worker`: the queue worker that made the run (absent for a run made in the command's own process). */
+  environment: z.object({ commit: z.string(), adapter: z.string(), worker: z.string().optional() }),
 });
 export type RunResult = Omit<z.infer<typeof resultSchema>, 'optimizer'> & { readonly optimizer: OptimizerConfig };
 
@@ -64,13 +66,18 @@ export interface RunProgress {
   onBatchPlan?(run: RunSpec, text: string): void;
 }
 
+/** A run result checked against its schema (from a file or a queue worker), or undefined. */
+export function parseResult(value: unknown): RunResult | undefined {
+  const r = resultSchema.safeParse(value);
+  return r.success ? (r.data as RunResult) : undefined;
+}
+
 /** The finished run's result, or undefined when the folder holds no complete, readable result. */
 export function readResult(dir: string): RunResult | undefined {
   const file = join(dir, 'result.json');
   if (!existsSync(file)) return undefined;
   try {
-    const r = resultSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    return r.success ? (r.data as RunResult) : undefined;
+    return parseResult(JSON.parse(readFileSync(file, 'utf8')));
   } catch {
     return undefined;
   }
@@ -89,10 +96,12 @@ export interface RunOptions {
   readonly environment: RunEnvironment;
   /** Optimizer steps to time with GPU timestamps (see TrainOptions). */
   readonly profileOptimizerSteps?: number;
+  /** Stops the run between steps (see TrainOptions); executeRun then rejects with its reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** Runs `spec` in `dir` unless it is finished there; returns its result. */
-export async function executeRun(spec: RunSpec, dir: string, data: Data, progress: RunProgress, { checkpoint = false, environment, profileOptimizerSteps = 0 }: RunOptions): Promise<RunResult> {
+export async function executeRun(spec: RunSpec, dir: string, data: Data, progress: RunProgress, { checkpoint = false, environment, profileOptimizerSteps = 0, signal }: RunOptions): Promise<RunResult> {
   const done = readResult(dir);
   if (done) return done;
   const resumable = checkpoint && existsSync(join(dir, 'checkpoint.safetensors'));
@@ -137,7 +146,7 @@ export async function executeRun(spec: RunSpec, dir: string, data: Data, progres
         appendFileSync(log, `${JSON.stringify({ type: 'diverged', step, loss, reason: why })}\n`);
       },
     },
-    { checkpointDir: checkpoint ? dir : undefined, profileOptimizerSteps },
+    { checkpointDir: checkpoint ? dir : undefined, profileOptimizerSteps, signal },
   );
   for (const p of Object.values(result.params)) p.dispose();
   const out: RunResult = {

@@ -9,9 +9,11 @@ import { differingFields, InputError, PRESETS, type PresetName } from '@optimlab
 import { LADDER } from '@optimlab/optim/ladder';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
-import { cacheDir, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, PRESET_FLAG, readJson, resolvePath, startGpu, workDir } from '../context.js';
+import { cacheDir, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, PRESET_FLAG, QUEUE_FLAG, readJson, resolvePath, startGpu, workDir } from '../context.js';
 import { prepareData } from '../data.js';
 import { createProgress } from '../progress.js';
+import { checkQueue, queueAddress, queueRunnerFor } from '../queue/options.js';
+import { localRunner, type Runner } from '../runner.js';
 import { runPhases, studyView, type StudyDefinition, type StudyState } from '../study/engine.js';
 import { STUDIES } from '../study/index.js';
 import { writeStudyReport } from '../study/report.js';
@@ -30,6 +32,7 @@ export const reproduceCommand: CommandSpec = {
     only: { kind: 'string', help: 'stop after this phase', choices: phaseNames },
     ladder: { kind: 'switch', help: 'also run the optimizer ladder into the study folder' },
     out: { kind: 'string', help: 'study folder (default runs/<date>_<study>-<preset>, the latest one resumed)', value: 'DIR' },
+    queue: QUEUE_FLAG,
     ...DATA_FLAGS,
     ...OUTPUT_FLAGS,
   },
@@ -50,8 +53,12 @@ export async function runReproduce({ flags }: Parsed): Promise<void> {
   if (only && !def.phases.some((p) => p.name === only)) throw new UsageError(`optimlab reproduce: the ${def.name} study has no phase "${only}" (its phases: ${def.phases.map((p) => p.name).join(', ')}).`);
   const out = flags['out'] === undefined ? undefined : resolvePath(flags['out'] as string);
   if (out) checkOutputFolder(out, '--out', 'study.json');
-  const { gpu, defaultPreset } = await startGpu();
-  const preset = (flags['preset'] as PresetName | undefined) ?? defaultPreset;
+  const queue = queueAddress('reproduce', flags);
+  if (queue && flags['ladder']) throw new UsageError('optimlab reproduce: --ladder runs on this machine; run it without --queue (or run optimlab ladder on its own).');
+  if (queue) await checkQueue(queue, 'reproduce');
+  // With a queue the runs are made on the workers' GPUs: this machine needs none.
+  const local = queue ? undefined : await startGpu();
+  const preset = (flags['preset'] as PresetName | undefined) ?? local!.defaultPreset;
   const model = PRESETS[preset].model;
   const data = await prepareData({ corpus: flags['corpus'] as string | undefined, tokenizer: (flags['tokenizer'] as string | undefined) ?? 'bpe', vocabSize: model.vocabSize, seqLen: model.seqLen, cacheDir: cacheDir() });
   if (data.tokenizer.vocabSize > model.vocabSize) throw new InputError(`The tokenizer has ${data.tokenizer.vocabSize} tokens but the ${preset} model's vocabulary is ${model.vocabSize}: use --tokenizer bpe or a larger preset.`);
@@ -70,11 +77,16 @@ export async function runReproduce({ flags }: Parsed): Promise<void> {
   await writeAtomically(stateFile, JSON.stringify(state, null, 2));
   await writeAtomically(join(dir, 'tokenizer.json'), JSON.stringify(data.tokenizer.json));
   const progress = createProgress({ json: Boolean(flags['json']), quiet: Boolean(flags['quiet']) });
+  const runner: Runner = queue ? await queueRunnerFor(queue, dir, data, model.vocabSize, flags) : localRunner({ data, progress, environment: environmentOf(local!.gpu) });
   const start = performance.now();
-  await runPhases(def, { dir, preset, seeds, data, state, environment: environmentOf(gpu), progress, only });
+  try {
+    await runPhases(def, { dir, preset, seeds, state, runner, only });
+  } finally {
+    await runner.close();
+  }
   progress.done(new Set(state.entries.map((e) => e.run)).size, (performance.now() - start) / 1000);
-  if (flags['ladder'] && !existsSync(join(dir, 'ladder', 'ladder.md'))) {
-    const steps = preset === 'smoke' ? 40 : gpu.info.isSoftware ? 600 : 4000;
+  if (local && flags['ladder'] && !existsSync(join(dir, 'ladder', 'ladder.md'))) {
+    const steps = preset === 'smoke' ? 40 : local.gpu.info.isSoftware ? 600 : 4000;
     await writeLadder(join(dir, 'ladder'), await runLadder(join(dir, 'ladder'), { steps, names: preset === 'smoke' ? ['adamw', 'muon'] : Object.keys(LADDER) }), steps);
   }
   await writeStudyReport(dir, def, studyView(dir, preset, seeds, state), { model: describeModel(model), corpus: data.corpusName, tokenizer: data.tokenizer.name });

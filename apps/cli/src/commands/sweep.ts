@@ -9,10 +9,12 @@ import { join } from 'node:path';
 import { InputError, PRESETS, type PresetName, type TrainConfig } from '@optimlab/moe-model';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
-import { cacheDir, checkOutputFolder, DATA_FLAGS, environmentOf, OUTPUT_FLAGS, readJson, resolvePath, startGpu } from '../context.js';
+import { cacheDir, checkOutputFolder, DATA_FLAGS, environmentOf, OUTPUT_FLAGS, QUEUE_FLAG, readJson, resolvePath, startGpu } from '../context.js';
 import { prepareData } from '../data.js';
 import { createProgress } from '../progress.js';
-import { executeRun, type RunResult, type RunSpec } from '../runs.js';
+import { checkQueue, queueAddress, queueRunnerFor } from '../queue/options.js';
+import { localRunner, type Runner } from '../runner.js';
+import { readResult, type RunResult, type RunSpec } from '../runs.js';
 import { applyRunFlags, resolveWithFlags, RUN_FLAGS } from '../run-input.js';
 
 export const sweepCommand: CommandSpec = {
@@ -22,6 +24,7 @@ export const sweepCommand: CommandSpec = {
     grid: { kind: 'string', help: 'knob=v1,v2 pairs separated by spaces (required)', value: '"lr=0.02,0.05 momentum=0.9"' },
     ...RUN_FLAGS,
     out: { kind: 'string', help: 'sweep folder (default runs/<date>_sweep-<optimizer>-<preset>)', value: 'DIR' },
+    queue: QUEUE_FLAG,
     ...DATA_FLAGS,
     ...OUTPUT_FLAGS,
   },
@@ -76,8 +79,10 @@ export async function runSweep({ flags }: Parsed): Promise<void> {
   expandGrid(axes, baseFor((flags['preset'] as PresetName | undefined) ?? 'cpu'), flags, 'cpu'); // everything checked before the adapter starts
   const out = flags['out'] === undefined ? undefined : resolvePath(flags['out'] as string);
   if (out) checkOutputFolder(out, '--out', 'sweep.json');
-  const { gpu, defaultPreset } = await startGpu();
-  const preset = (flags['preset'] as PresetName | undefined) ?? defaultPreset;
+  const queue = queueAddress('sweep', flags);
+  if (queue) await checkQueue(queue, 'sweep');
+  const local = queue ? undefined : await startGpu(); // with a queue, the workers' GPUs make the runs
+  const preset = (flags['preset'] as PresetName | undefined) ?? local!.defaultPreset;
   const runs = expandGrid(axes, baseFor(preset), flags, preset);
   const first = runs[0]!.config;
   const dir = out ?? resolvePath(join('runs', `${new Date().toISOString().slice(0, 10)}_sweep-${first.optimizer.name.replace('+', '-')}-${preset}`));
@@ -90,14 +95,15 @@ export async function runSweep({ flags }: Parsed): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await writeAtomically(join(dir, 'sweep.json'), JSON.stringify(record, null, 2));
   const progress = createProgress({ json: Boolean(flags['json']), quiet: Boolean(flags['quiet']) });
-  const environment = environmentOf(gpu);
-  const results: RunResult[] = [];
-  for (const [i, { label, config }] of runs.entries()) {
-    const spec: RunSpec = { id: label.replace(/[^a-zA-Z0-9.-]+/g, '_'), phase: 'sweep', label, horizon: 'short', train: config };
-    progress.onRunStart(i + 1, runs.length, spec);
-    const r = await executeRun(spec, join(dir, 'runs', spec.id), data, progress, { environment });
-    progress.onRunEnd(r);
-    results.push(r);
+  const specs = runs.map(({ label, config }): RunSpec => ({ id: label.replace(/[^a-zA-Z0-9.-]+/g, '_'), phase: 'sweep', label, horizon: 'short', train: config }));
+  const todo = specs.filter((spec) => !readResult(join(dir, 'runs', spec.id))).length;
+  const runner: Runner = queue ? await queueRunnerFor(queue, dir, data, first.model.vocabSize, flags) : localRunner({ data, progress, environment: environmentOf(local!.gpu), total: todo });
+  let results: RunResult[];
+  try {
+    // Every combination at once: the local runner makes them in order, a queue in parallel.
+    results = await Promise.all(specs.map((spec) => readResult(join(dir, 'runs', spec.id)) ?? runner.run(spec, join(dir, 'runs', spec.id))));
+  } finally {
+    await runner.close();
   }
   await writeAtomically(join(dir, 'sweep.md'), sweepTable(first, flags['grid'] as string, results));
   progress.done(results.length, results.reduce((t, r) => t + r.seconds, 0));

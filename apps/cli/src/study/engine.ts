@@ -11,9 +11,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRESETS, resolveRunConfig, type PresetName, type TrainConfig } from '@optimlab/moe-model';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
-import type { Data } from '../data.js';
-import type { StudyProgress } from '../progress.js';
-import { executeRun, readResult, type RunEnvironment, type RunResult, type RunSpec } from '../runs.js';
+import type { Runner } from '../runner.js';
+import { readResult, type RunResult, type RunSpec } from '../runs.js';
 import type { Verdict } from './stats.js';
 
 export type Tags = Readonly<Record<string, string | number | boolean>>;
@@ -53,7 +52,10 @@ export interface GridExtension {
 export interface StudyContext {
   readonly preset: PresetName;
   readonly seeds: number;
-  /** Runs (or finds) the configuration; the result comes from its folder. */
+  /**
+   * Runs (or finds) the configuration; the result comes from its folder. Ask for a phase's
+   * independent runs together (Promise.all): a queue makes them in parallel.
+   */
   run(phase: string, request: RunRequest): Promise<RunResult>;
   /** The learning rates of `grid` (and, when the best is on an edge, further out in the grid's own ratio). */
   lrSweep(phase: string, sweep: LrSweep): Promise<{ lr: number; result: RunResult }[]>;
@@ -155,22 +157,25 @@ export interface EngineOptions {
   readonly dir: string;
   readonly preset: PresetName;
   readonly seeds: number;
-  readonly data: Data;
   readonly state: StudyState;
-  readonly environment: RunEnvironment;
-  readonly progress: StudyProgress;
+  /** Who makes the runs: this process, or workers through a queue. */
+  readonly runner: Runner;
   /** Stop after this phase. */
   readonly only?: string;
 }
 
 /** Runs the study's phases (finished runs are found, not run again). */
 export async function runPhases(def: StudyDefinition, o: EngineOptions): Promise<void> {
-  let started = 0;
-  const save = (): Promise<void> => writeAtomically(join(o.dir, 'study.json'), JSON.stringify(o.state, null, 2));
+  // One save at a time: runs finish concurrently with a queue.
+  let saving: Promise<void> = Promise.resolve();
+  const save = (): Promise<void> => (saving = saving.then(() => writeAtomically(join(o.dir, 'study.json'), JSON.stringify(o.state, null, 2))));
   const remember = (entry: StudyEntry): void => {
     const same = (e: StudyEntry): boolean => e.phase === entry.phase && e.label === entry.label && e.run === entry.run && JSON.stringify(e.tags) === JSON.stringify(entry.tags);
     if (!o.state.entries.some(same)) o.state.entries.push(entry);
   };
+  // One folder and one run per configuration, even when two labels ask for it at once.
+  const folders = runFolders(o.dir);
+  const making = new Map<string, Promise<RunResult>>();
   const ctx: StudyContext = {
     preset: o.preset,
     seeds: o.seeds,
@@ -181,23 +186,21 @@ export async function runPhases(def: StudyDefinition, o: EngineOptions): Promise
       // One folder per configuration: named by the first label that asked for it, found by its key.
       const key = configKey(train);
       const slug = `${train.optimizer.name}-${request.label}-${request.horizon}-s${seed}`.replace(/[^a-zA-Z0-9.-]+/g, '_').slice(0, 80);
-      const run = runFolders(o.dir).get(key) ?? `${slug}-${key}`;
+      const run = folders.get(key) ?? `${slug}-${key}`;
+      folders.set(key, run);
       const dir = join(o.dir, 'runs', run);
-      let result = readResult(dir);
-      if (!result) {
-        const spec: RunSpec = { id: run, phase, label: request.label, horizon: request.horizon, train };
-        o.progress.onRunStart(++started, 0, spec); // the total is known only phase by phase
-        result = await executeRun(spec, dir, o.data, o.progress, { environment: o.environment, profileOptimizerSteps: 3, checkpoint: request.checkpoint ?? false });
-        o.progress.onRunEnd(result);
-      }
+      // Entries are kept in the order asked (not finished), so study.json is the same however runs are made.
       remember({ phase, label: request.label, horizon: request.horizon, seed, tags: request.tags ?? {}, run });
+      const spec: RunSpec = { id: run, phase, label: request.label, horizon: request.horizon, train };
+      const found = readResult(dir);
+      if (!found && !making.has(key)) making.set(key, o.runner.run(spec, dir, { profileOptimizerSteps: 3, checkpoint: request.checkpoint ?? false }));
+      const result = found ?? (await making.get(key)!);
       await save();
       return result;
     },
     async lrSweep(phase, s) {
       const at = (lr: number): RunRequest => ({ label: `lr ${Number(lr.toPrecision(4))}`, horizon: s.horizon, optimizer: { ...s.base, learningRate: Number(lr.toPrecision(4)), ...s.with?.(lr) }, seed: s.seed, tags: { ...s.tags, sweep: s.name } });
-      const points: { lr: number; result: RunResult }[] = [];
-      for (const lr of s.grid) points.push({ lr, result: await ctx.run(phase, at(lr)) });
+      const points = await Promise.all(s.grid.map(async (lr) => ({ lr, result: await ctx.run(phase, at(lr)) })));
       const added: number[] = [];
       let reason = '';
       for (let i = 0; i < (s.maxExtensions ?? 3); i++) {

@@ -36,7 +36,7 @@ const PHASES: Phase[] = [
     name: 'grids',
     summary: 'every optimizer over its LR grid, extended until the optimum is bracketed, for each seed',
     async run(ctx) {
-      for (const c of CONTESTANTS) {
+      const contestant = async (c: (typeof CONTESTANTS)[number]): Promise<void> => {
         // The first seed decides the extension; the other seeds run the same (extended) grid.
         const first = await ctx.lrSweep('grids', {
           // The smoke preset (a plumbing check) thins each grid to 4 points ×10 apart and extends once.
@@ -44,12 +44,13 @@ const PHASES: Phase[] = [
           maxExtensions: ctx.preset === 'smoke' ? 1 : 3,
           with: 'adamwRatio' in c ? (lr: number) => ({ adamwLearningRate: Number((lr * c.adamwRatio).toPrecision(3)) }) : undefined,
         });
-        for (const seed of seedList(ctx.seeds).slice(1)) {
-          for (const { result } of first) {
-            await ctx.run('grids', { label: `lr ${result.optimizer.learningRate}`, horizon: 'short', optimizer: { ...result.optimizer }, seed, tags: { contestant: c.key, seed, sweep: c.key } });
-          }
-        }
-      }
+        await Promise.all(
+          seedList(ctx.seeds)
+            .slice(1)
+            .flatMap((seed) => first.map(({ result }) => ctx.run('grids', { label: `lr ${result.optimizer.learningRate}`, horizon: 'short', optimizer: { ...result.optimizer }, seed, tags: { contestant: c.key, seed, sweep: c.key } }))),
+        );
+      };
+      await Promise.all(CONTESTANTS.map(contestant));
     },
   },
   {
@@ -60,12 +61,11 @@ const PHASES: Phase[] = [
       const points = pick(view, { contestant: 'muonmax-momo', seed: 2000 });
       const best = bestOf(points);
       const top = [...points].sort((a, b) => b.result.optimizer.learningRate - a.result.optimizer.learningRate)[0];
-      for (const e of [best, top]) {
-        if (!e) continue;
-        for (const seed of seedList(ctx.seeds)) {
-          await ctx.run('sensitivity', { label: `lr ${e.result.optimizer.learningRate}, f* 2`, horizon: 'short', optimizer: { ...e.result.optimizer, truncateLoss: 2 }, seed, tags: { contestant: 'muonmax-momo-f2', lr: e.result.optimizer.learningRate } });
-        }
-      }
+      await Promise.all(
+        [best, top].flatMap((e) =>
+          e ? seedList(ctx.seeds).map((seed) => ctx.run('sensitivity', { label: `lr ${e.result.optimizer.learningRate}, f* 2`, horizon: 'short', optimizer: { ...e.result.optimizer, truncateLoss: 2 }, seed, tags: { contestant: 'muonmax-momo-f2', lr: e.result.optimizer.learningRate } })) : [],
+        ),
+      );
     },
   },
 ];

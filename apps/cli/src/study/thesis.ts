@@ -36,11 +36,15 @@ const PHASES: Phase[] = [
     name: 'sweep',
     summary: 'LR sweeps at the short horizon, the best LRs again at the long horizon',
     async run(ctx) {
-      const muon = await ctx.lrSweep('sweep', { name: 'Muon', base: MUON, grid: MUON_LRS, horizon: 'short', tags: { group: 'muon' }, with: withAdamW });
-      const adam = await ctx.lrSweep('sweep', { name: 'Adam', base: ADAM, grid: ADAM_LRS, horizon: 'short', tags: { group: 'adam' } });
+      const [muon, adam] = await Promise.all([
+        ctx.lrSweep('sweep', { name: 'Muon', base: MUON, grid: MUON_LRS, horizon: 'short', tags: { group: 'muon' }, with: withAdamW }),
+        ctx.lrSweep('sweep', { name: 'Adam', base: ADAM, grid: ADAM_LRS, horizon: 'short', tags: { group: 'adam' } }),
+      ]);
       const top = (points: typeof muon, n: number) => [...points].sort((a, b) => score(a.result) - score(b.result)).slice(0, n).filter((p) => Number.isFinite(score(p.result)));
-      for (const p of top(muon, 3)) await ctx.run('sweep', { label: `lr ${p.lr}`, horizon: 'long', optimizer: p.result.optimizer, tags: { group: 'muon', sweep: 'Muon' } });
-      for (const p of top(adam, 2)) await ctx.run('sweep', { label: `lr ${p.lr}`, horizon: 'long', optimizer: p.result.optimizer, tags: { group: 'adam', sweep: 'Adam' } });
+      await Promise.all([
+        ...top(muon, 3).map((p) => ctx.run('sweep', { label: `lr ${p.lr}`, horizon: 'long', optimizer: p.result.optimizer, tags: { group: 'muon', sweep: 'Muon' } })),
+        ...top(adam, 2).map((p) => ctx.run('sweep', { label: `lr ${p.lr}`, horizon: 'long', optimizer: p.result.optimizer, tags: { group: 'adam', sweep: 'Adam' } })),
+      ]);
     },
   },
   {
@@ -52,20 +56,27 @@ const PHASES: Phase[] = [
       const adam = bestConfig(view, 'adam', { withAblations: false });
       const ablate = (group: 'muon' | 'adam', base: Record<string, unknown>, knob: string, label: string, change: Record<string, unknown>): Promise<unknown> =>
         ctx.run('ablations', { label, horizon: 'long', optimizer: { ...base, ...change }, tags: { group, knob } });
-      if (muon) {
-        for (const m of [0.9, 0.95, 0.99]) await ablate('muon', muon, 'momentum', `momentum ${m}`, { momentum: m });
-        for (const wd of [0.05, 0.1, 0.2]) await ablate('muon', muon, 'AdamW-group weight decay', `wd ${wd}`, { adamwWeightDecay: wd });
-        for (const ns of [3, 5, 10]) await ablate('muon', muon, 'Newton–Schulz steps', `ns ${ns}`, { nsSteps: ns });
-        for (const on of [true, false]) await ablate('muon', muon, 'Nesterov', `nesterov ${on ? 'on' : 'off'}`, { nesterov: on });
-        for (const w of [0, 0.05, 0.2]) await ablate('muon', muon, 'warmup', `warmup ${w}`, { warmupRatio: w });
-        for (const s of ['cosine', 'linear', 'constant']) await ablate('muon', muon, 'schedule', `schedule ${s}`, { schedule: s });
-      }
-      if (adam) {
-        await ablate('adam', adam, 'schedule', 'constant lr, no warmup', { schedule: 'constant', warmupRatio: 0 });
-        await ablate('adam', adam, 'warmup', 'cosine, no warmup', { schedule: 'cosine', warmupRatio: 0 });
-        await ablate('adam', adam, 'warmup', 'cosine, warmup 0.05', { schedule: 'cosine', warmupRatio: 0.05 });
-        for (const wd of [0.05, 0.2]) await ablate('adam', adam, 'weight decay', `wd ${wd} (adam)`, { weightDecay: wd });
-      }
+      // Every ablation is independent of the others: asked for at once.
+      await Promise.all([
+        ...(muon
+          ? [
+              ...[0.9, 0.95, 0.99].map((m) => ablate('muon', muon, 'momentum', `momentum ${m}`, { momentum: m })),
+              ...[0.05, 0.1, 0.2].map((wd) => ablate('muon', muon, 'AdamW-group weight decay', `wd ${wd}`, { adamwWeightDecay: wd })),
+              ...[3, 5, 10].map((ns) => ablate('muon', muon, 'Newton–Schulz steps', `ns ${ns}`, { nsSteps: ns })),
+              ...[true, false].map((on) => ablate('muon', muon, 'Nesterov', `nesterov ${on ? 'on' : 'off'}`, { nesterov: on })),
+              ...[0, 0.05, 0.2].map((w) => ablate('muon', muon, 'warmup', `warmup ${w}`, { warmupRatio: w })),
+              ...['cosine', 'linear', 'constant'].map((s) => ablate('muon', muon, 'schedule', `schedule ${s}`, { schedule: s })),
+            ]
+          : []),
+        ...(adam
+          ? [
+              ablate('adam', adam, 'schedule', 'constant lr, no warmup', { schedule: 'constant', warmupRatio: 0 }),
+              ablate('adam', adam, 'warmup', 'cosine, no warmup', { schedule: 'cosine', warmupRatio: 0 }),
+              ablate('adam', adam, 'warmup', 'cosine, warmup 0.05', { schedule: 'cosine', warmupRatio: 0.05 }),
+              ...[0.05, 0.2].map((wd) => ablate('adam', adam, 'weight decay', `wd ${wd} (adam)`, { weightDecay: wd })),
+            ]
+          : []),
+      ]);
     },
   },
   {
@@ -77,12 +88,12 @@ const PHASES: Phase[] = [
       const adam = bestConfig(view, 'adam', { withAblations: true });
       if (!muon || !adam) return;
       const seeds = seedList(ctx.seeds);
-      for (const seed of seeds) {
-        for (const horizon of ['short', 'long'] as const) {
-          await ctx.run('final', { label: 'best', horizon, optimizer: muon, seed, tags: { group: 'muon', final: true }, checkpoint: true });
-          await ctx.run('final', { label: 'best', horizon, optimizer: adam, seed, tags: { group: 'adam', final: true }, checkpoint: true });
-        }
-      }
+      const finals = seeds.flatMap((seed) =>
+        (['short', 'long'] as const).flatMap((horizon) => [
+          ctx.run('final', { label: 'best', horizon, optimizer: muon, seed, tags: { group: 'muon', final: true }, checkpoint: true }),
+          ctx.run('final', { label: 'best', horizon, optimizer: adam, seed, tags: { group: 'adam', final: true }, checkpoint: true }),
+        ]),
+      );
       // Seeded checks (long horizon, the first three final seeds): each against the final config.
       const check = (group: 'muon' | 'adam', base: Record<string, unknown>, label: string, change: Record<string, unknown>): RunRequest[] =>
         seeds.slice(0, 3).map((seed) => ({ label, horizon: 'long', optimizer: { ...base, ...change }, seed, tags: { group, check: label } }));
@@ -94,7 +105,7 @@ const PHASES: Phase[] = [
         ...check('adam', adam, 'constant lr, no warmup', { schedule: 'constant', warmupRatio: 0 }),
         ...check('adam', adam, 'cosine, warmup 0.05', { schedule: 'cosine', warmupRatio: 0.05 }),
       ];
-      for (const r of checks) await ctx.run('checks', r);
+      await Promise.all([...finals, ...checks.map((r) => ctx.run('checks', r))]);
     },
   },
 ];

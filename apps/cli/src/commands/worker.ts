@@ -1,0 +1,41 @@
+/**
+ * `optimlab worker --queue URL`: a long-running worker that makes the runs coordinators put on the
+ * queue (`optimlab reproduce|sweep --queue URL`). Redis and BullMQ are loaded only here and with
+ * --queue, never by the other commands.
+ */
+import { hostname } from 'node:os';
+import { UsageError, type CommandSpec, type Parsed } from '../args.js';
+import { checkOutputFolder, DATA_FLAGS, OUTPUT_FLAGS, QUEUE_FLAG, resolvePath } from '../context.js';
+import { SAFE_ID } from '../queue/payload.js';
+import { parseQueueUrl } from '../queue/url.js';
+
+export const workerCommand: CommandSpec = {
+  name: 'worker',
+  summary: 'take runs from a Redis job queue and make them on this machine (one at a time per GPU)',
+  flags: {
+    queue: { ...QUEUE_FLAG, help: 'the queue to take runs from (required)' },
+    name: { kind: 'string', help: 'how this worker appears in the coordinator’s progress (default <host>-<pid>)' },
+    out: { kind: 'string', help: 'run folders and checkpoints (default worker-runs)', value: 'DIR' },
+    'lock-timeout': { kind: 'number', help: 'seconds a silent worker keeps its run before another takes it over (default 60)', min: 1 },
+    ...DATA_FLAGS,
+    ...OUTPUT_FLAGS,
+  },
+  notes: 'The corpus and tokenizer must be the coordinator’s (their token ids are compared by hash); a job with other data fails with the reason. SIGTERM or Ctrl-C puts the current run back in the queue.',
+};
+
+export async function runWorkerCommand({ flags }: Parsed): Promise<void> {
+  if (flags['queue'] === undefined) throw new UsageError('optimlab worker: --queue is required, e.g. --queue redis://127.0.0.1:6379.');
+  const address = parseQueueUrl(flags['queue'] as string, 'optimlab worker: --queue');
+  const name = (flags['name'] as string | undefined) ?? `${hostname()}-${process.pid}`;
+  if (!SAFE_ID.test(name)) throw new UsageError(`optimlab worker: --name "${name}" must be letters, digits, ".", "_" and "-".`);
+  const out = resolvePath((flags['out'] as string | undefined) ?? 'worker-runs');
+  checkOutputFolder(out, '--out', '.optimlab-worker');
+  const { runWorker } = await import('../queue/worker.js');
+  await runWorker({
+    address, name, out,
+    corpus: flags['corpus'] === undefined ? undefined : resolvePath(flags['corpus'] as string),
+    tokenizer: flags['tokenizer'] as string | undefined,
+    lockSeconds: (flags['lock-timeout'] as number | undefined) ?? 60,
+    json: Boolean(flags['json']), quiet: Boolean(flags['quiet']),
+  });
+}

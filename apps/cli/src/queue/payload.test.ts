@@ -1,0 +1,47 @@
+/** A job is data: only a well-formed job with a valid, resolved run config and a safe run id runs. */
+import { describe, expect, it } from 'vitest';
+import { resolveRunConfig } from '@optimlab/moe-model';
+import { checkJob, checkReturn, jobIdOf, SAFE_ID, type RunJob } from './payload.js';
+
+const train = resolveRunConfig({ preset: 'smoke', optimizer: { name: 'muon+adamw', learningRate: 0.05 }, steps: 4 });
+const job = (over: Record<string, unknown> = {}, spec: Record<string, unknown> = {}): unknown => ({
+  version: 1,
+  spec: { id: 'muon_adamw-lr_0.05-short-s42-0123456789', phase: 'sweep', label: 'lr 0.05', horizon: 'short', train, ...spec },
+  checkpoint: false,
+  profileOptimizerSteps: 0,
+  data: { builtinCorpus: true, corpusName: 'SOTU', tokenizer: 'bpe', tokenizerName: 'bpe-512', vocabSize: 512, seqLen: 32, fingerprint: '0123456789abcdef' },
+  ...over,
+});
+
+describe('queue jobs', () => {
+  it('a coordinator’s job passes, its config unchanged', () => {
+    const checked: RunJob = checkJob(JSON.parse(JSON.stringify(job())));
+    expect(checked.spec.train).toEqual(train);
+  });
+
+  it.each([
+    ['a run id with ..', job({}, { id: '..' }), /spec.id: a run id is letters/],
+    ['a run id with a slash', job({}, { id: 'a/../../etc' }), /spec.id/],
+    ['an absolute run id', job({}, { id: '/tmp/x' }), /spec.id/],
+    ['an unknown optimizer', job({}, { train: { ...train, optimizer: { ...train.optimizer, name: 'rm -rf' } } }), /unknown optimizer "rm -rf"/],
+    ['a hyperparameter out of range', job({}, { train: { ...train, optimizer: { ...train.optimizer, momentum: 7 } } }), /momentum/],
+    ['an unknown hyperparameter', job({}, { train: { ...train, optimizer: { ...train.optimizer, code: 'process.exit()' } } }), /code/],
+    ['an extra field', job({ exec: 'x' }), /Unrecognized key/i],
+    ['a config that is not resolved', job({}, { train: { optimizer: { name: 'adamw' } } }), /not a resolved one/],
+    ['another payload version', job({ version: 2 }), /version/],
+    ['a malformed data hash', job({ data: { ...(job() as { data: object }).data, fingerprint: '../x' } }), /data.fingerprint/],
+  ])('refuses %s', (_, value, message) => {
+    expect(() => checkJob(value)).toThrow(message);
+  });
+
+  it('run ids are safe folder names; job ids follow the config', () => {
+    for (const bad of ['', '.', '..', 'a/b', 'a\\b', '..hidden', 'x'.repeat(129)]) expect(SAFE_ID.test(bad), bad).toBe(false);
+    expect(SAFE_ID.test('adamw-lr_0.003-long-s42-1a2b3c4d5e')).toBe(true);
+    expect(jobIdOf('abcd1234', train)).toBe(jobIdOf('abcd1234', resolveRunConfig({ preset: 'smoke', optimizer: { name: 'muon+adamw', learningRate: 0.05 }, steps: 4 })));
+    expect(jobIdOf('abcd1234', train)).not.toBe(jobIdOf('abcd1234', { ...train, seed: 1 }));
+  });
+
+  it('a worker’s answer must hold a run result', () => {
+    expect(() => checkReturn({ result: { id: 'x' }, log: '' }, 'x')).toThrow(/not a run result/);
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * The job queue against a real redis-server on a loopback port (started and stopped here):
+ * workers that die or are stopped, a coordinator killed and restarted, a worker with other data,
+ * and a bad or unreachable --queue. Results must equal the same study made locally.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cli } from '../cli.js';
+import { readResult } from '../runs.js';
+import { CliProcess, freePort, startRedis, type RedisServer } from './testing.js';
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedis();
+}, 30_000);
+afterAll(() => redis?.stop());
+
+const runsOf = (study: string): string[] => readdirSync(join(study, 'runs')).sort();
+const entriesOf = (study: string): string[] =>
+  (JSON.parse(readFileSync(join(study, 'study.json'), 'utf8')) as { entries: object[] }).entries.map((e) => JSON.stringify(e)).sort();
+
+describe('optimlab on a job queue', () => {
+  it('a malformed or unreachable --queue is one line and exit code 2, before anything is written; a password never shows', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'optimlab-badqueue-'));
+    const closed = await freePort();
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((m: unknown) => void errors.push(String(m)));
+    try {
+      const cases: [string[], RegExp][] = [
+        [['sweep', '--queue', 'localhost:6379', '--preset', 'smoke', '--grid', 'lr=0.1'], /--queue .*the scheme must be redis:\/\/ or rediss:\/\//],
+        [['sweep', '--queue', `redis://:hunter2@127.0.0.1:${closed}`, '--preset', 'smoke', '--grid', 'lr=0.1'], /cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ \(ECONNREFUSED\): start redis-server there, or fix --queue\./],
+        [['reproduce', '--queue', `redis://127.0.0.1:${closed}/3`, '--preset', 'smoke'], /optimlab reproduce: cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+\/3 \(ECONNREFUSED\)/],
+        [['reproduce', '--queue', `${redis.url}`], /with --queue, give --preset/],
+        [['reproduce', '--queue', `${redis.url}`, '--preset', 'smoke', '--ladder'], /--ladder runs on this machine/],
+        [['worker', '--queue', `redis://:hunter2@127.0.0.1:${closed}`], /optimlab worker: cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ \(ECONNREFUSED\)/],
+        [['worker'], /--queue is required/],
+        [['worker', '--queue', 'redis://127.0.0.1:6379/99'], /database 99 is out of range/],
+      ];
+      for (const [args, message] of cases) {
+        errors.length = 0;
+        const out = join(root, `out-${cases.findIndex(([a]) => a === args)}`);
+        expect(await cli([...args, ...(args[0] === 'worker' ? [] : ['--out', out])]), args.join(' ')).toBe(2);
+        expect(errors, args.join(' ')).toHaveLength(1);
+        expect(errors[0]).toMatch(message);
+        expect(errors[0]).not.toContain('hunter2');
+        expect(existsSync(out)).toBe(false);
+      }
+      expect(readdirSync(root)).toEqual([]); // not even a worker folder
+    } finally {
+      spy.mockRestore();
+    }
+  }, 60_000);
+
+  it('two workers, one SIGKILLed and one stopped mid-run, the coordinator killed and restarted: the study completes with the local results, nothing run twice', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'optimlab-queue-'));
+    const study = ['reproduce', '--preset', 'smoke', '--only', 'sweep'];
+    const local = new CliProcess([...study, '--out', join(root, 'local'), '--quiet'], root);
+    expect(await local.exited, local.stderr).toBe(0); // also fills the data cache the workers share
+
+    const url = `${redis.url}/0`;
+    const worker = (name: string): CliProcess => new CliProcess(['worker', '--queue', url, '--name', name, '--lock-timeout', '3', '--json', '--out', join(root, `worker-${name}`)], root);
+    const coordinate = (): CliProcess => new CliProcess([...study, '--queue', url, '--out', join(root, 'queued'), '--json'], root);
+    const workers = [worker('A'), worker('B')];
+    const first = coordinate();
+
+    // A dies mid-run: its run must be taken over by another worker once A's lock runs out.
+    const killed = await workers[0]!.waitFor((e) => e['event'] === 'start', 'worker A starts a run');
+    workers[0]!.kill('SIGKILL');
+    workers.push(worker('C'));
+    // B is stopped politely in its second run: that run goes back to the queue at once.
+    const startsOfB = (): Record<string, unknown>[] => workers[1]!.events().filter((e) => e['event'] === 'start');
+    await workers[1]!.waitFor(() => startsOfB().length >= 2, 'worker B starts a second run');
+    const second = startsOfB()[1]!;
+    workers[1]!.child.kill('SIGTERM');
+    expect(await workers[1]!.exited, workers[1]!.stderr).toBe(0);
+    const returned = workers[1]!.events().find((e) => e['event'] === 'returned');
+    workers.push(worker('D'));
+    // The coordinator dies after a few runs; a new one takes over the same folder.
+    await first.waitFor(() => first.events().filter((e) => e['event'] === 'finished').length >= 4, 'four finished runs');
+    first.kill('SIGKILL');
+    await first.exited;
+    const restarted = coordinate();
+    expect(await restarted.exited, restarted.stderr).toBe(0);
+    for (const w of workers.slice(2)) w.child.kill('SIGTERM');
+    await Promise.all(workers.map((w) => w.exited));
+
+    const queued = join(root, 'queued');
+    expect(runsOf(queued)).toEqual(runsOf(join(root, 'local')));
+    expect(entriesOf(queued)).toEqual(entriesOf(join(root, 'local')));
+    for (const run of runsOf(queued)) {
+      const [a, b] = [readResult(join(queued, 'runs', run))!, readResult(join(root, 'local', 'runs', run))!];
+      expect(a.curve, run).toEqual(b.curve); // same seeds, same losses
+      expect(a.finalLoss, run).toBe(b.finalLoss);
+      expect(readdirSync(join(queued, 'runs', run)).sort()).toEqual(['config.json', 'log.jsonl', 'result.json']);
+    }
+    const resultOf = (id: unknown) => readResult(join(queued, 'runs', String(id)))!;
+    expect(['B', 'C', 'D']).toContain(resultOf(killed['id']).environment.worker);
+    expect(first.events().some((e) => e['event'] === 'stalled' && e['id'] === killed['id'])).toBe(true);
+    expect(returned?.['id']).toBe(second['id']);
+    expect(resultOf(second['id']).environment.worker).not.toBe('B');
+    // Every run was made once: finished runs were neither re-queued by the new coordinator nor run again.
+    const made = workers.flatMap((w) => w.events().filter((e) => e['event'] === 'finished').map((e) => e['id']));
+    expect([...made].sort()).toEqual(runsOf(queued));
+    expect(readFileSync(join(queued, 'summary.md'), 'utf8')).toContain('Q3.');
+  }, 600_000);
+
+  it('a worker with another corpus: the job fails with the reason in the coordinator’s output, exit code 1', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'optimlab-queue-data-'));
+    const corpus = join(root, 'other.jsonl');
+    writeFileSync(corpus, Array.from({ length: 12 }, (_, i) => JSON.stringify({ text: `Another corpus entirely, document ${i}. `.repeat(200) })).join('\n'));
+    const url = `${redis.url}/1`;
+    const w = new CliProcess(['worker', '--queue', url, '--name', 'other', '--corpus', corpus, '--json'], root);
+    await w.waitFor((e) => e['event'] === 'ready', 'the worker is ready');
+    const c = new CliProcess(['sweep', '--queue', url, '--preset', 'smoke', '--grid', 'lr=0.1', '--steps', '2', '--out', join(root, 'sweep')], root);
+    expect(await c.exited).toBe(1);
+    expect(c.stderr.trim()).toMatch(/^run lr_0\.1 failed on worker other: worker other has other data: corpus .*other\.jsonl with tokenizer bpe-512 \(data hash [0-9a-f]{16}\), the coordinator's is SOTU .* \(data hash [0-9a-f]{16}\); start the worker with the coordinator's --corpus and --tokenizer\. Fix the cause/);
+    expect(c.lines.join('\n')).toMatch(/\[queue\] run lr_0\.1 failed on worker other/);
+    expect(existsSync(join(root, 'sweep', 'runs', 'lr_0.1', 'result.json'))).toBe(false);
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+  }, 300_000);
+});

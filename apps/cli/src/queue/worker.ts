@@ -1,0 +1,118 @@
+/**
+ * `optimlab worker`: takes runs from the queue one at a time and makes them on this machine's GPU.
+ * Each job is validated before anything runs (payload.ts). Data is prepared here, once per
+ * setting, from this worker's own corpus and tokenizer, and must hash the same as the
+ * coordinator's. Run folders (and checkpoints, which stay here) live under
+ * <out>/<data hash>/<run id>; the result and log go back to the coordinator. SIGTERM or SIGINT
+ * stops the run between two steps and puts it back in the queue for another worker.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { cacheDir, environmentOf, signalHandler, startGpu } from '../context.js';
+import { prepareData, type Data } from '../data.js';
+import { executeRun, type RunProgress } from '../runs.js';
+import type { JobProgress } from './coordinator.js';
+import { checkJob, QUEUE_NAME, type DataSpec, type JobReturn, type RunJob } from './payload.js';
+import { reachRedis, redisConnection } from './redis.js';
+import type { QueueAddress } from './url.js';
+
+export interface WorkerOptions {
+  readonly address: QueueAddress;
+  readonly name: string;
+  /** Run folders and checkpoints. */
+  readonly out: string;
+  /** This worker's corpus (a path) and tokenizer ('bpe', 'gpt2' or a path), when not the built-in ones. */
+  readonly corpus?: string;
+  readonly tokenizer?: string;
+  /** How long a silent worker keeps its run before another worker may take it (seconds). */
+  readonly lockSeconds: number;
+  readonly json: boolean;
+  readonly quiet: boolean;
+}
+
+class Stopping extends Error {
+  override name = 'Stopping';
+}
+
+export async function runWorker(o: WorkerOptions): Promise<void> {
+  await reachRedis(o.address, 'worker');
+  const { gpu } = await startGpu();
+  const environment = { ...environmentOf(gpu), worker: o.name };
+  const say = (event: string, text: string, extra: Record<string, unknown> = {}): void => {
+    if (o.json) console.log(JSON.stringify({ type: 'worker', event, worker: o.name, ...extra }));
+    else if (!o.quiet) console.log(`[${o.name}] ${text}`);
+  };
+  const datasets = new Map<string, Promise<Data>>();
+  const dataFor = (spec: DataSpec): Promise<Data> => {
+    if (!spec.builtinCorpus && !o.corpus) throw new UnrecoverableError(`the coordinator's corpus is ${spec.corpusName}: start worker ${o.name} with --corpus PATH to a copy of it.`);
+    if (spec.tokenizer === 'file' && !o.tokenizer) throw new UnrecoverableError(`the coordinator's tokenizer is the file ${spec.tokenizerName}: start worker ${o.name} with --tokenizer PATH to a copy of it.`);
+    const tokenizer = o.tokenizer ?? spec.tokenizer;
+    const key = `${o.corpus ?? ''}|${tokenizer}|${spec.vocabSize}|${spec.seqLen}`;
+    if (!datasets.has(key)) datasets.set(key, prepareData({ corpus: o.corpus, tokenizer, vocabSize: spec.vocabSize, seqLen: spec.seqLen, cacheDir: cacheDir() }));
+    return datasets.get(key)!;
+  };
+  mkdirSync(o.out, { recursive: true });
+  if (!existsSync(join(o.out, '.optimlab-worker'))) writeFileSync(join(o.out, '.optimlab-worker'), 'Run folders of optimlab workers: <data hash>/<run id>/.\n');
+  const stop = new AbortController();
+
+  const processor = async (job: Job, token?: string): Promise<JobReturn> => {
+    let run: RunJob;
+    try {
+      run = checkJob(job.data);
+    } catch (err) {
+      say('refused', `job ${job.id}: ${(err as Error).message}`, { job: job.id });
+      throw new UnrecoverableError((err as Error).message);
+    }
+    const report = (p: JobProgress): void => void job.updateProgress({ ...p }).catch(() => {});
+    report({ worker: o.name, step: 0, steps: run.spec.train.steps });
+    const data = await dataFor(run.data);
+    if (data.fingerprint !== run.data.fingerprint) {
+      throw new UnrecoverableError(
+        `worker ${o.name} has other data: corpus ${data.corpusName} with tokenizer ${data.tokenizer.name} (data hash ${data.fingerprint}), the coordinator's is ${run.data.corpusName} with ${run.data.tokenizerName} (data hash ${run.data.fingerprint}); start the worker with the coordinator's --corpus and --tokenizer.`,
+      );
+    }
+    const root = resolve(o.out);
+    const dir = resolve(root, run.data.fingerprint, run.spec.id);
+    if (relative(root, dir).startsWith('..')) throw new UnrecoverableError(`refused job ${job.id}: its run folder would lie outside ${root}.`); // SAFE_ID already excludes this
+    say('start', `${run.spec.id}: ${run.spec.train.optimizer.name}, ${run.spec.train.steps} steps (folder ${dir})`, { id: run.spec.id });
+    let reported = 0;
+    const progress: RunProgress = {
+      onStep: (_, s) => {
+        if (performance.now() - reported < 1000 && s.step !== run.spec.train.steps) return;
+        reported = performance.now();
+        report({ worker: o.name, step: s.step, steps: run.spec.train.steps, loss: s.loss });
+      },
+    };
+    try {
+      const result = await executeRun(run.spec, dir, data, progress, { environment, checkpoint: run.checkpoint, profileOptimizerSteps: run.profileOptimizerSteps, signal: stop.signal });
+      say('finished', `${run.spec.id}: ${result.status}, best val loss ${result.bestLoss?.toFixed(4) ?? '—'} in ${result.seconds.toFixed(1)} s`, { id: run.spec.id, status: result.status });
+      return { result, log: readFileSync(join(dir, 'log.jsonl'), 'utf8') };
+    } catch (err) {
+      if (!(err instanceof Stopping)) throw err;
+      // Stopping: the run goes back to the queue for another worker (or this one, later).
+      await job.moveToWait(token);
+      say('returned', `${run.spec.id}: stopped; back in the queue`, { id: run.spec.id });
+      throw new WaitingError();
+    }
+  };
+
+  const lockDuration = o.lockSeconds * 1000;
+  const connection = redisConnection(o.address);
+  const worker = new Worker(QUEUE_NAME, processor, { connection, name: o.name, concurrency: 1, lockDuration, stalledInterval: lockDuration, maxStalledCount: 2, autorun: false });
+  worker.on('error', (err) => say('warning', `queue connection: ${err.message}`));
+  worker.on('failed', (job, err) => job && say('failed', `job ${job.id}: ${err.message}`, { job: job.id, reason: err.message }));
+  let stoppingSince = 0;
+  signalHandler.current = (signal) => {
+    // Ctrl-C reaches the launcher, tsx and this process at once: only a signal seconds later means "leave now".
+    if (stop.signal.aborted) return void (performance.now() - stoppingSince > 2000 && process.exit(signal === 'SIGINT' ? 130 : 143));
+    stoppingSince = performance.now();
+    say('stopping', `${signal}: stopping after this step; the current run goes back to the queue`);
+    stop.abort(new Stopping(signal));
+    void worker.close();
+  };
+  say('ready', `taking runs from ${o.address.display} (queue ${QUEUE_NAME}) on ${environment.adapter}; run folders and checkpoints under ${resolve(o.out)}`, { adapter: environment.adapter, out: resolve(o.out) });
+  await worker.run();
+  connection.disconnect();
+  say('stopped', 'stopped');
+}
