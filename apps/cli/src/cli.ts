@@ -1,6 +1,6 @@
 /**
  * optimlab: reproduce optimizer studies, train single runs, sweep knobs, race the ladder, re-render
- * reports, sample from checkpoints, check the machine. One table of commands; each command's flags
+ * reports, sample from checkpoints, check the machine, work a job queue. One table of commands; each command's flags
  * render its --help. Bad input: one line on stderr and exit code 2, nothing created. `cli(argv)`
  * returns the exit code (main.ts is the process around it).
  */

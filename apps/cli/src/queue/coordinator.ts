@@ -52,6 +52,7 @@ export async function queueRunner(o: QueueRunnerOptions): Promise<Runner> {
   const events = new QueueEvents(QUEUE_NAME, { connection: connections[1] });
   queue.on('error', (err) => say('warning', `queue connection: ${err.message}`));
   events.on('error', (err) => say('warning', `queue connection: ${err.message}`));
+  queue.setMaxListeners(0); // every run waiting on its job listens for the queue closing
   await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
   const jobs = new Map<string, Tracked>();
   const tty = process.stdout.isTTY === true && !o.json;
@@ -104,7 +105,7 @@ export async function queueRunner(o: QueueRunnerOptions): Promise<Runner> {
       const jobId = jobIdOf(o.scope, spec.train);
       const tracked: Tracked = { run: spec.id, state: 'queued', steps: spec.train.steps };
       jobs.set(jobId, tracked);
-      const payload: RunJob = { version: 1, spec, checkpoint, profileOptimizerSteps, data: o.data };
+      const payload: RunJob = { version: 1, scope: o.scope, spec, checkpoint, profileOptimizerSteps, data: o.data };
       // An existing id is not added again: a restarted coordinator waits on the job it queued before.
       const before = await queue.getJobState(jobId);
       const job = await queue.add('run', payload, {

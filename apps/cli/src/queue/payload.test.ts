@@ -6,6 +6,7 @@ import { checkJob, checkReturn, jobIdOf, SAFE_ID, type RunJob } from './payload.
 const train = resolveRunConfig({ preset: 'smoke', optimizer: { name: 'muon+adamw', learningRate: 0.05 }, steps: 4 });
 const job = (over: Record<string, unknown> = {}, spec: Record<string, unknown> = {}): unknown => ({
   version: 1,
+  scope: '0a1b2c3d',
   spec: { id: 'muon_adamw-lr_0.05-short-s42-0123456789', phase: 'sweep', label: 'lr 0.05', horizon: 'short', train, ...spec },
   checkpoint: false,
   profileOptimizerSteps: 0,
@@ -29,6 +30,7 @@ describe('queue jobs', () => {
     ['an extra field', job({ exec: 'x' }), /Unrecognized key/i],
     ['a config that is not resolved', job({}, { train: { optimizer: { name: 'adamw' } } }), /not a resolved one/],
     ['another payload version', job({ version: 2 }), /version/],
+    ['a scope that is a path', job({ scope: '../../x' }), /scope/],
     ['a malformed data hash', job({ data: { ...(job() as { data: object }).data, fingerprint: '../x' } }), /data.fingerprint/],
   ])('refuses %s', (_, value, message) => {
     expect(() => checkJob(value)).toThrow(message);

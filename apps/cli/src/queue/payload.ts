@@ -34,6 +34,8 @@ export type DataSpec = z.infer<typeof dataSchema>;
 
 const jobSchema = z.strictObject({
   version: z.literal(1),
+  /** The coordinator's folder (scopeOf): a worker keeps each study's runs apart. */
+  scope: z.string().regex(/^[0-9a-f]{8}$/),
   spec: z.strictObject({
     id: z.string().regex(SAFE_ID, 'a run id is letters, digits, ".", "_" and "-" (no "..", no "/")'),
     phase: z.string().max(200),

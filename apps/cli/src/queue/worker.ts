@@ -3,7 +3,8 @@
  * Each job is validated before anything runs (payload.ts). Data is prepared here, once per
  * setting, from this worker's own corpus and tokenizer, and must hash the same as the
  * coordinator's. Run folders (and checkpoints, which stay here) live under
- * <out>/<data hash>/<run id>; the result and log go back to the coordinator. SIGTERM or SIGINT
+ * <out>/<study scope>/<run id>, one scope per coordinator folder (its hash); the result and log
+ * go back to the coordinator. SIGTERM or SIGINT
  * stops the run between two steps and puts it back in the queue for another worker.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -53,7 +54,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     return datasets.get(key)!;
   };
   mkdirSync(o.out, { recursive: true });
-  if (!existsSync(join(o.out, '.optimlab-worker'))) writeFileSync(join(o.out, '.optimlab-worker'), 'Run folders of optimlab workers: <data hash>/<run id>/.\n');
+  if (!existsSync(join(o.out, '.optimlab-worker'))) writeFileSync(join(o.out, '.optimlab-worker'), 'Run folders of optimlab workers: <study scope>/<run id>/ (the scope is a hash of the coordinator’s machine and folder).\n');
   const stop = new AbortController();
 
   const processor = async (job: Job, token?: string): Promise<JobReturn> => {
@@ -73,7 +74,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
       );
     }
     const root = resolve(o.out);
-    const dir = resolve(root, run.data.fingerprint, run.spec.id);
+    const dir = resolve(root, run.scope, run.spec.id);
     if (relative(root, dir).startsWith('..')) throw new UnrecoverableError(`refused job ${job.id}: its run folder would lie outside ${root}.`); // SAFE_ID already excludes this
     say('start', `${run.spec.id}: ${run.spec.train.optimizer.name}, ${run.spec.train.steps} steps (folder ${dir})`, { id: run.spec.id });
     let reported = 0;

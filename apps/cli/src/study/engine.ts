@@ -5,6 +5,8 @@
  * two labels for the same configuration share one run folder (runs/<label>-<config hash>/). It
  * extends learning-rate grids whose best point sits on an edge, and saves study.json after every
  * run, so a study resumes where it stopped and `optimlab report` re-renders from the folder alone.
+ * Phases ask for their independent runs together; the runner (runner.ts) decides how many are made
+ * at once: one after the other in this process, or in parallel on a job queue's workers.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
