@@ -7,16 +7,7 @@ if [ -x /usr/bin/chromium ]; then
   echo "setup-browser: $(/usr/bin/chromium --version 2>/dev/null || echo chromium) is installed; nothing to install."
   exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "setup-browser: no /usr/bin/chromium and no apt-get: install Chromium (>= 121, WebGPU) at /usr/bin/chromium by hand." >&2
-  exit 1
-fi
-if [ "$(id -u)" != 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
-    echo "setup-browser: installing chromium needs root (apt-get); rerun as root or install Debian's chromium yourself." >&2
-    exit 1
-  fi
-else SUDO=""; fi
+. "$(dirname "${BASH_SOURCE[0]}")/apt-root.sh" setup-browser "Chromium (>= 121, WebGPU) at /usr/bin/chromium"
 echo "setup-browser: installing Debian's chromium"
 $SUDO apt-get update -qq
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium

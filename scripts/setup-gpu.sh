@@ -15,16 +15,7 @@ if probe; then
   exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "setup-gpu: no WebGPU adapter and no apt-get: install a Vulkan driver (Mesa lavapipe >= 24) by hand." >&2
-  exit 1
-fi
-if [ "$(id -u)" != 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
-    echo "setup-gpu: installing lavapipe needs root (apt-get); rerun as root or install mesa-vulkan-drivers 25.x yourself." >&2
-    exit 1
-  fi
-else SUDO=""; fi
+. "$here/apt-root.sh" setup-gpu "a Vulkan driver (Mesa lavapipe >= 24, mesa-vulkan-drivers 25.x on bookworm)"
 
 codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-}")"
 if ! dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | grep -Eq '^(2[4-9]|[3-9][0-9])\.'; then
