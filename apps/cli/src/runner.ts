@@ -23,7 +23,10 @@ export interface RunRequestOptions {
 export interface Runner {
   /** Makes the run and leaves config.json, log.jsonl and result.json in `dir`. */
   run(spec: RunSpec, dir: string, options?: RunRequestOptions): Promise<RunResult>;
-  /** Lets go of connections (the local runner has none). */
+  /**
+   * Ends the runner: runs not yet finished are given up (their folders resume next time) and
+   * connections are closed. Called after the last run, or when the study fails part-way.
+   */
   close(): Promise<void>;
 }
 
@@ -39,17 +42,23 @@ export interface LocalRunnerOptions {
 export function localRunner({ data, progress, environment, total = 0 }: LocalRunnerOptions): Runner {
   let chain: Promise<unknown> = Promise.resolve();
   let started = 0;
+  const stop = new AbortController();
   return {
     run(spec, dir, { checkpoint = false, profileOptimizerSteps = 0 } = {}) {
       const next = chain.then(async () => {
+        stop.signal.throwIfAborted();
         progress.onRunStart(++started, total, spec);
-        const result = await executeRun(spec, dir, data, progress, { environment, checkpoint, profileOptimizerSteps });
+        const result = await executeRun(spec, dir, data, progress, { environment, checkpoint, profileOptimizerSteps, signal: stop.signal });
         progress.onRunEnd(result);
         return result;
       });
       chain = next;
       return next;
     },
-    close: async () => {},
+    async close() {
+      // The run in progress stops at its next step; queued ones never start.
+      stop.abort(new RunFailedError('stopped: another part of the study failed'));
+      await chain.catch(() => {});
+    },
   };
 }

@@ -8,13 +8,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Queue, QueueEvents } from 'bullmq';
+import { Job, Queue, QueueEvents } from 'bullmq';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { RunFailedError, type Runner } from '../runner.js';
 import type { RunResult, RunSpec } from '../runs.js';
-import { checkReturn, jobIdOf, QUEUE_NAME, type DataSpec, type RunJob } from './payload.js';
+import { checkJob, checkReturn, jobIdOf, QUEUE_NAME, type DataSpec, type RunJob } from './payload.js';
 import { redisConnection } from './redis.js';
-import type { QueueAddress } from './url.js';
+import { redact, type QueueAddress } from './url.js';
 
 /** What a worker reports while it runs a job (job.updateProgress). */
 export interface JobProgress {
@@ -42,19 +42,27 @@ interface Tracked {
   readonly run: string;
   state: 'queued' | 'active' | 'finished' | 'failed';
   worker?: string;
+  /** The worker that last had the run (kept when the run goes back to the queue). */
+  lastWorker?: string;
   step?: number;
   steps: number;
+}
+
+interface Waiting {
+  resolve(answer: unknown): void;
+  reject(err: Error): void;
 }
 
 export async function queueRunner(o: QueueRunnerOptions): Promise<Runner> {
   const connections = [redisConnection(o.address), redisConnection(o.address)] as const;
   const queue = new Queue(QUEUE_NAME, { connection: connections[0] });
   const events = new QueueEvents(QUEUE_NAME, { connection: connections[1] });
-  queue.on('error', (err) => say('warning', `queue connection: ${err.message}`));
-  events.on('error', (err) => say('warning', `queue connection: ${err.message}`));
-  queue.setMaxListeners(0); // every run waiting on its job listens for the queue closing
+  queue.on('error', (err) => say('warning', `queue connection: ${redact(err.message, o.address)}`));
+  events.on('error', (err) => say('warning', `queue connection: ${redact(err.message, o.address)}`));
   await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
   const jobs = new Map<string, Tracked>();
+  /** The runs waiting for their job to finish, by job id (settled by the events below, or by close()). */
+  const waiting = new Map<string, Waiting>();
   const tty = process.stdout.isTTY === true && !o.json;
 
   const counts = (): string => {
@@ -77,53 +85,69 @@ export async function queueRunner(o: QueueRunnerOptions): Promise<Runner> {
     const p = data as Partial<JobProgress>;
     if (!j || typeof p !== 'object' || typeof p.worker !== 'string') return;
     const started = j.state !== 'active' || j.worker !== p.worker;
-    Object.assign(j, { state: 'active', worker: p.worker, step: p.step });
+    Object.assign(j, { state: 'active', worker: p.worker, lastWorker: p.worker, step: p.step });
     if (started) say('active', `${j.run} runs on ${p.worker}`, { id: j.run, worker: p.worker });
     else live();
   });
-  events.on('completed', ({ jobId }) => {
+  events.on('completed', ({ jobId, returnvalue }) => {
     const j = jobs.get(jobId);
     if (j && j.state !== 'finished') Object.assign(j, { state: 'finished', step: j.steps });
+    waiting.get(jobId)?.resolve(returnvalue);
   });
-  events.on('stalled', ({ jobId }) => {
-    const j = jobs.get(jobId);
-    if (!j) return;
-    const worker = j.worker;
-    Object.assign(j, { state: 'queued', worker: undefined, step: undefined });
-    say('stalled', `${j.run}: worker ${worker ?? '?'} stopped answering; the run is back in the queue`, { id: j.run, worker });
-  });
+  // 'failed' comes only when no attempt is left (a retried attempt goes back to 'waiting').
+  events.on('failed', ({ jobId, failedReason }) => waiting.get(jobId)?.reject(new Error(failedReason)));
   events.on('waiting', ({ jobId, prev }) => {
     const j = jobs.get(jobId);
     if (!j || prev !== 'active') return;
-    const worker = j.worker;
     Object.assign(j, { state: 'queued', worker: undefined, step: undefined });
-    say('returned', `${j.run}: back in the queue (worker ${worker ?? '?'} stopped or the attempt failed)`, { id: j.run, worker });
+    say('returned', `${j.run}: back in the queue from worker ${j.lastWorker ?? '?'}`, { id: j.run, worker: j.lastWorker });
   });
+  events.on('stalled', ({ jobId }) => {
+    const j = jobs.get(jobId);
+    if (j) say('stalled', `${j.run}: worker ${j.lastWorker ?? '?'} stopped answering (its lock ran out); another worker will take the run`, { id: j.run, worker: j.lastWorker });
+  });
+
+  /** The job's answer: from the events, or at once when it finished before we listened (e.g. while no coordinator ran). */
+  async function answerOf(jobId: string): Promise<unknown> {
+    const answer = new Promise<unknown>((resolve, reject) => waiting.set(jobId, { resolve, reject }));
+    try {
+      const job = await Job.fromId(queue, jobId);
+      const state = job ? await job.getState() : 'unknown';
+      if (state === 'completed') return job!.returnvalue;
+      if (state === 'failed') throw new Error(job!.failedReason);
+      if (state === 'unknown') throw new Error('its job disappeared from the queue (removed by someone else?)');
+      return await answer;
+    } finally {
+      waiting.delete(jobId);
+    }
+  }
 
   return {
     async run(spec: RunSpec, dir: string, { checkpoint = false, profileOptimizerSteps = 0 } = {}): Promise<RunResult> {
       const jobId = jobIdOf(o.scope, spec.train);
       const tracked: Tracked = { run: spec.id, state: 'queued', steps: spec.train.steps };
       jobs.set(jobId, tracked);
-      const payload: RunJob = { version: 1, scope: o.scope, spec, checkpoint, profileOptimizerSteps, data: o.data };
+      const payload: RunJob = checkJob({ version: 1, scope: o.scope, spec, checkpoint, profileOptimizerSteps, data: o.data }); // what a worker will accept
       // An existing id is not added again: a restarted coordinator waits on the job it queued before.
+      // A job that failed before this coordinator started is queued afresh.
       const before = await queue.getJobState(jobId);
-      const job = await queue.add('run', payload, {
+      if (before === 'failed') await queue.remove(jobId);
+      await queue.add('run', payload, {
         jobId,
         attempts: ATTEMPTS,
         backoff: { type: 'exponential', delay: 2000 },
         removeOnComplete: { age: KEEP_SECONDS },
         removeOnFail: { age: KEEP_SECONDS },
       });
-      if (before === 'failed') await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }); // failed before this coordinator started: try again
-      say('queued', `${spec.id} ${before === 'unknown' ? 'queued' : `was already in the queue (${before})`}`, { id: spec.id, before });
+      say('queued', `${spec.id} ${before === 'unknown' || before === 'failed' ? 'queued' : `was already in the queue (${before})`}`, { id: spec.id, before });
       let answer: unknown;
       try {
-        answer = await job.waitUntilFinished(events);
+        answer = await answerOf(jobId);
       } catch (err) {
         tracked.state = 'failed';
-        const message = `run ${spec.id} failed${tracked.worker ? ` on worker ${tracked.worker}` : ''}: ${(err as Error).message.replace(/\.$/, '')}`;
-        say('failed', message, { id: spec.id, worker: tracked.worker, reason: (err as Error).message });
+        const worker = tracked.lastWorker;
+        const message = `run ${spec.id} failed${worker ? ` on worker ${worker}` : ''}: ${redact((err as Error).message, o.address).replace(/\.$/, '')}`;
+        say('failed', message, { id: spec.id, worker, reason: (err as Error).message });
         throw new RunFailedError(`${message}. Fix the cause and run the same command again: finished runs are kept.`);
       }
       const { result: made, log } = checkReturn(answer, spec.id);
@@ -139,7 +163,9 @@ export async function queueRunner(o: QueueRunnerOptions): Promise<Runner> {
       });
       return result;
     },
+    /** Stops waiting (runs still waiting fail; their jobs stay queued for the next coordinator) and closes the connections. */
     async close() {
+      for (const w of waiting.values()) w.reject(new Error('the coordinator stopped before the run finished (its job stays in the queue)'));
       if (tty && !o.quiet) process.stdout.write('\n');
       await Promise.allSettled([queue.close(), events.close()]);
       for (const c of connections) c.disconnect();

@@ -31,6 +31,7 @@ describe('queue jobs', () => {
     ['a config that is not resolved', job({}, { train: { optimizer: { name: 'adamw' } } }), /not a resolved one/],
     ['another payload version', job({ version: 2 }), /version/],
     ['a scope that is a path', job({ scope: '../../x' }), /scope/],
+    ['data that are not the model’s (a huge BPE to train)', job({ data: { ...(job() as { data: object }).data, vocabSize: 10_000_000 } }), /its data \(vocabulary 10000000, sequence 32\) is not its model's \(512, 32\)/],
     ['a malformed data hash', job({ data: { ...(job() as { data: object }).data, fingerprint: '../x' } }), /data.fingerprint/],
   ])('refuses %s', (_, value, message) => {
     expect(() => checkJob(value)).toThrow(message);

@@ -79,6 +79,9 @@ export function checkJob(value: unknown): RunJob {
   // A resolved config resolves to itself; anything else was not made by a coordinator.
   const differ = differingFields(train, job.spec.train);
   if (differ.length) throw new InputError(`refused job ${job.spec.id}: its run config is not a resolved one (${differ.slice(0, 5).join(', ')}).`);
+  if (job.data.vocabSize !== train.model.vocabSize || job.data.seqLen !== train.model.seqLen) {
+    throw new InputError(`refused job ${job.spec.id}: its data (vocabulary ${job.data.vocabSize}, sequence ${job.data.seqLen}) is not its model's (${train.model.vocabSize}, ${train.model.seqLen}).`);
+  }
   return { ...job, spec: { ...job.spec, train } };
 }
 

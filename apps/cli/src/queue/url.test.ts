@@ -19,6 +19,7 @@ describe('parseQueueUrl', () => {
     ['redis://127.0.0.1:6379/abc', /the path must be a database number/],
     ['redis://127.0.0.1:6379/16', /database 16 is out of range/],
     ['redis://127.0.0.1/0?tls=1', /query strings/],
+    ['redis://:100%@127.0.0.1', /malformed %-escape; write % as %25/],
   ])('refuses %s with one line naming the fix', (url, message) => {
     expect(() => parseQueueUrl(url)).toThrow(message);
   });

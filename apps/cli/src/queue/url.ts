@@ -34,12 +34,19 @@ export function parseQueueUrl(raw: string, flag = '--queue'): QueueAddress {
   if (!/^\d{0,2}$/.test(path)) throw new UsageError(`${flag} ${display}: the path must be a database number (0–15), got "/${path}"; give ${FORM}.`);
   const db = path === '' ? 0 : Number(path);
   if (db > 15) throw new UsageError(`${flag} ${display}: database ${db} is out of range (0–15).`);
+  const decode = (part: string, what: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw new UsageError(`${flag} ${display}: the ${what} has a malformed %-escape; write % as %25.`);
+    }
+  };
   return {
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port,
     db,
-    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.username ? { username: decode(url.username, 'user name') } : {}),
+    ...(url.password ? { password: decode(url.password, 'password') } : {}),
     tls: url.protocol === 'rediss:',
     display,
   };

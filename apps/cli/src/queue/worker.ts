@@ -16,7 +16,7 @@ import { executeRun, type RunProgress } from '../runs.js';
 import type { JobProgress } from './coordinator.js';
 import { checkJob, QUEUE_NAME, type DataSpec, type JobReturn, type RunJob } from './payload.js';
 import { reachRedis, redisConnection } from './redis.js';
-import type { QueueAddress } from './url.js';
+import { redact, type QueueAddress } from './url.js';
 
 export interface WorkerOptions {
   readonly address: QueueAddress;
@@ -45,11 +45,17 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     else if (!o.quiet) console.log(`[${o.name}] ${text}`);
   };
   const datasets = new Map<string, Promise<Data>>();
-  const dataFor = (spec: DataSpec): Promise<Data> => {
+  const dataKey = (spec: DataSpec): string => `${o.corpus ?? ''}|${o.tokenizer ?? spec.tokenizer}|${spec.vocabSize}|${spec.seqLen}`;
+  const isPrepared = (spec: DataSpec): boolean => datasets.has(dataKey(spec));
+  /** A job whose data this worker cannot even try to match fails at once. */
+  const checkDataFlags = (spec: DataSpec): void => {
     if (!spec.builtinCorpus && !o.corpus) throw new UnrecoverableError(`the coordinator's corpus is ${spec.corpusName}: start worker ${o.name} with --corpus PATH to a copy of it.`);
     if (spec.tokenizer === 'file' && !o.tokenizer) throw new UnrecoverableError(`the coordinator's tokenizer is the file ${spec.tokenizerName}: start worker ${o.name} with --tokenizer PATH to a copy of it.`);
+  };
+  const dataFor = (spec: DataSpec): Promise<Data> => {
+    checkDataFlags(spec);
     const tokenizer = o.tokenizer ?? spec.tokenizer;
-    const key = `${o.corpus ?? ''}|${tokenizer}|${spec.vocabSize}|${spec.seqLen}`;
+    const key = dataKey(spec);
     if (!datasets.has(key)) datasets.set(key, prepareData({ corpus: o.corpus, tokenizer, vocabSize: spec.vocabSize, seqLen: spec.seqLen, cacheDir: cacheDir() }));
     return datasets.get(key)!;
   };
@@ -67,6 +73,15 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     }
     const report = (p: JobProgress): void => void job.updateProgress({ ...p }).catch(() => {});
     report({ worker: o.name, step: 0, steps: run.spec.train.steps });
+    if (!isPrepared(run.data)) {
+      // Preparing new data (training a BPE, tokenizing) blocks this thread, and with it the renewal
+      // of the job's lock: give the job back first, prepare, then take jobs again (this one too).
+      checkDataFlags(run.data);
+      await job.moveToWait(token);
+      say('preparing', `preparing ${run.data.corpusName} with ${run.data.tokenizerName} (vocabulary ${run.data.vocabSize}, sequence ${run.data.seqLen}); ${run.spec.id} waits in the queue meanwhile`);
+      await dataFor(run.data).catch(() => {}); // a failure is reported when the job comes back
+      throw new WaitingError();
+    }
     const data = await dataFor(run.data);
     if (data.fingerprint !== run.data.fingerprint) {
       throw new UnrecoverableError(
@@ -101,7 +116,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   const lockDuration = o.lockSeconds * 1000;
   const connection = redisConnection(o.address);
   const worker = new Worker(QUEUE_NAME, processor, { connection, name: o.name, concurrency: 1, lockDuration, stalledInterval: lockDuration, maxStalledCount: 2, autorun: false });
-  worker.on('error', (err) => say('warning', `queue connection: ${err.message}`));
+  worker.on('error', (err) => say('warning', `queue connection: ${redact(err.message, o.address)}`));
   worker.on('failed', (job, err) => job && say('failed', `job ${job.id}: ${err.message}`, { job: job.id, reason: err.message }));
   let stoppingSince = 0;
   signalHandler.current = (signal) => {
@@ -110,7 +125,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     stoppingSince = performance.now();
     say('stopping', `${signal}: stopping after this step; the current run goes back to the queue`);
     stop.abort(new Stopping(signal));
-    void worker.close();
+    worker.close().catch((err: Error) => say('warning', `closing: ${redact(err.message, o.address)}`));
   };
   say('ready', `taking runs from ${o.address.display} (queue ${QUEUE_NAME}) on ${environment.adapter}; run folders and checkpoints under ${resolve(o.out)}`, { adapter: environment.adapter, out: resolve(o.out) });
   await worker.run();

@@ -170,7 +170,7 @@ export interface EngineOptions {
 export async function runPhases(def: StudyDefinition, o: EngineOptions): Promise<void> {
   // One save at a time: runs finish concurrently with a queue.
   let saving: Promise<void> = Promise.resolve();
-  const save = (): Promise<void> => (saving = saving.then(() => writeAtomically(join(o.dir, 'study.json'), JSON.stringify(o.state, null, 2))));
+  const save = (): Promise<void> => (saving = saving.catch(() => {}).then(() => writeAtomically(join(o.dir, 'study.json'), JSON.stringify(o.state, null, 2))));
   const remember = (entry: StudyEntry): void => {
     const same = (e: StudyEntry): boolean => e.phase === entry.phase && e.label === entry.label && e.run === entry.run && JSON.stringify(e.tags) === JSON.stringify(entry.tags);
     if (!o.state.entries.some(same)) o.state.entries.push(entry);
@@ -191,7 +191,8 @@ export async function runPhases(def: StudyDefinition, o: EngineOptions): Promise
       const run = folders.get(key) ?? `${slug}-${key}`;
       folders.set(key, run);
       const dir = join(o.dir, 'runs', run);
-      // Entries are kept in the order asked (not finished), so study.json is the same however runs are made.
+      // Entries are kept in the order asked. Locally that order is fixed; with a queue, runs asked for
+      // after earlier results (grid extensions, later phases) follow the order those results came in.
       remember({ phase, label: request.label, horizon: request.horizon, seed, tags: request.tags ?? {}, run });
       const spec: RunSpec = { id: run, phase, label: request.label, horizon: request.horizon, train };
       const found = readResult(dir);
