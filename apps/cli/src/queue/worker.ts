@@ -4,8 +4,8 @@
  * setting, from this worker's own corpus and tokenizer, and must hash the same as the
  * coordinator's. Run folders (and checkpoints, which stay here) live under
  * <out>/<study scope>/<run id>, one scope per coordinator folder (its hash); the result and log
- * go back to the coordinator. SIGTERM or SIGINT
- * stops the run between two steps and puts it back in the queue for another worker.
+ * go back to the coordinator. SIGTERM or SIGINT stops the run between two steps and puts it back
+ * in the queue for another worker.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -120,7 +120,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   worker.on('failed', (job, err) => job && say('failed', `job ${job.id}: ${err.message}`, { job: job.id, reason: err.message }));
   let stoppingSince = 0;
   signalHandler.current = (signal) => {
-    // Ctrl-C reaches the launcher, tsx and this process at once: only a signal seconds later means "leave now".
+    // Ctrl-C reaches the launcher (which passes it on) and this process: only a signal seconds later means "leave now".
     if (stop.signal.aborted) return void (performance.now() - stoppingSince > 2000 && process.exit(signal === 'SIGINT' ? 130 : 143));
     stoppingSince = performance.now();
     say('stopping', `${signal}: stopping after this step; the current run goes back to the queue`);
