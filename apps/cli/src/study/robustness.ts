@@ -137,7 +137,7 @@ function claim(view: StudyView, question: string, a: string, b: string, what: 'w
   if (what === 'width') {
     const c = compare(rb.widths['2'], ra.widths['2']); // b − a: negative when a is wider
     verdict = lowerVerdict(c);
-    evidence = `2% LR range, ${b} − ${a}: ${describeComparison(c)} decades`;
+    evidence = `2% LR range, ${b} − ${a}: ${describeComparison(c, 'decades')}`;
   } else {
     const others = CONTESTANTS.filter((x) => x.key !== a).map((x) => ({ key: x.key, r: robustness(view, x.key, lnV) }));
     const bestOther = others.sort((x, y) => summarize(x.r.best).mean - summarize(y.r.best).mean)[0]!;
