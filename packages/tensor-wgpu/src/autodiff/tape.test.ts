@@ -19,6 +19,27 @@ describe('reverse-mode tape', () => {
     backward(sumAll(mulScalar(x, 2)));
     expect(Array.from(await x.grad!.read())).toEqual([5, 7, 9]);
   });
+  it('a gradient passed through to several inputs reaches each as its own storage', async () => {
+    const [a, b] = [requireGrad(tensor([1, 2])), requireGrad(tensor([3, 4]))];
+    const c = tensor([5, 6]); // no gradient wanted: its share of g is dropped
+    backward(sumAll(add(add(a, b), c)));
+    backward(sumAll(mulScalar(a, 10))); // accumulates into a.grad in place: b.grad must not change
+    expect(Array.from(await a.grad!.read())).toEqual([11, 11]);
+    expect(Array.from(await b.grad!.read())).toEqual([1, 1]);
+    const seed = tensor([1, 1]);
+    const x = requireGrad(tensor([7, 8]));
+    backward(add(x, c), seed); // the caller's seed is never taken
+    expect(Array.from(await seed.read())).toEqual([1, 1]);
+    expect(Array.from(await x.grad!.read())).toEqual([1, 1]);
+  });
+  it('add passes g on without a kernel: d(a + b) costs one copy', () => {
+    const [a, b] = [requireGrad(tensor([1, 2])), requireGrad(tensor([3, 4]))];
+    const loss = sumAll(add(a, b));
+    const before = runtimeStats().dispatches;
+    backward(loss);
+    // sumAll's rule (1 kernel) + a copy of g for b; a takes g itself.
+    expect(runtimeStats().dispatches - before).toBe(3);
+  });
   it('records nothing under noGrad and for inputs without requiresGrad', () => {
     const x = requireGrad(tensor([1, 2]));
     expect(noGrad(() => mul(x, x)).requiresGrad).toBe(false);

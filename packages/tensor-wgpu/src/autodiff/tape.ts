@@ -6,6 +6,7 @@
  * may call ordinary ops; it must run before the forward's intermediates are disposed.
  */
 import { Tensor, scope } from '../tensor.js';
+import type { PooledBuffer } from '../buffer.js';
 import type { OpAttrs, OpName } from './op-attrs.js';
 import { vjpRules } from './vjp-rules.js';
 import { addInPlace, copy, fill } from './grad-helpers.js';
@@ -86,22 +87,24 @@ export function backward(loss: Tensor, seed?: Tensor): void {
       const node = t.node;
       const rule = vjpRules[node.op as OpName] as (g: Tensor, n: typeof node, out: Tensor) => Array<Tensor | null>;
       const inputGrads = scope(() => rule(g, node, t).map((x) => x?.keep() ?? null));
-      // A rule may pass g (or one tensor) through to several inputs: give each its own copy.
-      const handedOut = new Set<Tensor>([g]);
-      if (seed) handedOut.add(seed);
+      // A rule may pass g (or one tensor, or views of it) through to several inputs: the first
+      // takes it, the others get copies, so no two gradients share storage. The caller's seed is
+      // never taken.
+      const sharedStorage = new Set<PooledBuffer>(seed ? [seed.buffer] : []);
+      const taken = new Set<Tensor>();
       node.inputs.forEach((input, k) => {
-        let gi = inputGrads[k];
-        if (!gi) return;
-        if (handedOut.has(gi)) gi = copy(gi).keep();
-        handedOut.add(gi);
-        if (!input.requiresGrad) return gi.dispose();
+        const gi = inputGrads[k];
+        if (!gi || !input.requiresGrad) return;
+        const own = sharedStorage.has(gi.buffer) ? copy(gi).keep() : gi;
+        sharedStorage.add(gi.buffer);
+        taken.add(own);
         const prev = grads.get(input);
         if (prev) {
-          addInPlace(prev, gi);
-          gi.dispose();
-        } else grads.set(input, gi);
+          addInPlace(prev, own);
+          own.dispose();
+        } else grads.set(input, own);
       });
-      if (g !== seed) g.dispose();
+      for (const gi of new Set([...inputGrads, g])) if (gi && gi !== seed && !taken.has(gi)) gi.dispose();
     }
   });
 }

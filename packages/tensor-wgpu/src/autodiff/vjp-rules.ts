@@ -35,9 +35,10 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
   binary: (g, node) => {
     const [a, b] = inputs(node) as [Tensor, Tensor];
     const rule = BINARY[node.attrs.fn];
-    const da = nary(`d${node.attrs.fn}/da`, withG(rule.da), [a, b, g], g.shape);
-    const db = nary(`d${node.attrs.fn}/db`, withG(rule.db), [a, b, g], g.shape);
-    return [sumToShape(da, a.shape), sumToShape(db, b.shape)];
+    // A derivative that is g itself (add, sub's a) passes g on: no kernel.
+    const side = (expr: string, x: Tensor, name: string): Tensor =>
+      expr === 'g' ? sumToShape(g, x.shape) : sumToShape(nary(`d${node.attrs.fn}/${name}`, withG(expr), [a, b, g], g.shape), x.shape);
+    return [side(rule.da, a, 'da'), side(rule.db, b, 'db')];
   },
   // d(cond ? a : b): g routed to the chosen side; cond gets none.
   where: (g, node) => {

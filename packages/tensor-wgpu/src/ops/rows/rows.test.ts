@@ -35,6 +35,17 @@ describe('gather / scatter rows', () => {
       grad: C * 40 < 1000,
     });
   });
+  it.each([3, 8])('scatterAddRows (C = %i) zeroes rows no index hits, even in a reused buffer', async (C) => {
+    const rows = 6;
+    for (let round = 0; round < 2; round++) {
+      const [src, idx] = [tensor(new Array<number>(2 * C).fill(1), [2, C]), tensor([4, 4], [2], 'i32')];
+      tensor(new Array<number>(rows * C).fill(NaN), [rows, C]).dispose(); // a dirty buffer, next out of the pool
+      const out = scatterAddRows(src, idx, rows);
+      const want = Array.from({ length: rows * C }, (_, i) => (Math.floor(i / C) === 4 ? 2 : 0));
+      expect(Array.from(await out.read())).toEqual(want);
+      out.dispose();
+    }
+  });
   it('embedding of a (B, T) id tensor gives (B, T, C)', async () => {
     const w = tensor([0, 1, 10, 11, 20, 21], [3, 2]);
     const e = embedding(w, tensor([2, 0, 1, 2], [2, 2], 'i32'));

@@ -35,7 +35,9 @@ export function scatterAddRows(src: Tensor, idx: Tensor, rows: number): Tensor {
   if (src.shape[0] !== M && !(idx.ndim > 1 && src.size === M * C)) {
     throw new RangeError(`scatterAddRows: ${M} indices do not match source rows ${shapeStr(src.shape)}.`);
   }
-  const out = fill([rows, ...src.shape.slice(idx.ndim)], 0);
+  const shape = [rows, ...src.shape.slice(idx.ndim)];
+  // The kernels zero every output row they own; only an empty scatter needs a fill.
+  const out = M * C > 0 && rows > 0 ? new Tensor(shape) : fill(shape, 0);
   const buffers = [src.buffer, idx.buffer, out.buffer];
   if (M * C > 0 && C % 4 === 0 && rows > 0) {
     // Enough workgroups to keep a few threads busy: column groups × row stripes ≥ 8.
