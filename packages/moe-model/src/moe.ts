@@ -1,12 +1,12 @@
 /**
  * The MoE feed-forward layer (thesis TopKRouter + MixtureOfExperts): noisy top-k routing, gates =
  * softmax over the chosen k logits, SiLU expert MLPs computed ONLY on their routed tokens
- * (gather → grouped matmul over all experts → weighted scatter back), and the layer's
+ * (gather → grouped matmul over all experts → gate-weighted combine back), and the layer's
  * load-balancing loss w·E·Σ_e f_e·P_e.
  */
 import {
-  broadcastTo, dropout, gatherRows, groupedMatmul, matmul, mean, mul, mulScalar, randNormal, add, reshape, routeByExpert,
-  scatterAddRows, silu, softmax, sum, sumAll, topk, type Tensor,
+  add, combineExperts, dropout, gatherRows, groupedMatmul, matmul, mean, mul, mulScalar, randNormal, routeByExpert, silu, softmax,
+  sumAll, topk, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import type { MoEConfig } from './config.js';
 
@@ -35,7 +35,7 @@ export interface MoEOutput {
 
 /** `balanceFraction` (E), when given, replaces this batch's own f_e in the load-balancing loss. */
 export function moeForward(c: MoEConfig, h: Tensor, weights: MoEWeights, rnd: Randomness, balanceFraction?: Tensor): MoEOutput {
-  const [N, d] = h.shape as [number, number];
+  const N = h.shape[0]!;
   const { numExperts: E, topK: k } = c;
   let logits = matmul(h, weights.router, { transB: true }); // (N, E)
   if (rnd.training && c.routerNoiseStd > 0) {
@@ -45,15 +45,12 @@ export function moeForward(c: MoEConfig, h: Tensor, weights: MoEWeights, rnd: Ra
   const { values, indices } = topk(logits, k); // (N, k)
   const gates = softmax(values); // (N, k), renormalised over the chosen experts
   const routing = routeByExpert(indices, E);
-  // Slot s = token·k + choice. Each token's row is repeated k times so slots can be gathered by id.
-  const slots = reshape(broadcastTo(reshape(h, [N, 1, d]), [N, k, d]), [N * k, d]);
-  const xs = gatherRows(slots, routing.order); // (R = N·k, d), sorted by expert
+  // Slot s = token·k + choice: dividing its id by k names the token's row.
+  const xs = gatherRows(h, routing.order, { divisor: k }); // (R = N·k, d), sorted by expert
   let hidden = silu(groupedMatmul(xs, weights.w1, routing)); // (R, dFF)
   if (rnd.training && c.dropout > 0) hidden = dropout(hidden, { p: c.dropout, seed: rnd.seed, stream: rnd.stream + 1 });
   const ys = groupedMatmul(hidden, weights.w2, routing); // (R, d)
-  const g = gatherRows(reshape(gates, [N * k, 1]), routing.order); // (R, 1)
-  const perSlot = scatterAddRows(mul(ys, g), routing.order, N * k); // (N·k, d) back in slot order
-  const out = sum(reshape(perSlot, [N, k, d]), 1); // (N, d)
+  const out = combineExperts(ys, gates, routing); // (N, d): Σ_j gate_j · expert output j, in token order
   // aux = w·E·Σ_e f_e·P_e, f from the routing counts (no gradient), P = mean router probability.
   const aux = mulScalar(sumAll(mul(balanceFraction ?? routing.fraction, mean(probs, 0))), c.loadBalancingWeight * E);
   return { out, aux, fraction: routing.fraction, probs };

@@ -28,6 +28,8 @@ export const KERNEL_KINDS: readonly (readonly [string, RegExp])[] = [
   ['attention + RoPE', /^attention|^rope/],
   ['MoE routing + experts', /^moe-|^grouped-matmul|^gather-rows|^scatter-add-rows|^topk/],
   ['norms', /^norm-/],
+  // The fused head: the (B·T, V) logits' matmuls and the CE, chunk by chunk.
+  ['LM head (linear + cross-entropy)', /^lce-/],
   ['softmax + cross-entropy', /^softmax|^ce-/],
   ['dropout + random', /^dropout|^random/],
   ['layout (transpose, slice, concat)', /^gather-strided|^scatter-strided/],

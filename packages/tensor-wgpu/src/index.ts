@@ -44,6 +44,7 @@ export type { LinearCrossEntropyOptions, LinearCrossEntropyResult } from './ops/
 export { rmsNorm, layerNorm } from './ops/norm/norm.js';
 export type { NormOptions } from './ops/norm/norm.js';
 export { gatherRows, scatterAddRows, embedding } from './ops/rows/rows.js';
+export type { RowIndexOptions } from './ops/rows/rows.js';
 export { topk } from './ops/topk/topk.js';
 export { dropout } from './ops/dropout/dropout.js';
 export type { DropoutOptions } from './ops/dropout/dropout.js';
@@ -57,4 +58,5 @@ export { decodeSafetensors, encodeSafetensors, tensorsFromSafetensors, tensorsTo
 export type { HostTensor } from './io/safetensors.js';
 export { rng } from './test/random.js';
 export { groupedMatmul, routeByExpert } from './ops/moe/moe.js';
+export { combineExperts } from './ops/moe/combine.js';
 export type { Routing } from './ops/moe/moe.js';

@@ -22,13 +22,14 @@ export interface OpAttrs {
   crossEntropy: { readonly ignoreIndex: number };
   linearCrossEntropy: { readonly ignoreIndex: number; readonly withH: boolean; readonly withW: boolean };
   norm: { readonly eps: number };
-  gatherRows: { readonly rows: number };
-  scatterAddRows: { readonly rows: number };
+  gatherRows: { readonly rows: number; readonly divisor: number };
+  scatterAddRows: { readonly rows: number; readonly divisor: number };
   topk: { readonly k: number };
   dropout: { readonly p: number; readonly seed: number; readonly stream?: number };
   rope: { readonly base: number; readonly offset: number };
   causalAttention: Record<string, never>;
   groupedMatmul: { readonly rowExpert: Tensor; readonly offsets: Tensor };
+  combineExperts: { readonly order: Tensor; readonly position: Tensor };
 }
 
 export type OpName = keyof OpAttrs;

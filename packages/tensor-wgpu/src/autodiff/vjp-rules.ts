@@ -18,6 +18,7 @@ import { dropoutMask } from '../ops/dropout/dropout.js';
 import { rotate } from '../ops/rope/rope.js';
 import { causalAttentionBackward } from '../ops/attention/attention.js';
 import { groupedMatmulBackward } from '../ops/moe/moe.js';
+import { combineExpertsBackward } from '../ops/moe/combine.js';
 
 export interface Node<K extends OpName> extends TapeNode {
   readonly attrs: OpAttrs[K];
@@ -121,8 +122,8 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
     return normBackward(g, x!, w!, b !== undefined, node.saved[0]!);
   },
   // Gather's adjoint scatters (adds) back; indices get no gradient.
-  gatherRows: (g, node) => [scatterAddRows(g, inputs(node)[1]!, node.attrs.rows), null],
-  scatterAddRows: (g, node) => [gatherRows(g, inputs(node)[1]!), null],
+  gatherRows: (g, node) => [scatterAddRows(g, inputs(node)[1]!, node.attrs.rows, { divisor: node.attrs.divisor }), null],
+  scatterAddRows: (g, node) => [gatherRows(g, inputs(node)[1]!, { divisor: node.attrs.divisor }), null],
   // g goes back to the positions the values came from.
   topk: (g, node) => [topkBackward(g, node.saved[0]!, inputs(node)[0]!.shape)],
   // The same mask (recomputed from the seed) scales g.
@@ -138,5 +139,10 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
   groupedMatmul: (g, node) => {
     const [x, w] = inputs(node) as [Tensor, Tensor];
     return groupedMatmulBackward(g, x, w, node.attrs.rowExpert, node.attrs.offsets);
+  },
+  // dys[r] = gates[order[r]]·g[token of r]; dgates[s] = ys[position[s]]·g[token of s].
+  combineExperts: (g, node) => {
+    const [ys, gates] = inputs(node) as [Tensor, Tensor];
+    return combineExpertsBackward(g, ys, gates, node.attrs.order, node.attrs.position);
   },
 };

@@ -1,5 +1,5 @@
 /** Float64 references: stable sort of slots by expert, and the grouped matmul. */
-export function routeRef(choices: ArrayLike<number>, experts: number): { order: number[]; rowExpert: number[]; offsets: number[]; fraction: number[] } {
+export function routeRef(choices: ArrayLike<number>, experts: number): { order: number[]; position: number[]; rowExpert: number[]; offsets: number[]; fraction: number[] } {
   const order: number[] = [];
   const rowExpert: number[] = [];
   const offsets = [0];
@@ -11,7 +11,9 @@ export function routeRef(choices: ArrayLike<number>, experts: number): { order: 
     offsets.push(order.length);
   }
   const fraction = Array.from({ length: experts }, (_, e) => (offsets[e + 1]! - offsets[e]!) / Math.max(choices.length, 1));
-  return { order, rowExpert, offsets, fraction };
+  const position = new Array<number>(choices.length).fill(-1);
+  order.forEach((s, r) => (position[s] = r));
+  return { order, position, rowExpert, offsets, fraction };
 }
 
 /** Y[r] = X[r] · W[e(r)]ᵀ with W (E, out, in). */

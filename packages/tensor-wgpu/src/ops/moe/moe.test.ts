@@ -18,6 +18,7 @@ describe('MoE dispatch', () => {
     const r = routeByExpert(tensor(CHOICES, [11], 'i32'), 4);
     const ref = routeRef(CHOICES, 4);
     expect(Array.from(await r.order.read())).toEqual(ref.order);
+    expect(Array.from(await r.position.read())).toEqual(ref.position);
     expect(Array.from(await r.rowExpert.read())).toEqual(ref.rowExpert);
     expect(Array.from(await r.offsets.read())).toEqual(ref.offsets);
     expect(await r.fraction.read()).toBeAllclose(ref.fraction);

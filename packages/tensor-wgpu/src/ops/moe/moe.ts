@@ -22,6 +22,8 @@ import { pickKernel, type KernelRow } from '../variants.js';
 export interface Routing {
   /** (N·k) i32: slot ids (token·k + choice) sorted by expert, stable. */
   readonly order: Tensor;
+  /** (N·k) i32: the sorted row of each slot (order's inverse). */
+  readonly position: Tensor;
   /** (N·k) i32: the expert of each sorted row. */
   readonly rowExpert: Tensor;
   /** (E + 1) i32: rows of expert e are [offsets[e], offsets[e+1]). */
@@ -39,11 +41,12 @@ export function routeByExpert(choices: Tensor, experts: number): Routing {
   const slots = choices.size;
   const routing: Routing = {
     order: new Tensor([slots], 'i32'),
+    position: new Tensor([slots], 'i32'),
     rowExpert: new Tensor([slots], 'i32'),
     offsets: new Tensor([experts + 1], 'i32'),
     fraction: new Tensor([experts]),
   };
-  const buffers = [choices.buffer, routing.order.buffer, routing.rowExpert.buffer, routing.offsets.buffer, routing.fraction.buffer];
+  const buffers = [choices.buffer, routing.order.buffer, routing.rowExpert.buffer, routing.offsets.buffer, routing.fraction.buffer, routing.position.buffer];
   dispatch(kernel('moe-route', routeWgsl), [u32(slots), u32(experts)], buffers, [1]);
   return routing;
 }

@@ -3,7 +3,8 @@
  * - route: a stable counting sort of the N·k (token, choice) slots by expert, in ONE workgroup of
  *   E invocations (E ≤ 64): counts → offsets (exclusive prefix) → each expert lists its slots in
  *   order. Outputs: order (slot ids sorted by expert), rowExpert (expert of each sorted row),
- *   offsets (E + 1), fraction f_e = count_e / (N·k).
+ *   offsets (E + 1), fraction f_e = count_e / (N·k), position (the sorted row of each slot: the
+ *   inverse of order).
  *   Uniforms: [0] slots (N·k), [1] E.
  * - grouped matmul: Y[r] = X[r] · W[e(r)]ᵀ for sorted rows r, W (E, out, in): every row meets only
  *   its own expert's weights, so experts compute only the tokens routed to them.
@@ -23,6 +24,7 @@ ${storage(2, 'order', 'array<i32>', 'read_write')}   // (N·k) slot ids sorted b
 ${storage(3, 'rowExpert', 'array<i32>', 'read_write')} // (N·k)
 ${storage(4, 'offsets', 'array<i32>', 'read_write')} // (E + 1)
 ${storage(5, 'fraction', 'array<f32>', 'read_write')} // (E)
+${storage(6, 'position', 'array<i32>', 'read_write')} // (N·k) sorted row of each slot
 var<workgroup> counts: array<u32, ${MAX_EXPERTS}>;
 var<workgroup> starts: array<u32, ${MAX_EXPERTS + 1}>;
 @compute @workgroup_size(${MAX_EXPERTS})
@@ -42,7 +44,7 @@ fn main(@builtin(local_invocation_index) e: u32) {
     fraction[e] = f32(counts[e]) / f32(max(slots, 1u));
     var at = starts[e];
     for (var s = 0u; s < slots; s++) {
-      if (u32(choice[s]) == e) { order[at] = i32(s); rowExpert[at] = i32(e); at++; }
+      if (u32(choice[s]) == e) { order[at] = i32(s); rowExpert[at] = i32(e); position[s] = i32(at); at++; }
     }
   }
 }`;

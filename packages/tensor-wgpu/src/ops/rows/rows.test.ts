@@ -35,6 +35,24 @@ describe('gather / scatter rows', () => {
       grad: C * 40 < 1000,
     });
   });
+  it.each([
+    [3, 5], // scalar scatter
+    [8, 4], // vec4 scatter
+  ])('with an index divisor (slot ids token·k + choice, k = 3), C = %i: gather and scatter vs reference, VJP', async (C, tokens) => {
+    const k = 3;
+    const slots = [7, 0, 14, 2, 9, 5, 1, -1, 11, 3, 13, 15]; // slot 15 is past the last token: dropped
+    await checkOp({
+      inputs: [{ shape: [tokens, C] }, { shape: [slots.length], data: slots, int: true }],
+      gpu: ([x, i]) => gatherRows(x!, i!, { divisor: k }),
+      ref: ([x, i]) => gatherRowsRef(x!, tokens, C, i!, k),
+    });
+    await checkOp({
+      inputs: [{ shape: [slots.length, C] }, { shape: [slots.length], data: slots, int: true }],
+      gpu: ([s, i]) => scatterAddRows(s!, i!, tokens, { divisor: k }),
+      ref: ([s, i]) => scatterAddRowsRef(s!, C, i!, tokens, k),
+    });
+    expect(() => gatherRows(tensor([1], [1, 1]), tensor([0], [1], 'i32'), { divisor: 0 })).toThrow(/divisor must be a positive integer/);
+  });
   it.each([3, 8])('scatterAddRows (C = %i) zeroes rows no index hits, even in a reused buffer', async (C) => {
     const rows = 6;
     for (let round = 0; round < 2; round++) {

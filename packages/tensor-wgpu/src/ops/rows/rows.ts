@@ -15,21 +15,37 @@ function rowsShape(x: Tensor, op: string): [number, number] {
   return [N, N === 0 ? 0 : x.size / N];
 }
 
-/** out[m, ...] = x[idx[m], ...]; idx is i32 of any shape (out: idx.shape + x.shape[1:]). */
-export function gatherRows(x: Tensor, idx: Tensor): Tensor {
+export interface RowIndexOptions {
+  /**
+   * Index m names row ⌊idx[m] / divisor⌋ (default 1). MoE slots are numbered token·k + choice,
+   * so a divisor of k reads (or adds into) the slot's token row without repeating rows k times.
+   */
+  readonly divisor?: number;
+}
+
+function divisorOf(options: RowIndexOptions, op: string): number {
+  const { divisor = 1 } = options;
+  if (!Number.isInteger(divisor) || divisor < 1) throw new RangeError(`${op}: the index divisor must be a positive integer, got ${divisor}.`);
+  return divisor;
+}
+
+/** out[m, ...] = x[idx[m] / divisor, ...]; idx is i32 of any shape (out: idx.shape + x.shape[1:]). */
+export function gatherRows(x: Tensor, idx: Tensor, options: RowIndexOptions = {}): Tensor {
   assertF32(x, 'gatherRows');
   assertI32(idx, 'gatherRows');
+  const divisor = divisorOf(options, 'gatherRows');
   const [N, C] = rowsShape(x, 'gatherRows');
   const out = new Tensor([...idx.shape, ...x.shape.slice(1)]);
   const M = idx.size;
-  if (M * C > 0) dispatch(kernel('gather-rows', gatherRowsWgsl), [u32(M), u32(C), u32(N)], [x.buffer, idx.buffer, out.buffer], grid1d(M * C));
-  return record('gatherRows', [x, idx], { rows: N }, out);
+  if (M * C > 0) dispatch(kernel('gather-rows', gatherRowsWgsl), [M, C, N, divisor].map(u32), [x.buffer, idx.buffer, out.buffer], grid1d(M * C));
+  return record('gatherRows', [x, idx], { rows: N, divisor }, out);
 }
 
-/** out (N, ...) = Σ over m of src[m, ...] added into row idx[m] (rows not hit stay 0). */
-export function scatterAddRows(src: Tensor, idx: Tensor, rows: number): Tensor {
+/** out (N, ...) = Σ over m of src[m, ...] added into row idx[m] / divisor (rows not hit stay 0). */
+export function scatterAddRows(src: Tensor, idx: Tensor, rows: number, options: RowIndexOptions = {}): Tensor {
   assertF32(src, 'scatterAddRows');
   assertI32(idx, 'scatterAddRows');
+  const divisor = divisorOf(options, 'scatterAddRows');
   const M = idx.size;
   const C = M === 0 ? src.size : src.size / M;
   if (src.shape[0] !== M && !(idx.ndim > 1 && src.size === M * C)) {
@@ -43,9 +59,9 @@ export function scatterAddRows(src: Tensor, idx: Tensor, rows: number): Tensor {
     // Enough workgroups to keep a few threads busy: column groups × row stripes ≥ 8.
     const groups = Math.ceil(C / 4 / SCATTER_VEC4_LANES);
     const stripes = Math.min(rows, Math.ceil(8 / groups));
-    dispatch(kernel('scatter-add-rows-vec4', scatterAddRowsVec4Wgsl), [M, C, rows, stripes].map(u32), buffers, [groups, stripes]);
-  } else if (M * C > 0) dispatch(kernel('scatter-add-rows', scatterAddRowsWgsl), [u32(M), u32(C), u32(rows)], buffers, grid1d(C, 64));
-  return record('scatterAddRows', [src, idx], { rows }, out);
+    dispatch(kernel('scatter-add-rows-vec4', scatterAddRowsVec4Wgsl), [M, C, rows, divisor, stripes].map(u32), buffers, [groups, stripes]);
+  } else if (M * C > 0) dispatch(kernel('scatter-add-rows', scatterAddRowsWgsl), [M, C, rows, divisor].map(u32), buffers, grid1d(C, 64));
+  return record('scatterAddRows', [src, idx], { rows, divisor }, out);
 }
 
 /** Token embedding: weight (V, C), ids i32 (...) → (..., C). */
