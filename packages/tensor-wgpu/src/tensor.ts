@@ -61,6 +61,11 @@ export class Tensor {
     return this.shape.length;
   }
 
+  /** Whether another live tensor (a view) shares this one's storage. */
+  get sharesStorage(): boolean {
+    return (this.#storage?.refs ?? 0) > 1;
+  }
+
   get isDisposed(): boolean {
     return this.#storage === undefined;
   }

@@ -6,10 +6,9 @@
  * may call ordinary ops; it must run before the forward's intermediates are disposed.
  */
 import { Tensor, scope } from '../tensor.js';
-import type { PooledBuffer } from '../buffer.js';
 import type { OpAttrs, OpName } from './op-attrs.js';
 import { vjpRules } from './vjp-rules.js';
-import { addInPlace, copy, fill } from './grad-helpers.js';
+import { add, addInPlace, fill } from './grad-helpers.js';
 
 let enabled = true;
 
@@ -87,33 +86,40 @@ export function backward(loss: Tensor, seed?: Tensor): void {
       const node = t.node;
       const rule = vjpRules[node.op as OpName] as (g: Tensor, n: typeof node, out: Tensor) => Array<Tensor | null>;
       const inputGrads = scope(() => rule(g, node, t).map((x) => x?.keep() ?? null));
-      // A rule may pass g (or one tensor, or views of it) through to several inputs: the first
-      // takes it, the others get copies, so no two gradients share storage. The caller's seed is
-      // never taken.
-      const sharedStorage = new Set<PooledBuffer>(seed ? [seed.buffer] : []);
-      const taken = new Set<Tensor>();
+      // Each input gets its own view: a rule may pass g (or one tensor) to several inputs, and
+      // no copy is made until a sum would change storage that another gradient (or the caller's
+      // seed) still holds (sumInto).
       node.inputs.forEach((input, k) => {
         const gi = inputGrads[k];
         if (!gi || !input.requiresGrad) return;
-        const own = sharedStorage.has(gi.buffer) ? copy(gi).keep() : gi;
-        sharedStorage.add(gi.buffer);
-        taken.add(own);
+        const own = gi.view(gi.shape).keep();
         const prev = grads.get(input);
         if (prev) {
-          addInPlace(prev, own);
+          grads.set(input, sumInto(prev, own));
           own.dispose();
         } else grads.set(input, own);
       });
-      for (const gi of new Set([...inputGrads, g])) if (gi && gi !== seed && !taken.has(gi)) gi.dispose();
+      for (const gi of new Set([...inputGrads, g])) if (gi && gi !== seed) gi.dispose();
     }
   });
 }
 
 function accumulateLeaf(t: Tensor, g: Tensor): void {
   if (t.grad) {
-    addInPlace(t.grad, g);
+    t.grad = sumInto(t.grad, g);
     g.dispose();
   } else {
     t.grad = g.keep();
   }
+}
+
+/** acc + g: in place, unless acc's storage is shared (then a new tensor, and acc is let go). */
+function sumInto(acc: Tensor, g: Tensor): Tensor {
+  if (!acc.sharesStorage) {
+    addInPlace(acc, g);
+    return acc;
+  }
+  const sum = add(acc, g).keep();
+  acc.dispose();
+  return sum;
 }
