@@ -8,7 +8,7 @@
  * Not reproduced: dropout on the attention probabilities (the fused attention has none).
  */
 import {
-  add, addScalar, causalAttention, dropout, embedding, linearCrossEntropyWithStats, matmul, mulScalar, reshape, rmsNorm, rope,
+  add, addScalar, causalAttention, dropout, embedding, linearCrossEntropyWithStats, matmul, mulScalar, qkvHeads, reshape, rmsNorm,
   slice, transpose, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import type { MoEConfig } from './config.js';
@@ -78,7 +78,6 @@ export function forwardHidden(c: MoEConfig, params: Readonly<Record<string, Tens
   const p = (name: string): Tensor => param(params, name);
   const d = c.dModel;
   const H = c.nHeads;
-  const dk = d / H;
   const N = B * T;
   const drop = (x: Tensor, stream: number): Tensor => (training && c.dropout > 0 ? dropout(x, { p: c.dropout, seed, stream }) : x);
 
@@ -91,11 +90,9 @@ export function forwardHidden(c: MoEConfig, params: Readonly<Record<string, Tens
     const stream = 1 + i * RANDOM_DRAWS_PER_LAYER;
     // Attention: qkv channels are (which, head, j) as the thesis's reshape [B, T, 3, H, dk].
     const h = reshape(rmsNorm(x, p(`${pre}.norm1.weight`), { eps: c.normEps }), [N, d]);
-    const qkv = transpose(reshape(matmul(h, p(`${pre}.attn.qkv.weight`), { transB: true }), [B, T, 3, H, dk]), [2, 0, 3, 1, 4]); // (3, B, H, T, dk)
-    const part = (j: number): Tensor => reshape(slice(qkv, 0, j, j + 1), [B, H, T, dk]);
-    const q = rope(part(0), { base: c.ropeBase });
-    const k = rope(part(1), { base: c.ropeBase });
-    const attn = reshape(transpose(causalAttention(q, k, part(2)), [0, 2, 1, 3]), [N, d]); // (B·T, d)
+    const qkv = reshape(matmul(h, p(`${pre}.attn.qkv.weight`), { transB: true }), [B, T, 3 * d]);
+    const [q, k, v] = qkvHeads(qkv, { heads: H, rope: { base: c.ropeBase } }); // (B, H, T, dk) each, q and k rotated
+    const attn = reshape(transpose(causalAttention(q, k, v), [0, 2, 1, 3]), [N, d]); // (B·T, d)
     const o = matmul(attn, p(`${pre}.attn.wo.weight`), { transB: true });
     x = add(x, drop(reshape(o, [B, T, d]), stream));
     // Mixture of experts.

@@ -59,4 +59,5 @@ export type { HostTensor } from './io/safetensors.js';
 export { rng } from './test/random.js';
 export { groupedMatmul, routeByExpert } from './ops/moe/moe.js';
 export { combineExperts } from './ops/moe/combine.js';
+export { qkvHeads, type QkvHeadsOptions } from './ops/heads/heads.js';
 export type { Routing } from './ops/moe/moe.js';

@@ -18,6 +18,8 @@ export interface TapeNode {
   readonly attrs: unknown;
   /** Tensors kept for the backward pass, owned by this node. */
   readonly saved: readonly Tensor[];
+  /** An op with several outputs: all of them, sharing this node (see recordMulti). */
+  readonly outputs?: readonly Tensor[];
 }
 
 class Storage {
@@ -87,7 +89,8 @@ export class Tensor {
     if (!this.#storage) return;
     this.#storage.release();
     this.#storage = undefined;
-    if (this.node) for (const t of this.node.saved) t.dispose();
+    // What the node saved goes with its last output.
+    if (this.node && !this.node.outputs?.some((t) => !t.isDisposed)) for (const t of this.node.saved) t.dispose();
     this.node = undefined;
     this.grad?.dispose();
     this.grad = undefined;

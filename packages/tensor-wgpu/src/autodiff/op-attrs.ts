@@ -33,3 +33,10 @@ export interface OpAttrs {
 }
 
 export type OpName = keyof OpAttrs;
+
+/** Ops with several outputs (recordMulti): one node, one rule over all the outputs' gradients. */
+export interface MultiOpAttrs {
+  qkvHeads: { readonly heads: number; readonly rotate: boolean; readonly base: number; readonly offset: number };
+}
+
+export type MultiOpName = keyof MultiOpAttrs;

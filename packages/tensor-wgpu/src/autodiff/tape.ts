@@ -5,9 +5,9 @@
  * existing one). Integer tensors never get gradients. Backward runs with recording off, so rules
  * may call ordinary ops; it must run before the forward's intermediates are disposed.
  */
-import { Tensor, scope } from '../tensor.js';
-import type { OpAttrs, OpName } from './op-attrs.js';
-import { vjpRules } from './vjp-rules.js';
+import { Tensor, scope, type TapeNode } from '../tensor.js';
+import type { MultiOpAttrs, MultiOpName, OpAttrs, OpName } from './op-attrs.js';
+import { multiVjpRules, vjpRules } from './vjp-rules.js';
 import { add, addInPlace, fill } from './grad-helpers.js';
 
 let enabled = true;
@@ -36,6 +36,23 @@ export function record<K extends OpName>(op: K, inputs: readonly Tensor[], attrs
     for (const t of saved) t.dispose();
   }
   return out;
+}
+
+/**
+ * Records an op with several outputs (one kernel writing them all): they share one node, and its
+ * rule (multiVjpRules) gets every output's gradient at once (null for an output with none).
+ */
+export function recordMulti<K extends MultiOpName>(op: K, inputs: readonly Tensor[], attrs: MultiOpAttrs[K], outs: Tensor[], saved: readonly Tensor[] = []): Tensor[] {
+  if (enabled && inputs.some((t) => t.requiresGrad)) {
+    const node: TapeNode = { op, inputs, attrs, saved, outputs: outs };
+    for (const out of outs) {
+      out.requiresGrad = true;
+      out.node = node;
+    }
+  } else {
+    for (const t of saved) t.dispose();
+  }
+  return outs;
 }
 
 /** Marks a tensor as a leaf whose gradient is wanted. */
@@ -74,18 +91,40 @@ export function backward(loss: Tensor, seed?: Tensor): void {
     const grads = new Map<Tensor, Tensor>();
     grads.set(loss, seed ?? fill(loss.shape, 1));
     const order = topoSort(loss);
+    // An op with several outputs runs its rule once, at the last of its outputs in backward order
+    // (its inputs all come later): by then every output's gradient is complete.
+    const runAt = new Map<TapeNode, number>();
+    order.forEach((t, i) => {
+      if (t.node?.outputs) runAt.set(t.node, Math.min(runAt.get(t.node) ?? i, i));
+    });
+    const pending = new Map<TapeNode, Array<Tensor | null>>();
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;
-      const g = grads.get(t);
-      if (!g) continue;
-      grads.delete(t);
-      if (!t.node) {
-        accumulateLeaf(t, g);
+      const g = grads.get(t) ?? null;
+      if (g) grads.delete(t);
+      const node = t.node;
+      if (!node) {
+        if (g) accumulateLeaf(t, g);
         continue;
       }
-      const node = t.node;
-      const rule = vjpRules[node.op as OpName] as (g: Tensor, n: typeof node, out: Tensor) => Array<Tensor | null>;
-      const inputGrads = scope(() => rule(g, node, t).map((x) => x?.keep() ?? null));
+      let used: Array<Tensor | null>;
+      let inputGrads: Array<Tensor | null>;
+      if (node.outputs) {
+        const gs = pending.get(node) ?? node.outputs.map(() => null);
+        pending.set(node, gs);
+        if (g) gs[node.outputs.indexOf(t)] = g;
+        if (runAt.get(node) !== i) continue;
+        pending.delete(node);
+        if (!gs.some((x) => x)) continue;
+        const rule = multiVjpRules[node.op as MultiOpName] as (gs: Array<Tensor | null>, n: typeof node) => Array<Tensor | null>;
+        inputGrads = scope(() => rule(gs, node).map((x) => x?.keep() ?? null));
+        used = gs;
+      } else {
+        if (!g) continue;
+        const rule = vjpRules[node.op as OpName] as (g: Tensor, n: typeof node, out: Tensor) => Array<Tensor | null>;
+        inputGrads = scope(() => rule(g, node, t).map((x) => x?.keep() ?? null));
+        used = [g];
+      }
       // Each input gets its own view: a rule may pass g (or one tensor) to several inputs, and
       // no copy is made until a sum would change storage that another gradient (or the caller's
       // seed) still holds (sumInto).
@@ -99,7 +138,7 @@ export function backward(loss: Tensor, seed?: Tensor): void {
           own.dispose();
         } else grads.set(input, own);
       });
-      for (const gi of new Set([...inputGrads, g])) if (gi && gi !== seed) gi.dispose();
+      for (const gi of new Set([...inputGrads, ...used])) if (gi && gi !== seed) gi.dispose();
     }
   });
 }

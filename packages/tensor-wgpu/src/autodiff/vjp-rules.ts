@@ -4,7 +4,7 @@
  * Rules run with recording off. The table's type makes a missing rule a compile error.
  */
 import type { Tensor, TapeNode } from '../tensor.js';
-import type { OpAttrs, OpName } from './op-attrs.js';
+import type { MultiOpAttrs, MultiOpName, OpAttrs, OpName } from './op-attrs.js';
 import { BINARY, fill, nary, unaryGrad } from '../ops/elementwise/elementwise.js';
 import { reduce, sumToShape } from '../ops/reduce/reduce.js';
 import { concat, padAlong, reshape, slice, transpose } from '../ops/layout/layout.js';
@@ -19,11 +19,19 @@ import { rotate } from '../ops/rope/rope.js';
 import { causalAttentionBackward } from '../ops/attention/attention.js';
 import { groupedMatmulBackward } from '../ops/moe/moe.js';
 import { combineExpertsBackward } from '../ops/moe/combine.js';
+import { qkvHeadsBackward } from '../ops/heads/heads.js';
 
 export interface Node<K extends OpName> extends TapeNode {
   readonly attrs: OpAttrs[K];
 }
 export type VjpRule<K extends OpName> = (g: Tensor, node: Node<K>, out: Tensor) => Array<Tensor | null>;
+
+export interface MultiNode<K extends MultiOpName> extends TapeNode {
+  readonly attrs: MultiOpAttrs[K];
+  readonly outputs: readonly Tensor[];
+}
+/** gs: one gradient per output, null for an output the loss does not depend on (never all null). */
+export type MultiVjpRule<K extends MultiOpName> = (gs: ReadonlyArray<Tensor | null>, node: MultiNode<K>) => Array<Tensor | null>;
 
 const inputs = (node: TapeNode): Tensor[] => node.inputs as Tensor[];
 /** Binary-derivative expressions name g; the nary kernels call their third operand c. */
@@ -145,4 +153,9 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
     const [ys, gates] = inputs(node) as [Tensor, Tensor];
     return combineExpertsBackward(g, ys, gates, node.attrs.order, node.attrs.position);
   },
+};
+
+export const multiVjpRules: { [K in MultiOpName]: MultiVjpRule<K> } = {
+  // Each input pair reads its part's gradient and rotates it back.
+  qkvHeads: (gs, node) => [qkvHeadsBackward(gs, inputs(node)[0]!, node.attrs)],
 };

@@ -8,8 +8,15 @@
 import { PARAMS_WGSL, storage } from '../wgsl.js';
 import { linearIndex, mainSignature } from '../common.js';
 
+/** θ of pair `pair` (of D/2) at position `pos`: pos·base^(−2·pair/D). Shared by every RoPE kernel. */
+export const ROPE_ANGLE_WGSL = /* wgsl */ `
+fn ropeAngle(pos: u32, pair: u32, D: u32, base: f32) -> f32 {
+  return f32(pos) * pow(base, -2.0 * f32(pair) / f32(D));
+}`;
+
 export const ropeWgsl = /* wgsl */ `
 ${PARAMS_WGSL}
+${ROPE_ANGLE_WGSL}
 ${storage(1, 'xs', 'array<vec2<f32>>', 'read')}
 ${storage(2, 'ys', 'array<vec2<f32>>', 'read_write')}
 ${mainSignature(256)} {
@@ -18,7 +25,7 @@ ${mainSignature(256)} {
   let T = pu(1u); let half = pu(2u) / 2u;
   let pair = i % half;
   let t = (i / half) % T;
-  let theta = f32(t + pu(4u)) * pow(pf(3u), -2.0 * f32(pair) / f32(pu(2u)));
+  let theta = ropeAngle(t + pu(4u), pair, pu(2u), pf(3u));
   let c = cos(theta);
   let s = sin(theta) * pf(5u);
   let x = xs[i];
