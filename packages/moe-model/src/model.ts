@@ -8,8 +8,8 @@
  * Not reproduced: dropout on the attention probabilities (the fused attention has none).
  */
 import {
-  add, addScalar, causalAttention, dropout, embedding, linearCrossEntropyWithStats, matmul, mulScalar, qkvHeads, reshape, rmsNorm,
-  slice, transpose, type Tensor,
+  add, addRmsNorm, addScalar, causalAttention, dropout, embedding, linearCrossEntropyWithStats, matmul, mulScalar, qkvHeads, reshape, rmsNorm,
+  slice, transpose, type DropoutOptions, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import type { MoEConfig } from './config.js';
 import { moeForward, type Randomness } from './moe.js';
@@ -79,9 +79,18 @@ export function forwardHidden(c: MoEConfig, params: Readonly<Record<string, Tens
   const d = c.dModel;
   const H = c.nHeads;
   const N = B * T;
-  const drop = (x: Tensor, stream: number): Tensor => (training && c.dropout > 0 ? dropout(x, { p: c.dropout, seed, stream }) : x);
+  const dropOf = (stream: number): DropoutOptions | undefined => (training && c.dropout > 0 ? { p: c.dropout, seed, stream } : undefined);
+  const drop = (x: Tensor, stream: number): Tensor => {
+    const options = dropOf(stream);
+    return options ? dropout(x, options) : x;
+  };
+  // x ← x + dropout(branch), and the next RMSNorm of x, in one kernel: [x, normed x].
+  const residual = (x: Tensor, branch: Tensor, norm: string, stream: number): [Tensor, Tensor] =>
+    addRmsNorm(x, reshape(branch, [B, T, d]), p(norm), { eps: c.normEps, dropout: dropOf(stream) });
 
   let x = drop(mulScalar(embedding(p('embed.weight'), ids), Math.sqrt(d)), 0); // (B, T, d)
+  // Later norms come with the residual sum before them.
+  let normed = rmsNorm(x, p(c.nLayers > 0 ? 'blocks.0.norm1.weight' : 'norm.weight'), { eps: c.normEps });
   const auxes: Tensor[] = [];
   const utilisation: Tensor[] = [];
   const routerProbs: Tensor[] = [];
@@ -89,23 +98,24 @@ export function forwardHidden(c: MoEConfig, params: Readonly<Record<string, Tens
     const pre = `blocks.${i}`;
     const stream = 1 + i * RANDOM_DRAWS_PER_LAYER;
     // Attention: qkv channels are (which, head, j) as the thesis's reshape [B, T, 3, H, dk].
-    const h = reshape(rmsNorm(x, p(`${pre}.norm1.weight`), { eps: c.normEps }), [N, d]);
+    const h = reshape(normed, [N, d]);
     const qkv = reshape(matmul(h, p(`${pre}.attn.qkv.weight`), { transB: true }), [B, T, 3 * d]);
     const [q, k, v] = qkvHeads(qkv, { heads: H, rope: { base: c.ropeBase } }); // (B, H, T, dk) each, q and k rotated
     const attn = reshape(transpose(causalAttention(q, k, v), [0, 2, 1, 3]), [N, d]); // (B·T, d)
     const o = matmul(attn, p(`${pre}.attn.wo.weight`), { transB: true });
-    x = add(x, drop(reshape(o, [B, T, d]), stream));
+    const [afterAttention, normed2] = residual(x, o, `${pre}.norm2.weight`, stream);
+    x = afterAttention;
     // Mixture of experts.
-    const h2 = reshape(rmsNorm(x, p(`${pre}.norm2.weight`), { eps: c.normEps }), [N, d]);
+    const h2 = reshape(normed2, [N, d]);
     const rnd: Randomness = { training, seed, stream: stream + 1 };
     const weights = { router: p(`${pre}.moe.router.weight`), w1: p(`${pre}.moe.experts.w1`), w2: p(`${pre}.moe.experts.w2`) };
     const moe = moeForward(c, h2, weights, rnd, balanceFractions?.[i]);
-    x = add(x, drop(reshape(moe.out, [B, T, d]), stream + 3));
+    [x, normed] = residual(x, moe.out, i + 1 < c.nLayers ? `blocks.${i + 1}.norm1.weight` : 'norm.weight', stream + 3);
     auxes.push(moe.aux);
     utilisation.push(moe.fraction);
     routerProbs.push(moe.probs);
   }
-  const final = drop(rmsNorm(x, p('norm.weight'), { eps: c.normEps }), 1 + c.nLayers * RANDOM_DRAWS_PER_LAYER);
+  const final = drop(normed, 1 + c.nLayers * RANDOM_DRAWS_PER_LAYER);
   return { hidden: reshape(final, [N, d]), auxes, utilisation, routerProbs };
 }
 

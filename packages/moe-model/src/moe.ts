@@ -5,7 +5,7 @@
  * load-balancing loss w·E·Σ_e f_e·P_e.
  */
 import {
-  add, combineExperts, dropout, gatherRows, groupedMatmul, matmul, mean, mul, mulScalar, randNormal, routeByExpert, silu, softmax,
+  activationDropout, add, combineExperts, gatherRows, groupedMatmul, matmul, mean, mul, mulScalar, randNormal, routeByExpert, silu, softmax,
   sumAll, topk, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import type { MoEConfig } from './config.js';
@@ -47,8 +47,8 @@ export function moeForward(c: MoEConfig, h: Tensor, weights: MoEWeights, rnd: Ra
   const routing = routeByExpert(indices, E);
   // Slot s = token·k + choice: dividing its id by k names the token's row.
   const xs = gatherRows(h, routing.order, { divisor: k }); // (R = N·k, d), sorted by expert
-  let hidden = silu(groupedMatmul(xs, weights.w1, routing)); // (R, dFF)
-  if (rnd.training && c.dropout > 0) hidden = dropout(hidden, { p: c.dropout, seed: rnd.seed, stream: rnd.stream + 1 });
+  const up = groupedMatmul(xs, weights.w1, routing); // (R, dFF)
+  const hidden = rnd.training && c.dropout > 0 ? activationDropout('silu', up, { p: c.dropout, seed: rnd.seed, stream: rnd.stream + 1 }) : silu(up);
   const ys = groupedMatmul(hidden, weights.w2, routing); // (R, d)
   const out = combineExperts(ys, gates, routing); // (N, d): Σ_j gate_j · expert output j, in token order
   // aux = w·E·Σ_e f_e·P_e, f from the routing counts (no gradient), P = mean router probability.

@@ -25,13 +25,13 @@ import { resolveOptimizerConfig } from './run-config.js';
 /** Kinds of kernel, first match wins; the rest is "other". */
 export const KERNEL_KINDS: readonly (readonly [string, RegExp])[] = [
   ['matmul', /^matmul/],
-  ['attention + RoPE', /^attention|^rope/],
+  ['attention + RoPE', /^attention|^rope|^qkv-heads/],
   ['MoE routing + experts', /^moe-|^grouped-matmul|^gather-rows|^scatter-add-rows|^topk/],
-  ['norms', /^norm-/],
+  ['norms', /^norm-|^add-rms-norm/],
   // The fused head: the (B·T, V) logits' matmuls and the CE, chunk by chunk.
   ['LM head (linear + cross-entropy)', /^lce-/],
   ['softmax + cross-entropy', /^softmax|^ce-/],
-  ['dropout + random', /^dropout|^random/],
+  ['dropout + random', /^dropout|^random|^activation-dropout/],
   ['layout (transpose, slice, concat)', /^gather-strided|^scatter-strided/],
   ['optimizer elementwise', /^map:|^sum-squares|^sqrt-of-sum/],
   ['Newton–Schulz kernels', /^ns-/],

@@ -60,4 +60,6 @@ export { rng } from './test/random.js';
 export { groupedMatmul, routeByExpert } from './ops/moe/moe.js';
 export { combineExperts } from './ops/moe/combine.js';
 export { qkvHeads, type QkvHeadsOptions } from './ops/heads/heads.js';
+export { addRmsNorm, type AddRmsNormOptions } from './ops/norm/add-norm.js';
+export { activationDropout } from './ops/dropout/activation-dropout.js';
 export type { Routing } from './ops/moe/moe.js';

@@ -5,6 +5,7 @@
 import type { Shape, Tensor } from '../tensor.js';
 import type { BinaryFn, UnaryFn } from '../ops/elementwise/elementwise.js';
 import type { ReduceOp } from '../ops/reduce/reduce.js';
+import type { DropoutOptions } from '../ops/dropout/dropout.js';
 
 export interface OpAttrs {
   unary: { readonly fn: UnaryFn; readonly p: number };
@@ -26,6 +27,7 @@ export interface OpAttrs {
   scatterAddRows: { readonly rows: number; readonly divisor: number };
   topk: { readonly k: number };
   dropout: { readonly p: number; readonly seed: number; readonly stream?: number };
+  activationDropout: { readonly fn: UnaryFn; readonly param: number; readonly dropout: DropoutOptions };
   rope: { readonly base: number; readonly offset: number };
   causalAttention: Record<string, never>;
   groupedMatmul: { readonly rowExpert: Tensor; readonly offsets: Tensor };
@@ -37,6 +39,7 @@ export type OpName = keyof OpAttrs;
 /** Ops with several outputs (recordMulti): one node, one rule over all the outputs' gradients. */
 export interface MultiOpAttrs {
   qkvHeads: { readonly heads: number; readonly rotate: boolean; readonly base: number; readonly offset: number };
+  addRmsNorm: { readonly eps: number; readonly dropout: DropoutOptions | null };
 }
 
 export type MultiOpName = keyof MultiOpAttrs;

@@ -20,6 +20,8 @@ import { causalAttentionBackward } from '../ops/attention/attention.js';
 import { groupedMatmulBackward } from '../ops/moe/moe.js';
 import { combineExpertsBackward } from '../ops/moe/combine.js';
 import { qkvHeadsBackward } from '../ops/heads/heads.js';
+import { addRmsNormBackward } from '../ops/norm/add-norm.js';
+import { activationDropoutBackward } from '../ops/dropout/activation-dropout.js';
 
 export interface Node<K extends OpName> extends TapeNode {
   readonly attrs: OpAttrs[K];
@@ -136,6 +138,8 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
   topk: (g, node) => [topkBackward(g, node.saved[0]!, inputs(node)[0]!.shape)],
   // The same mask (recomputed from the seed) scales g.
   dropout: (g, node) => [dropoutMask(g, node.attrs)],
+  // g · mask · f'(x), one kernel.
+  activationDropout: (g, node) => [activationDropoutBackward(g, inputs(node)[0]!, node.attrs)],
   // The inverse rotation.
   rope: (g, node) => [rotate(g, node.attrs.base, node.attrs.offset, -1)],
   // Flash-attention backward from the saved lse.
@@ -158,4 +162,6 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
 export const multiVjpRules: { [K in MultiOpName]: MultiVjpRule<K> } = {
   // Each input pair reads its part's gradient and rotates it back.
   qkvHeads: (gs, node) => [qkvHeadsBackward(gs, inputs(node)[0]!, node.attrs)],
+  // One row kernel for dx (= d sum + the norm's dx) and dbranch (dropout's mask on it), then dw.
+  addRmsNorm: (gs, node) => addRmsNormBackward(gs, node.saved[1]!, inputs(node)[2]!, node.saved[0]!, node.attrs),
 };

@@ -7,16 +7,24 @@ import { PARAMS_WGSL, storage } from '../wgsl.js';
 import { linearIndex, mainSignature } from '../common.js';
 import { PHILOX_WGSL } from '../random/philox.wgsl.js';
 
+/**
+ * The scale of elements 4·i4 … 4·i4 + 3 (0 or 1/(1 − p)): the one definition of the mask, shared by
+ * every kernel that applies dropout. Needs PHILOX_WGSL.
+ */
+export const DROPOUT_KEEP_WGSL = /* wgsl */ `
+fn dropoutKeep(i4: u32, stream: u32, seed: vec2<u32>, p: f32) -> vec4<f32> {
+  let u = toUnit(philox(vec4<u32>(i4, stream, 0u, 0u), seed));
+  return select(vec4<f32>(0.0), vec4<f32>(1.0 / (1.0 - p)), u >= vec4<f32>(p));
+}`;
+
 export const dropoutWgsl = /* wgsl */ `
 ${PARAMS_WGSL}
 ${PHILOX_WGSL}
+${DROPOUT_KEEP_WGSL}
 ${storage(1, 'xs', 'array<vec4<f32>>', 'read')}
 ${storage(2, 'ys', 'array<vec4<f32>>', 'read_write')}
 ${mainSignature(64)} {
   let i = ${linearIndex(64)};
   if (i * 4u >= pu(0u)) { return; }
-  let p = pf(4u);
-  let u = toUnit(philox(vec4<u32>(i, pu(3u), 0u, 0u), vec2<u32>(pu(1u), pu(2u))));
-  let keep = select(vec4<f32>(0.0), vec4<f32>(1.0 / (1.0 - p)), u >= vec4<f32>(p));
-  ys[i] = xs[i] * keep;
+  ys[i] = xs[i] * dropoutKeep(i, pu(3u), vec2<u32>(pu(1u), pu(2u)), pf(4u));
 }`;
