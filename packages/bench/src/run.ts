@@ -14,7 +14,7 @@ import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { PRESET_NAMES, type PresetName } from '@optimlab/moe-model';
 import { printTable, type SuiteResult } from './harness.js';
 import { tfjsPeer } from './tfjs-peer.js';
-import { newtonSchulzSuite } from './suites/newton-schulz.js';
+import { gramSpaceSuite, newtonSchulzSuite } from './suites/newton-schulz.js';
 import { optimizerStepSuite } from './suites/optimizer-step.js';
 import { kernelSuite } from './suites/kernels.js';
 import { trainStepSuite } from './suites/train-step.js';
@@ -99,7 +99,10 @@ async function main(): Promise<void> {
     printTable(result.suite, result.rows);
     results.push(result);
   };
-  if (suites.includes('ns')) await run(newtonSchulzSuite({ large }));
+  if (suites.includes('ns')) {
+    await run(newtonSchulzSuite({ large }));
+    await run(gramSpaceSuite({ large }));
+  }
   if (suites.includes('optim')) await run(optimizerStepSuite({ preset }));
   if (suites.includes('kernels')) await run(kernelSuite({ large, gpu, peer }));
   if (suites.includes('train')) await run(trainStepSuite({ preset, batch }));

@@ -26,6 +26,7 @@ export { reshape, transpose, slice, concat } from './ops/layout/layout.js';
 export { defaultMatmulVariant, matmul, matmulAdd, matmulVariants, setMatmulVariant } from './ops/matmul/matmul.js';
 export type { MatmulAddOptions, MatmulOptions, MatmulVariant } from './ops/matmul/matmul.js';
 export { normalizeMatrices } from './ops/normalize/normalize.js';
+export { addIdentity } from './ops/normalize/add-identity.js';
 export { MATMUL_KERNELS } from './ops/matmul/matmul.js';
 export { ATTENTION_KERNELS } from './ops/attention/attention.js';
 export { GROUPED_MATMUL_KERNELS } from './ops/moe/moe.js';

@@ -5,8 +5,9 @@
  */
 import { newtonSchulz } from '@optimlab/optim';
 import { matmul, randNormal, scope, sub, sumAll, square, sync, tensor, type Tensor } from '@optimlab/tensor-wgpu';
-import { gflops, timeIt, type SuiteResult } from '../harness.js';
+import { gflops, timeIt, timePaired, type SuiteResult } from '../harness.js';
 
+/** Nominal flops of the direct iteration (Gram space, where auto picks it, does fewer). */
 function nsFlop(shape: readonly number[], steps: number): number {
   const [n, r, c] = shape.length === 3 ? (shape as [number, number, number]) : [1, shape[0]!, shape[1]!];
   const [m, k] = r <= c ? [r, c] : [c, r];
@@ -60,4 +61,31 @@ export async function newtonSchulzSuite({ large }: { large: boolean }): Promise<
     g.dispose();
   }
   return { suite: 'newton-schulz', rows };
+}
+
+/**
+ * Gram-space vs direct iteration (5 steps, Keller), timed alternately: the expert stacks Muon
+ * orthogonalises in one call (the cpu preset's 16 per shape; the thesis's 8 per layer) and the
+ * attention projection.
+ */
+export async function gramSpaceSuite({ large }: { large: boolean }): Promise<SuiteResult> {
+  const shapes: [string, number[]][] = [
+    ['cpu experts 16×256×64', [16, 256, 64]],
+    ['cpu experts 16×64×256', [16, 64, 256]],
+    ['cpu qkv 2×192×64', [2, 192, 64]],
+    ['qkv 1152×384', [1152, 384]],
+  ];
+  if (large) shapes.push(['8 experts 8×1536×384', [8, 1536, 384]]);
+  const rows = [];
+  for (const [name, shape] of shapes) {
+    const g = randNormal(shape, { seed: 2 }).keep();
+    const call = (gram: boolean) => async (): Promise<void> => {
+      newtonSchulz(g, { gram }).dispose();
+      await sync();
+    };
+    const { ours, theirs, ratio } = await timePaired(call(true), call(false), 5);
+    rows.push({ shape: name, 'Gram ms': ours, 'direct ms': theirs, 'direct / Gram': ratio });
+    g.dispose();
+  }
+  return { suite: 'newton-schulz: Gram space vs direct', rows };
 }

@@ -59,6 +59,43 @@ describe('Newton–Schulz orthogonalisation', () => {
     }
   });
 
+  it('auto leaves a square matrix to the direct iteration (Gram space is less accurate there: P grows as 1/σ_min)', async () => {
+    const g = randomArray(16 * 16, 32);
+    const auto = await newtonSchulz(tensor(g, [16, 16])).read();
+    expect(Array.from(auto)).toEqual(Array.from(await newtonSchulz(tensor(g, [16, 16]), { gram: false }).read()));
+  });
+
+  it.each([
+    ['wide', 12, 40],
+    ['tall', 48, 10],
+    ['wide', 16, 64], // the smallest aspect 'auto' takes
+  ] as const)('Gram-space and direct iterations agree with the float64 rule (%s %i×%i, 3 and 5 steps)', async (_, r, c) => {
+    const g = randomArray(r * c, r + c);
+    for (const steps of [3, 5]) {
+      const ref = newtonSchulzRef(g, r, c, steps);
+      for (const gram of [true, false]) {
+        expect(await newtonSchulz(tensor(g, [r, c]), { steps, gram }).read()).toBeAllclose(ref, { rtol: 1e-3, atol: 1e-4 });
+      }
+    }
+  });
+
+  it('Gram space stays within float32 reach of the rule on an ill-conditioned gradient (rank 3 + 1e-5 noise)', async () => {
+    const [r, c] = [16, 64];
+    const [u, v, noise] = [randomArray(r * 3, 1), randomArray(3 * c, 2), randomArray(r * c, 3)];
+    const g = Float64Array.from({ length: r * c }, (_, i) => {
+      const [row, col] = [Math.floor(i / c), i % c];
+      let s = 1e-5 * noise[i]!;
+      for (let j = 0; j < 3; j++) s += u[row * 3 + j]! * v[j * c + col]!;
+      return s;
+    });
+    const ref = newtonSchulzRef(g, r, c, 5);
+    const direct = await newtonSchulz(tensor(g, [r, c]), { gram: false }).read();
+    const gram = await newtonSchulz(tensor(g, [r, c]), { gram: true }).read();
+    const err = (x: ArrayLike<number>): number => Math.max(...Array.from(x, (v, i) => Math.abs(v - ref[i]!)));
+    console.log(`NS rank-3 16×64: max |error| direct ${err(direct).toExponential(2)}, Gram ${err(gram).toExponential(2)}`);
+    expect(gram).toBeAllclose(ref, { rtol: 1e-3, atol: 1e-4 });
+  });
+
   it('outputScale multiplies the result (folded into the last iteration)', async () => {
     const [r, c] = [20, 12];
     const g = randomArray(r * c, 11);

@@ -6,8 +6,15 @@
  * min(rows, cols)² and nothing is transposed in memory.
  * Kernels: one normalisation, then three per iteration: A = XXᵀ, B = c·A·A + b·A and
  * X' = B·X + a·X, the polynomial's sums in the matmuls' epilogues (matmulAdd).
+ *
+ * Gram space. Every iterate is X_i = P_i·X₀ (X₀·P_i when tall) with P_i a polynomial in the Gram
+ * matrix G = X₀X₀ᵀ (k × k, k the short side), so the iteration can run on k × k matrices alone:
+ * A = P·G·P, B = bA + cA², P ← aP + B·P, and X = P·X₀ once at the end. A step then costs 8k³ flops
+ * instead of 4k²n + 2k³ (n the long side), plus 4k²n once: for the MoE experts' 64 × 256 matrices at
+ * 5 steps, 38% fewer. P commutes with G, so it is the same polynomial; in float32 the two orders
+ * round differently (both are tested against the float64 rule).
  */
-import { matmul, matmulAdd, normalizeMatrices, scope, type Tensor } from '@optimlab/tensor-wgpu';
+import { addIdentity, matmul, matmulAdd, normalizeMatrices, scope, type Tensor } from '@optimlab/tensor-wgpu';
 
 export interface NewtonSchulzCoefficients {
   /** (a, b, c) per iteration; iterations past the end repeat the last triple. */
@@ -60,10 +67,22 @@ export interface NewtonSchulzOptions {
   readonly eps?: number;
   /** Multiplies the result (Muon's shape scale), folded into the last iteration's epilogue. */
   readonly outputScale?: number;
+  /**
+   * Iterate in Gram space (see above): 'auto' (the default) does where it saves flops, i.e. when
+   * the long side is at least GRAM_MIN_ASPECT × the short one and there are at least 3 steps.
+   */
+  readonly gram?: boolean | 'auto';
 }
 
+/**
+ * Long side / short side from which 'auto' iterates in Gram space. Measured on lavapipe (bench
+ * suite 'ns', gram vs direct, 5 steps): 16 × 256×64 and 16 × 64×256 1.42–1.48× faster in Gram
+ * space, 2 × 192×64 even (0.96×), 64×128 slower (0.83×: more, smaller kernels).
+ */
+export const GRAM_MIN_ASPECT = 4;
+
 /** Orthogonalises each matrix of g (rows, cols) or (n, rows, cols). Returns a new tensor. */
-export function newtonSchulz(g: Tensor, { steps = 5, coefficients = 'keller', eps = 1e-7, outputScale = 1 }: NewtonSchulzOptions = {}): Tensor {
+export function newtonSchulz(g: Tensor, { steps = 5, coefficients = 'keller', eps = 1e-7, outputScale = 1, gram = 'auto' }: NewtonSchulzOptions = {}): Tensor {
   if (g.ndim !== 2 && g.ndim !== 3) throw new RangeError(`newtonSchulz: needs (rows, cols) or (n, rows, cols), got [${g.shape.join(', ')}].`);
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`newtonSchulz: steps must be a positive integer, got ${steps}.`);
   const coeffs = typeof coefficients === 'string' ? COEFFICIENTS[coefficients] : coefficients;
@@ -72,9 +91,14 @@ export function newtonSchulz(g: Tensor, { steps = 5, coefficients = 'keller', ep
     // A tall X (rows > cols) iterates on the smaller Gram matrix XᵀX and multiplies from the right,
     // X ← aX + X(bA + cA²): the transpose of the wide iteration, without copying X transposed.
     const tall = x.shape[1]! > x.shape[2]!;
+    const [short, long] = tall ? [x.shape[2]!, x.shape[1]!] : [x.shape[1]!, x.shape[2]!];
     x = normalizeMatrices(x, { scale: coeffs.normScale, eps });
+    const triple = (i: number): readonly [number, number, number] => coeffs.triples[Math.min(i, coeffs.triples.length - 1)]!;
+    if (gram === true || (gram === 'auto' && steps >= 3 && long >= GRAM_MIN_ASPECT * short)) {
+      return gramSpace(x, tall, steps, triple, outputScale).view(g.shape).keep();
+    }
     for (let i = 0; i < steps; i++) {
-      const [a, b, c] = coeffs.triples[Math.min(i, coeffs.triples.length - 1)]!;
+      const [a, b, c] = triple(i);
       const s = i === steps - 1 ? outputScale : 1;
       const A = tall ? matmul(x, x, { transA: true }) : matmul(x, x, { transB: true }); // (n, k, k), k = min(rows, cols)
       const B = matmulAdd(A, A, A, { alpha: c, beta: b }); // bA + cA²
@@ -82,4 +106,18 @@ export function newtonSchulz(g: Tensor, { steps = 5, coefficients = 'keller', ep
     }
     return (g.ndim === 3 ? x : x.view(g.shape)).keep();
   });
+}
+
+/** The iteration on k × k matrices: P ← aP + (bA + cA²)P with A = P·G·P, P₀ = I; then P·X₀. */
+function gramSpace(x0: Tensor, tall: boolean, steps: number, triple: (i: number) => readonly [number, number, number], outputScale: number): Tensor {
+  const G = tall ? matmul(x0, x0, { transA: true }) : matmul(x0, x0, { transB: true }); // (n, k, k)
+  let P: Tensor | undefined; // undefined: the identity
+  for (let i = 0; i < steps; i++) {
+    const [a, b, c] = triple(i);
+    const A = P ? matmul(matmul(P, G), P) : G;
+    const B = matmulAdd(A, A, A, { alpha: c, beta: b }); // bA + cA²
+    P = P ? matmulAdd(B, P, P, { beta: a }) : addIdentity(B, a); // aP + BP
+  }
+  // β = 0: X₀ only gives the output its shape.
+  return tall ? matmulAdd(x0, P!, x0, { alpha: outputScale, beta: 0 }) : matmulAdd(P!, x0, x0, { alpha: outputScale, beta: 0 });
 }
