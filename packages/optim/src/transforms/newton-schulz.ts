@@ -76,10 +76,11 @@ export interface NewtonSchulzOptions {
 
 /**
  * Long side / short side from which 'auto' iterates in Gram space. Measured on lavapipe (bench
- * suite 'ns', gram vs direct, 5 steps): 16 × 256×64 and 16 × 64×256 1.42–1.48× faster in Gram
- * space, 2 × 192×64 even (0.96×), 64×128 slower (0.83×: more, smaller kernels).
+ * suite 'ns', Gram vs direct timed alternately, 5 steps): 1152×384 1.57× faster in Gram space,
+ * 16 × 256×64 and 16 × 64×256 1.45–1.48×, 2 × 192×64 even (0.96–1.01×), 64×128 slower (0.83×:
+ * more and smaller kernels).
  */
-export const GRAM_MIN_ASPECT = 4;
+export const GRAM_MIN_ASPECT = 3;
 
 /** Orthogonalises each matrix of g (rows, cols) or (n, rows, cols). Returns a new tensor. */
 export function newtonSchulz(g: Tensor, { steps = 5, coefficients = 'keller', eps = 1e-7, outputScale = 1, gram = 'auto' }: NewtonSchulzOptions = {}): Tensor {
