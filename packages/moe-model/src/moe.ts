@@ -5,8 +5,8 @@
  * load-balancing loss w·E·Σ_e f_e·P_e.
  */
 import {
-  activationDropout, add, combineExperts, gatherRows, groupedMatmul, matmul, mean, mul, mulScalar, randNormal, routeByExpert, silu, softmax,
-  sumAll, topk, type Tensor,
+  activationDropout, add, combineExperts, gatherRows, groupedMatmul, matmul, mean, mul, mulScalar, randNormal, routeByExpert, routerGates,
+  silu, sumAll, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import type { MoEConfig } from './config.js';
 
@@ -41,9 +41,8 @@ export function moeForward(c: MoEConfig, h: Tensor, weights: MoEWeights, rnd: Ra
   if (rnd.training && c.routerNoiseStd > 0) {
     logits = add(logits, randNormal([N, E], { seed: rnd.seed, stream: rnd.stream, std: c.routerNoiseStd }));
   }
-  const probs = softmax(logits); // (N, E)
-  const { values, indices } = topk(logits, k); // (N, k)
-  const gates = softmax(values); // (N, k), renormalised over the chosen experts
+  // probs = softmax(logits) (N, E); indices = top-k logits (N, k); gates = softmax of those k.
+  const { probs, gates, indices } = routerGates(logits, k);
   const routing = routeByExpert(indices, E);
   // Slot s = token·k + choice: dividing its id by k names the token's row.
   const xs = gatherRows(h, routing.order, { divisor: k }); // (R = N·k, d), sorted by expert

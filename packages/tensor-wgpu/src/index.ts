@@ -60,6 +60,7 @@ export type { HostTensor } from './io/safetensors.js';
 export { rng } from './test/random.js';
 export { groupedMatmul, routeByExpert } from './ops/moe/moe.js';
 export { combineExperts } from './ops/moe/combine.js';
+export { routerGates, type RouterGates } from './ops/moe/router.js';
 export { qkvHeads, type QkvHeadsOptions } from './ops/heads/heads.js';
 export { addRmsNorm, type AddRmsNormOptions } from './ops/norm/add-norm.js';
 export { activationDropout } from './ops/dropout/activation-dropout.js';

@@ -40,6 +40,7 @@ export type OpName = keyof OpAttrs;
 export interface MultiOpAttrs {
   qkvHeads: { readonly heads: number; readonly rotate: boolean; readonly base: number; readonly offset: number };
   addRmsNorm: { readonly eps: number; readonly dropout: DropoutOptions | null };
+  routerGates: { readonly k: number };
 }
 
 export type MultiOpName = keyof MultiOpAttrs;

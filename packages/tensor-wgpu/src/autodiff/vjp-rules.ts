@@ -22,6 +22,7 @@ import { combineExpertsBackward } from '../ops/moe/combine.js';
 import { qkvHeadsBackward } from '../ops/heads/heads.js';
 import { addRmsNormBackward } from '../ops/norm/add-norm.js';
 import { activationDropoutBackward } from '../ops/dropout/activation-dropout.js';
+import { routerGatesBackward } from '../ops/moe/router.js';
 
 export interface Node<K extends OpName> extends TapeNode {
   readonly attrs: OpAttrs[K];
@@ -164,4 +165,6 @@ export const multiVjpRules: { [K in MultiOpName]: MultiVjpRule<K> } = {
   qkvHeads: (gs, node) => [qkvHeadsBackward(gs, inputs(node)[0]!, node.attrs)],
   // One row kernel for dx (= d sum + the norm's dx) and dbranch (dropout's mask on it), then dw.
   addRmsNorm: (gs, node) => addRmsNormBackward(gs, node.saved[1]!, inputs(node)[2]!, node.saved[0]!, node.attrs),
+  // Both softmax backwards, the gates' scattered to their experts' logits, in one row kernel.
+  routerGates: (gs, node) => [routerGatesBackward(gs, node.saved[0]!, node.saved[1]!, node.saved[2]!)],
 };

@@ -1,0 +1,87 @@
+/**
+ * routerGates: a top-k router's three steps on its logits (N, E) in one pass per row (they were
+ * softmax, top-k and a softmax over the chosen logits; backward two softmax backwards, the top-k
+ * scatter into a zero fill and a sum):
+ *   probs = softmax(logits)                       (N, E)  for the load-balancing loss
+ *   indices, values = top-k of the logits          (N, k)  descending, ties to the lower index
+ *   gates = softmax(values)                        (N, k)  renormalised over the chosen experts
+ * The same arithmetic, in the same order, as softmax.wgsl.ts and topk.wgsl.ts.
+ * Backward, per row (probs, gates and indices saved):
+ *   dlogits = probs ⊙ (gp − Σ gp⊙probs),  then  dlogits[indices[s]] += gates_s·(gg_s − Σ gg⊙gates).
+ * A missing gradient (bit 0: probs, bit 1: gates, uniform [3]) counts as zero.
+ * Uniforms: [0] rows, [1] E, [2] k, [3] gradients present (backward).
+ */
+import { PARAMS_WGSL, storage } from '../wgsl.js';
+import { linearIndex, mainSignature } from '../common.js';
+import { MAX_K } from '../topk/topk.wgsl.js';
+
+export const routerGatesWgsl = /* wgsl */ `
+${PARAMS_WGSL}
+${storage(1, 'logits', 'array<f32>', 'read')}
+${storage(2, 'probs', 'array<f32>', 'read_write')}
+${storage(3, 'gates', 'array<f32>', 'read_write')}
+${storage(4, 'indices', 'array<i32>', 'read_write')}
+${mainSignature(64)} {
+  let r = ${linearIndex(64)};
+  let n = pu(1u); let k = pu(2u);
+  if (r >= pu(0u)) { return; }
+  let base = r * n;
+  var m = -3.4028234663852886e38;
+  for (var j = 0u; j < n; j++) { m = max(m, logits[base + j]); }
+  var s = 0.0;
+  for (var j = 0u; j < n; j++) { s += exp(logits[base + j] - m); }
+  let inv = 1.0 / s;
+  for (var j = 0u; j < n; j++) { probs[base + j] = exp(logits[base + j] - m) * inv; }
+  var bestV: array<f32, ${MAX_K}>;
+  var bestI: array<i32, ${MAX_K}>;
+  for (var t = 0u; t < ${MAX_K}u; t++) { bestV[t] = -3.4028234663852886e38; bestI[t] = -1; }
+  for (var j = 0u; j < n; j++) {
+    let v = logits[base + j];
+    if (bestI[k - 1u] >= 0 && v <= bestV[k - 1u]) { continue; }
+    var t = k - 1u;
+    while (t > 0u && (bestI[t - 1u] < 0 || v > bestV[t - 1u])) {
+      bestV[t] = bestV[t - 1u];
+      bestI[t] = bestI[t - 1u];
+      t--;
+    }
+    bestV[t] = v;
+    bestI[t] = i32(j);
+  }
+  var m2 = -3.4028234663852886e38;
+  for (var t = 0u; t < k; t++) { m2 = max(m2, bestV[t]); }
+  var s2 = 0.0;
+  for (var t = 0u; t < k; t++) { s2 += exp(bestV[t] - m2); }
+  let inv2 = 1.0 / s2;
+  for (var t = 0u; t < k; t++) {
+    gates[r * k + t] = exp(bestV[t] - m2) * inv2;
+    indices[r * k + t] = bestI[t];
+  }
+}`;
+
+export const routerGatesBackwardWgsl = /* wgsl */ `
+${PARAMS_WGSL}
+${storage(1, 'gp', 'array<f32>', 'read')}
+${storage(2, 'gg', 'array<f32>', 'read')}
+${storage(3, 'probs', 'array<f32>', 'read')}
+${storage(4, 'gates', 'array<f32>', 'read')}
+${storage(5, 'indices', 'array<i32>', 'read')}
+${storage(6, 'dlogits', 'array<f32>', 'read_write')}
+${mainSignature(64)} {
+  let r = ${linearIndex(64)};
+  let n = pu(1u); let k = pu(2u);
+  if (r >= pu(0u)) { return; }
+  let base = r * n;
+  let withP = (pu(3u) & 1u) != 0u;
+  let withG = (pu(3u) & 2u) != 0u;
+  var dot = 0.0;
+  if (withP) { for (var j = 0u; j < n; j++) { dot += gp[base + j] * probs[base + j]; } }
+  for (var j = 0u; j < n; j++) { dlogits[base + j] = select(0.0, probs[base + j] * (gp[base + j] - dot), withP); }
+  if (withG) {
+    var dot2 = 0.0;
+    for (var t = 0u; t < k; t++) { dot2 += gg[r * k + t] * gates[r * k + t]; }
+    for (var t = 0u; t < k; t++) {
+      let at = base + u32(indices[r * k + t]);
+      dlogits[at] = dlogits[at] + gates[r * k + t] * (gg[r * k + t] - dot2);
+    }
+  }
+}`;
