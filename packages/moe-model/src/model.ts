@@ -8,7 +8,7 @@
  * Not reproduced: dropout on the attention probabilities (the fused attention has none).
  */
 import {
-  add, addRmsNorm, addScalar, causalAttention, dropout, embedding, linearCrossEntropyWithStats, matmul, mulScalar, qkvHeads, reshape, rmsNorm,
+  activationDropout, add, addRmsNorm, addScalar, causalAttention, dropout, embedding, linearCrossEntropyWithStats, matmul, mulScalar, qkvHeads, reshape, rmsNorm,
   slice, transpose, type DropoutOptions, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import type { MoEConfig } from './config.js';
@@ -88,7 +88,10 @@ export function forwardHidden(c: MoEConfig, params: Readonly<Record<string, Tens
   const residual = (x: Tensor, branch: Tensor, norm: string, stream: number): [Tensor, Tensor] =>
     addRmsNorm(x, reshape(branch, [B, T, d]), p(norm), { eps: c.normEps, dropout: dropOf(stream) });
 
-  let x = drop(mulScalar(embedding(p('embed.weight'), ids), Math.sqrt(d)), 0); // (B, T, d)
+  // Embedding × √d, then dropout (one kernel for both when training with dropout).
+  const embedded = embedding(p('embed.weight'), ids); // (B, T, d)
+  const embedDrop = dropOf(0);
+  let x = embedDrop ? activationDropout('scale', embedded, embedDrop, Math.sqrt(d)) : mulScalar(embedded, Math.sqrt(d));
   // Later norms come with the residual sum before them.
   let normed = rmsNorm(x, p(c.nLayers > 0 ? 'blocks.0.norm1.weight' : 'norm.weight'), { eps: c.normEps });
   const auxes: Tensor[] = [];
