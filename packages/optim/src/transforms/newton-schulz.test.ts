@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { tensor } from '@optimlab/tensor-wgpu';
-import { COEFFICIENTS, newtonSchulz } from './newton-schulz.js';
+import { COEFFICIENTS, GRAM_MIN_ASPECT, newtonSchulz } from './newton-schulz.js';
 import { newtonSchulzRef } from '../rules.ref.js';
 import { randomArray } from '@optimlab/tensor-wgpu/testing';
 import { singularValues } from '../test/svd.js';
@@ -59,12 +59,6 @@ describe('Newton–Schulz orthogonalisation', () => {
     }
   });
 
-  it('auto leaves a square matrix to the direct iteration (Gram space is less accurate there: P grows as 1/σ_min)', async () => {
-    const g = randomArray(16 * 16, 32);
-    const auto = await newtonSchulz(tensor(g, [16, 16])).read();
-    expect(Array.from(auto)).toEqual(Array.from(await newtonSchulz(tensor(g, [16, 16]), { gram: false }).read()));
-  });
-
   it.each([
     ['wide', 12, 40],
     ['tall', 48, 10],
@@ -79,21 +73,50 @@ describe('Newton–Schulz orthogonalisation', () => {
     }
   });
 
-  it('Gram space stays within float32 reach of the rule on an ill-conditioned gradient (rank 3 + 1e-5 noise)', async () => {
-    const [r, c] = [16, 64];
-    const [u, v, noise] = [randomArray(r * 3, 1), randomArray(3 * c, 2), randomArray(r * c, 3)];
-    const g = Float64Array.from({ length: r * c }, (_, i) => {
-      const [row, col] = [Math.floor(i / c), i % c];
-      let s = 1e-5 * noise[i]!;
-      for (let j = 0; j < 3; j++) s += u[row * 3 + j]! * v[j * c + col]!;
+  /** A rank-`rank` matrix plus uniform noise of size `noise`. */
+  function lowRank(r: number, c: number, rank: number, noise: number, seed: number): Float64Array {
+    const [u, v, n] = [randomArray(r * rank, seed), randomArray(rank * c, seed + 1), randomArray(r * c, seed + 2)];
+    return Float64Array.from({ length: r * c }, (_, i) => {
+      let s = noise * n[i]!;
+      for (let j = 0; j < rank; j++) s += u[Math.floor(i / c) * rank + j]! * v[j * c + (i % c)]!;
       return s;
     });
-    const ref = newtonSchulzRef(g, r, c, 5);
-    const direct = await newtonSchulz(tensor(g, [r, c]), { gram: false }).read();
-    const gram = await newtonSchulz(tensor(g, [r, c]), { gram: true }).read();
-    const err = (x: ArrayLike<number>): number => Math.max(...Array.from(x, (v, i) => Math.abs(v - ref[i]!)));
-    console.log(`NS rank-3 16×64: max |error| direct ${err(direct).toExponential(2)}, Gram ${err(gram).toExponential(2)}`);
-    expect(gram).toBeAllclose(ref, { rtol: 1e-3, atol: 1e-4 });
+  }
+  /** A random square matrix under zero rows, as Muon pads it into a call with taller ones. */
+  function paddedSquare(k: number, height: number, seed: number): Float64Array {
+    const out = new Float64Array(height * k);
+    out.set(randomArray(k * k, seed));
+    return out;
+  }
+  it.each([
+    ['tall, exact rank 20', 256, 64, () => lowRank(256, 64, 20, 0, 3)],
+    ['tall, rank 3 + 1e-5 noise', 48, 16, () => lowRank(48, 16, 3, 1e-5, 33)],
+    ['wide, rank 4 + 1e-5 noise', 64, 256, () => lowRank(64, 256, 4, 1e-5, 7)],
+    ['a random square one under zero rows', 128, 32, () => paddedSquare(32, 128, 9)],
+  ] as const)('Gram space is as accurate as the direct iteration on a rank-deficient gradient: %s (%i×%i), 3 to 10 steps', async (_, r, c, make) => {
+    const g = make();
+    const report: string[] = [];
+    const maxErr = (x: ArrayLike<number>, ref: ArrayLike<number>): number => Math.max(...Array.from(x, (v, i) => Math.abs(v - ref[i]!)));
+    for (const steps of [3, 5, 8, 10]) {
+      const ref = newtonSchulzRef(g, r, c, steps);
+      const gram = maxErr(await newtonSchulz(tensor(g, [r, c]), { steps, gram: true }).read(), ref);
+      const direct = maxErr(await newtonSchulz(tensor(g, [r, c]), { steps, gram: false }).read(), ref);
+      report.push(`${steps} steps: Gram ${gram.toExponential(1)}, direct ${direct.toExponential(1)}`);
+      expect(gram).toBeLessThan(2 * direct + 1e-5);
+    }
+    // Polar Express's first a is 8.2: its 8 steps agree between the two iterations too.
+    const pe = async (gram: boolean): Promise<Float32Array> => (await newtonSchulz(tensor(g, [r, c]), { steps: 8, coefficients: 'polarExpress', gram }).read()) as Float32Array;
+    expect(await pe(true)).toBeAllclose(await pe(false), { rtol: 1e-3, atol: 1e-4 });
+    console.log(`NS max |error| vs float64, ${r}×${c}: ${report.join('; ')}`);
+  });
+
+  it("'auto' takes Gram space from an aspect of GRAM_MIN_ASPECT, with 3 steps or more", async () => {
+    const g = randomArray(16 * 48, 4);
+    const run = async (gram: boolean | 'auto', steps = 5, shape = [16, 48]): Promise<number[]> => Array.from(await newtonSchulz(tensor(g, shape), { steps, gram }).read());
+    expect(GRAM_MIN_ASPECT).toBe(3);
+    expect(await run('auto')).toEqual(await run(true));
+    expect(await run('auto', 2)).toEqual(await run(false, 2));
+    expect(await run('auto', 5, [24, 32])).toEqual(await run(false, 5, [24, 32]));
   });
 
   it('outputScale multiplies the result (folded into the last iteration)', async () => {

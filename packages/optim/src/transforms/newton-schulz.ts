@@ -7,12 +7,13 @@
  * Kernels: one normalisation, then three per iteration: A = XXᵀ, B = c·A·A + b·A and
  * X' = B·X + a·X, the polynomial's sums in the matmuls' epilogues (matmulAdd).
  *
- * Gram space. Every iterate is X_i = P_i·X₀ (X₀·P_i when tall) with P_i a polynomial in the Gram
- * matrix G = X₀X₀ᵀ (k × k, k the short side), so the iteration can run on k × k matrices alone:
- * A = P·G·P, B = bA + cA², P ← aP + B·P, and X = P·X₀ once at the end. A step then costs 8k³ flops
- * instead of 4k²n + 2k³ (n the long side), plus 4k²n once: for the MoE experts' 64 × 256 matrices at
- * 5 steps, 38% fewer. P commutes with G, so it is the same polynomial; in float32 the two orders
- * round differently (both are tested against the float64 rule).
+ * Gram space. Every iterate is X_i = P_i·X₀ (X₀·P_i when tall) with P_i (k × k, k the short side)
+ * built from the Gram matrix G = X₀X₀ᵀ alone: A = P·G·Pᵀ, B = bA + cA², P ← aP + B·P, and X = P·X₀
+ * at the end. A step then costs 8k³ flops instead of 4k²n + 2k³ (n the long side), plus 4k²n per
+ * segment: the iteration restarts from the X it reached every GRAM_SEGMENT steps, because P's
+ * entries grow along G's near-null directions and float32 rounding with them. For the MoE experts'
+ * 64 × 256 matrices at 5 steps that is a third fewer flops. Both iterations are tested against the
+ * float64 rule, on rank-deficient matrices too.
  */
 import { addIdentity, matmul, matmulAdd, normalizeMatrices, scope, type Tensor } from '@optimlab/tensor-wgpu';
 
@@ -74,11 +75,14 @@ export interface NewtonSchulzOptions {
   readonly gram?: boolean | 'auto';
 }
 
+/** Gram-space steps between restarts from the X reached (see gramSpace). */
+export const GRAM_SEGMENT = 3;
+
 /**
  * Long side / short side from which 'auto' iterates in Gram space. Measured on lavapipe (bench
- * suite 'ns', Gram vs direct timed alternately, 5 steps): 1152×384 1.57× faster in Gram space,
- * 16 × 256×64 and 16 × 64×256 1.45–1.48×, 2 × 192×64 even (0.96–1.01×), 64×128 slower (0.83×:
- * more and smaller kernels).
+ * suite 'ns', Gram vs direct timed alternately, 5 steps, restarting after 3): 1152×384 and
+ * 16 × 256×64, 16 × 64×256 1.25–1.27× faster in Gram space, 2 × 192×64 0.95×; 64×128 was slower
+ * still (0.83× without restarts: more and smaller kernels).
  */
 export const GRAM_MIN_ASPECT = 3;
 
@@ -109,16 +113,28 @@ export function newtonSchulz(g: Tensor, { steps = 5, coefficients = 'keller', ep
   });
 }
 
-/** The iteration on k × k matrices: P ← aP + (bA + cA²)P with A = P·G·P, P₀ = I; then P·X₀. */
+/**
+ * The iteration on k × k matrices, in segments of at most GRAM_SEGMENT steps. In a segment from X₀
+ * (wide; tall is the transpose): G = X₀X₀ᵀ, P₀ = I, A = P·G·Pᵀ, B = bA + cA², P ← aP + B·P (tall:
+ * A = Pᵀ·G·P, P ← aP + P·B), then X = P·X₀ (tall: X₀·P). No symmetry of P is assumed. P grows like
+ * the product of the segment's a's along near-null directions of G, and rounding with it, so each
+ * segment starts afresh from the X it reached (with Keller's a = 3.4445, at most a³ ≈ 41).
+ */
 function gramSpace(x0: Tensor, tall: boolean, steps: number, triple: (i: number) => readonly [number, number, number], outputScale: number): Tensor {
-  const G = tall ? matmul(x0, x0, { transA: true }) : matmul(x0, x0, { transB: true }); // (n, k, k)
-  let P: Tensor | undefined; // undefined: the identity
-  for (let i = 0; i < steps; i++) {
-    const [a, b, c] = triple(i);
-    const A = P ? matmul(matmul(P, G), P) : G;
-    const B = matmulAdd(A, A, A, { alpha: c, beta: b }); // bA + cA²
-    P = P ? matmulAdd(B, P, P, { beta: a }) : addIdentity(B, a); // aP + BP
+  let x = x0;
+  for (let from = 0; from < steps; from += GRAM_SEGMENT) {
+    const to = Math.min(steps, from + GRAM_SEGMENT);
+    const G = tall ? matmul(x, x, { transA: true }) : matmul(x, x, { transB: true }); // (n, k, k)
+    let P: Tensor | undefined; // undefined: the identity
+    for (let i = from; i < to; i++) {
+      const [a, b, c] = triple(i);
+      const A = !P ? G : tall ? matmul(matmul(P, G, { transA: true }), P) : matmul(matmul(P, G), P, { transB: true });
+      const B = matmulAdd(A, A, A, { alpha: c, beta: b }); // bA + cA²
+      P = !P ? addIdentity(B, a) : tall ? matmulAdd(P, B, P, { beta: a }) : matmulAdd(B, P, P, { beta: a }); // aP + PB or aP + BP
+    }
+    // β = 0: x only gives the output its shape.
+    const s = to === steps ? outputScale : 1;
+    x = tall ? matmulAdd(x, P!, x, { alpha: s, beta: 0 }) : matmulAdd(P!, x, x, { alpha: s, beta: 0 });
   }
-  // β = 0: X₀ only gives the output its shape.
-  return tall ? matmulAdd(x0, P!, x0, { alpha: outputScale, beta: 0 }) : matmulAdd(P!, x0, x0, { alpha: outputScale, beta: 0 });
+  return x;
 }

@@ -3,7 +3,11 @@ import { tensor, zeros } from '../creation.js';
 import { memoryStats } from '../buffer.js';
 import { runtimeStats } from '../runtime.js';
 import { scope, type Tensor } from '../tensor.js';
-import { add, mul, mulScalar, relu, square, sub } from '../ops/elementwise/elementwise.js';
+import { add, addInPlace, mul, mulScalar, relu, square, sub } from '../ops/elementwise/elementwise.js';
+import { reshape } from '../ops/layout/layout.js';
+import { addRmsNorm } from '../ops/norm/add-norm.js';
+import { qkvHeads } from '../ops/heads/heads.js';
+import { routerGates } from '../ops/moe/router.js';
 import { matmul } from '../ops/matmul/matmul.js';
 import { meanAll, sumAll } from '../ops/reduce/reduce.js';
 import { randNormal } from '../ops/random/random.js';
@@ -32,13 +36,40 @@ describe('reverse-mode tape', () => {
     expect(Array.from(await seed.read())).toEqual([1, 1]);
     expect(Array.from(await x.grad!.read())).toEqual([1, 1]);
   });
-  it('add passes g on without a kernel or a copy', () => {
+  it('leaf gradients own their storage after backward: an in-place change to one leaves the others and the seed', async () => {
     const [a, b] = [requireGrad(tensor([1, 2])), requireGrad(tensor([3, 4]))];
-    const loss = sumAll(add(a, b));
-    const before = runtimeStats().dispatches;
-    backward(loss);
-    // The seed's fill and sumAll's rule; a and b share g until one of them changes.
-    expect(runtimeStats().dispatches - before).toBe(2);
+    backward(sumAll(add(a, b))); // one g for both sides
+    addInPlace(a.grad!, tensor([10, 10]));
+    expect(Array.from(await b.grad!.read())).toEqual([1, 1]);
+    const seed = tensor([1, 1]);
+    const x = requireGrad(tensor([7, 8]));
+    backward(add(x, tensor([5, 6])), seed);
+    addInPlace(x.grad!, tensor([10, 10]));
+    expect(Array.from(await seed.read())).toEqual([1, 1]);
+  });
+  it('the caller\'s seed stays in the caller\'s scope (freed with it)', () => {
+    const x = requireGrad(tensor([7, 8]));
+    const c = tensor([5, 6]);
+    const before = memoryStats().liveBytes;
+    scope(() => backward(add(x, c), tensor([1, 1])));
+    x.grad!.dispose();
+    x.grad = undefined;
+    expect(memoryStats().liveBytes).toBe(before);
+  });
+  it('add passes g on without a kernel; only leaves left sharing it get a copy, at the end', () => {
+    const leaf = (): Tensor => requireGrad(tensor([1, 2])); // fresh each time: no .grad to add into
+    const count = (loss: ReturnType<typeof sumAll>): number => {
+      const before = runtimeStats().dispatches;
+      backward(loss);
+      return runtimeStats().dispatches - before;
+    };
+    // The seed's fill and sumAll's rule; add's rule costs nothing.
+    expect(count(sumAll(add(leaf(), tensor([3, 4]))))).toBe(2);
+    // Both sides are leaves holding one g: one copy so each owns its .grad.
+    expect(count(sumAll(add(leaf(), leaf())))).toBe(3);
+    // x + x: the two views of g are summed out of place (one kernel, as addInPlace would be).
+    const x = leaf();
+    expect(count(sumAll(mul(add(x, x), leaf())))).toBe(2 + 2 + 1);
   });
   it('records nothing under noGrad and for inputs without requiresGrad', () => {
     const x = requireGrad(tensor([1, 2]));
@@ -100,5 +131,39 @@ describe('memory', () => {
     const { bindGroups, dispatches } = runtimeStats();
     expect(bindGroups - groupsBefore).toBeLessThan(0.02 * (dispatches - dispatchesBefore));
     expect(await params[0]!.read()).toSatisfy((a: Float32Array) => a.every(Number.isFinite));
+  });
+  it('what a several-output op saves is freed with its last output, not its first', () => {
+    const x = requireGrad(randNormal([4, 8], { seed: 1 }));
+    const [b, w] = [randNormal([4, 8], { seed: 2 }), randNormal([8], { seed: 3 })];
+    const before = memoryStats().liveBytes;
+    const [sum, normed] = addRmsNorm(x, b, w);
+    sum.dispose();
+    const withNormed = memoryStats().liveBytes;
+    normed.dispose();
+    // normed's buffer, the saved stats and the saved view of sum (whose storage outlived sum).
+    expect(withNormed - memoryStats().liveBytes).toBeGreaterThan(normed.size * 4);
+    expect(memoryStats().liveBytes).toBe(before);
+  });
+  it('steps through the several-output ops (what they save, their views) do not grow live GPU bytes', async () => {
+    const [N, d, H] = [6, 8, 2];
+    const w = requireGrad(randNormal([d], { seed: 3 })).keep();
+    const wqkv = requireGrad(randNormal([3 * d, d], { seed: 4 })).keep();
+    const wr = requireGrad(randNormal([4, d], { seed: 5 })).keep();
+    const step = (i: number): void =>
+      scope(() => {
+        const x = randNormal([1, N, d], { seed: 10 + i });
+        const [sum, normed] = addRmsNorm(x, randNormal([1, N, d], { seed: 20 + i }), w, { dropout: { p: 0.2, seed: i } });
+        const [q, k, v] = qkvHeads(reshape(matmul(reshape(normed, [N, d]), wqkv, { transB: true }), [1, N, 3 * d]), { heads: H, rope: {} });
+        const { probs, gates } = routerGates(matmul(reshape(sum, [N, d]), wr, { transB: true }), 2);
+        backward(add(add(sumAll(mul(q, k)), sumAll(square(v))), add(sumAll(square(probs)), sumAll(square(gates)))));
+        for (const p of [w, wqkv, wr]) {
+          p.grad!.dispose();
+          p.grad = undefined;
+        }
+      });
+    for (let i = 0; i < 3; i++) step(i);
+    const before = memoryStats().liveBytes;
+    for (let i = 3; i < 30; i++) step(i);
+    expect(memoryStats().liveBytes).toBe(before);
   });
 });

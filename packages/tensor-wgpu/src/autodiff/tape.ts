@@ -8,7 +8,7 @@
 import { Tensor, scope, type TapeNode } from '../tensor.js';
 import type { MultiOpAttrs, MultiOpName, OpAttrs, OpName } from './op-attrs.js';
 import { multiVjpRules, vjpRules } from './vjp-rules.js';
-import { add, addInPlace, fill } from './grad-helpers.js';
+import { add, addInPlace, copy, fill } from './grad-helpers.js';
 
 let enabled = true;
 
@@ -98,13 +98,19 @@ export function backward(loss: Tensor, seed?: Tensor): void {
       if (t.node?.outputs) runAt.set(t.node, Math.min(runAt.get(t.node) ?? i, i));
     });
     const pending = new Map<TapeNode, Array<Tensor | null>>();
+    const leaves = new Set<Tensor>();
+    // What a rule returns outlives its scope, except the caller's seed, which stays the caller's.
+    const outlive = (x: Tensor | null): Tensor | null => (x && x !== seed ? x.keep() : x);
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;
       const g = grads.get(t) ?? null;
       if (g) grads.delete(t);
       const node = t.node;
       if (!node) {
-        if (g) accumulateLeaf(t, g);
+        if (g) {
+          accumulateLeaf(t, g);
+          leaves.add(t);
+        }
         continue;
       }
       let used: Array<Tensor | null>;
@@ -117,12 +123,12 @@ export function backward(loss: Tensor, seed?: Tensor): void {
         pending.delete(node);
         if (!gs.some((x) => x)) continue;
         const rule = multiVjpRules[node.op as MultiOpName] as (gs: Array<Tensor | null>, n: typeof node) => Array<Tensor | null>;
-        inputGrads = scope(() => rule(gs, node).map((x) => x?.keep() ?? null));
+        inputGrads = scope(() => rule(gs, node).map(outlive));
         used = gs;
       } else {
         if (!g) continue;
         const rule = vjpRules[node.op as OpName] as (g: Tensor, n: typeof node, out: Tensor) => Array<Tensor | null>;
-        inputGrads = scope(() => rule(g, node, t).map((x) => x?.keep() ?? null));
+        inputGrads = scope(() => rule(g, node, t).map(outlive));
         used = [g];
       }
       // Each input gets its own view: a rule may pass g (or one tensor) to several inputs, and
@@ -139,6 +145,14 @@ export function backward(loss: Tensor, seed?: Tensor): void {
         } else grads.set(input, own);
       });
       for (const gi of new Set([...inputGrads, ...used])) if (gi && gi !== seed) gi.dispose();
+    }
+    // Leaves may end up sharing storage (add passes one g to both sides) or holding a view of the
+    // seed: each gets its own, so an in-place update of one .grad (clipping) leaves the others.
+    for (const t of leaves) {
+      if (!t.grad?.sharesStorage) continue;
+      const mine = copy(t.grad).keep();
+      t.grad.dispose();
+      t.grad = mine;
     }
   });
 }

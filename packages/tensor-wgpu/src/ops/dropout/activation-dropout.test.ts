@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { checkOp } from '../../test/gradcheck.js';
 import { tensor } from '../../creation.js';
 import { unary } from '../elementwise/elementwise.js';
-import { unaryRef } from '../elementwise/elementwise.ref.js';
 import { dropout } from './dropout.js';
-import { dropoutRef } from './dropout.ref.js';
 import { activationDropout } from './activation-dropout.js';
+import { activationDropoutRef } from './activation-dropout.ref.js';
 
 describe('activationDropout', () => {
   it.each([
@@ -18,7 +17,7 @@ describe('activationDropout', () => {
     await checkOp({
       inputs: [{ shape }],
       gpu: ([x]) => activationDropout(fn, x!, options, param),
-      ref: ([x]) => dropoutRef(unaryRef(fn, x!, param), p, 13, 4),
+      ref: ([x]) => activationDropoutRef(fn, x!, param, p, 13, 4),
     });
   });
   it('gives the numbers of unary then dropout', async () => {

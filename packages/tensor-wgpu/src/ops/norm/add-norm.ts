@@ -53,7 +53,8 @@ function uniformsOf(rows: number, C: number, { eps, dropout }: AddNormAttrs, wit
 /** [dx, dbranch, dw] from the gradients of [sum, normed] (either may be null). */
 export function addRmsNormBackward(gs: ReadonlyArray<Tensor | null>, sum: Tensor, w: Tensor, stats: Tensor, attrs: AddNormAttrs): Tensor[] {
   const C = sum.shape[sum.ndim - 1]!;
-  const rows = sum.size / C;
+  const rows = C === 0 ? 0 : sum.size / C;
+  if (rows === 0) return [fill(sum.shape, 0), fill(sum.shape, 0), fill([C], 0)];
   const gSum = gs[0];
   const gy = gs[1] ?? fill(sum.shape, 0);
   const dx = new Tensor(sum.shape);
