@@ -33,7 +33,7 @@ export const PRESETS = {
   },
   cpu: {
     summary: 'the same architecture scaled for a 2-core machine with a software adapter',
-    // ~160 ms per Muon+AdamW step, ~110 ms per AdamW step at batch 8×64 on lavapipe (step-profile medians).
+    // ~170 ms per Muon+AdamW step, ~105 ms per AdamW step at batch 8×64 on lavapipe (step-profile medians).
     model: { ...THESIS_MODEL, vocabSize: 1024, dModel: 64, nHeads: 4, nLayers: 2, dFF: 256, seqLen: 64 },
     batchSize: 8,
     gradAccum: 1,
