@@ -5,7 +5,7 @@
  *   probs = softmax(logits)                       (N, E)  for the load-balancing loss
  *   indices, values = top-k of the logits          (N, k)  descending, ties to the lower index
  *   gates = softmax(values)                        (N, k)  renormalised over the chosen experts
- * The same arithmetic, in the same order, as softmax.wgsl.ts and topk.wgsl.ts.
+ * The same arithmetic, in the same order, as softmax.wgsl.ts, and topk.wgsl.ts's insertion sort.
  * Backward, per row (probs, gates and indices saved):
  *   dlogits = probs ⊙ (gp − Σ gp⊙probs),  then  dlogits[indices[s]] += gates_s·(gg_s − Σ gg⊙gates).
  * A missing gradient (bit 0: probs, bit 1: gates, uniform [3]) counts as zero.
@@ -13,7 +13,7 @@
  */
 import { PARAMS_WGSL, storage } from '../wgsl.js';
 import { linearIndex, mainSignature } from '../common.js';
-import { MAX_K } from '../topk/topk.wgsl.js';
+import { topkInsertionWgsl } from '../topk/topk.wgsl.js';
 
 export const routerGatesWgsl = /* wgsl */ `
 ${PARAMS_WGSL}
@@ -32,21 +32,7 @@ ${mainSignature(64)} {
   for (var j = 0u; j < n; j++) { s += exp(logits[base + j] - m); }
   let inv = 1.0 / s;
   for (var j = 0u; j < n; j++) { probs[base + j] = exp(logits[base + j] - m) * inv; }
-  var bestV: array<f32, ${MAX_K}>;
-  var bestI: array<i32, ${MAX_K}>;
-  for (var t = 0u; t < ${MAX_K}u; t++) { bestV[t] = -3.4028234663852886e38; bestI[t] = -1; }
-  for (var j = 0u; j < n; j++) {
-    let v = logits[base + j];
-    if (bestI[k - 1u] >= 0 && v <= bestV[k - 1u]) { continue; }
-    var t = k - 1u;
-    while (t > 0u && (bestI[t - 1u] < 0 || v > bestV[t - 1u])) {
-      bestV[t] = bestV[t - 1u];
-      bestI[t] = bestI[t - 1u];
-      t--;
-    }
-    bestV[t] = v;
-    bestI[t] = i32(j);
-  }
+  ${topkInsertionWgsl((j) => `logits[base + ${j}]`)}
   var m2 = -3.4028234663852886e38;
   for (var t = 0u; t < k; t++) { m2 = max(m2, bestV[t]); }
   var s2 = 0.0;

@@ -8,20 +8,17 @@ import { linearIndex, mainSignature } from '../common.js';
 
 export const MAX_K = 8;
 
-export const topkWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'xs', 'array<f32>', 'read')}
-${storage(2, 'values', 'array<f32>', 'read_write')}
-${storage(3, 'indices', 'array<i32>', 'read_write')}
-${mainSignature(64)} {
-  let r = ${linearIndex(64)};
-  let n = pu(1u); let k = pu(2u);
-  if (r >= pu(0u)) { return; }
+/**
+ * Statements leaving a row's k largest values in bestV[0..k) and their indices in bestI, descending,
+ * ties to the lower index: an insertion sort over `valueOf('j')` for j in [0, n) (needs `n`, `k`).
+ * The one definition of top-k order, shared by topk and the MoE router.
+ */
+export const topkInsertionWgsl = (valueOf: (j: string) => string): string => /* wgsl */ `
   var bestV: array<f32, ${MAX_K}>;
   var bestI: array<i32, ${MAX_K}>;
   for (var s = 0u; s < ${MAX_K}u; s++) { bestV[s] = -3.4028234663852886e38; bestI[s] = -1; }
   for (var j = 0u; j < n; j++) {
-    let v = xs[r * n + j];
+    let v = ${valueOf('j')};
     if (bestI[k - 1u] >= 0 && v <= bestV[k - 1u]) { continue; }
     var s = k - 1u;
     while (s > 0u && (bestI[s - 1u] < 0 || v > bestV[s - 1u])) {
@@ -31,7 +28,18 @@ ${mainSignature(64)} {
     }
     bestV[s] = v;
     bestI[s] = i32(j);
-  }
+  }`;
+
+export const topkWgsl = /* wgsl */ `
+${PARAMS_WGSL}
+${storage(1, 'xs', 'array<f32>', 'read')}
+${storage(2, 'values', 'array<f32>', 'read_write')}
+${storage(3, 'indices', 'array<i32>', 'read_write')}
+${mainSignature(64)} {
+  let r = ${linearIndex(64)};
+  let n = pu(1u); let k = pu(2u);
+  if (r >= pu(0u)) { return; }
+  ${topkInsertionWgsl((j) => `xs[r * n + ${j}]`)}
   for (var s = 0u; s < k; s++) {
     values[r * k + s] = bestV[s];
     indices[r * k + s] = bestI[s];
