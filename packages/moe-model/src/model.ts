@@ -8,8 +8,8 @@
  * Not reproduced: dropout on the attention probabilities (the fused attention has none).
  */
 import {
-  activationDropout, add, addRmsNorm, addScalar, causalAttention, dropout, embedding, linearCrossEntropyWithStats, matmul, mulScalar, qkvHeads, reshape, rmsNorm,
-  slice, transpose, type DropoutOptions, type Tensor,
+  activationDropout, add, addRmsNorm, addScalar, causalAttention, dropout, embedding, linearCrossEntropyWithStats, matmul, mulScalar,
+  qkvHeads, reshape, rmsNorm, slice, transpose, type DropoutOptions, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import type { MoEConfig } from './config.js';
 import { moeForward, type Randomness } from './moe.js';
