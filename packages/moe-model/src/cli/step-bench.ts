@@ -20,6 +20,7 @@ import { forward } from '../model.js';
 import { buildOptimizer } from '../train.js';
 import { describeBatchPlan, planBatch } from '../batch-plan.js';
 import { forwardBackward } from '../sub-batches.js';
+import { KERNEL_KINDS, OTHER_KIND } from '../step-profile.js';
 
 const preset = (process.argv[2] ?? 'cpu') as PresetName;
 const B = Number(process.argv[3] ?? 8);
@@ -107,24 +108,17 @@ console.log(`peak GPU memory: ${gb(memory.peakLiveBytes)} in live tensors, ${gb(
 
 if (!slow && process.env['PROFILE'] !== '0') {
   // One more step under the GPU kernel profiler: where the time goes, by kind of kernel.
-  const CATEGORIES: [string, RegExp][] = [
-    ['matmul', /^matmul/],
-    ['attention + RoPE', /^attention|^rope/],
-    ['MoE dispatch + experts', /^moe-route|^grouped-matmul|^gather-rows|^scatter-add-rows|^topk/],
-    ['fused LM head + CE (besides its matmuls)', /^lce-/],
-    ['optimizer', /^map:|^sum-squares|^sqrt-of-sum/],
-  ];
   startProfiling();
   await step(99);
   const profile = await stopProfiling();
   const byCategory = new Map<string, number>();
   let gpuTotal = 0;
   for (const [name, { ms }] of profile) {
-    const category = CATEGORIES.find(([, re]) => re.test(name))?.[0] ?? 'other (norms, softmax, elementwise, layout)';
+    const category = KERNEL_KINDS.find(([, re]) => re.test(name))?.[0] ?? OTHER_KIND;
     byCategory.set(category, (byCategory.get(category) ?? 0) + ms);
     gpuTotal += ms;
   }
-  console.log(`GPU time by kernel kind (one profiled step, ${gpuTotal.toFixed(0)} ms; optimizer = its elementwise kernels, its Newton–Schulz counts as matmul):`);
+  console.log(`GPU time by kernel kind (one profiled step, ${gpuTotal.toFixed(0)} ms; the optimizer's Newton–Schulz matmuls count as matmul):`);
   for (const [category, ms] of [...byCategory].sort((a, b) => b[1] - a[1])) console.log(`  ${category.padEnd(48)} ${ms.toFixed(1).padStart(8)} ms  ${((100 * ms) / gpuTotal).toFixed(0).padStart(3)}%`);
   const top = [...profile].sort((a, b) => b[1].ms - a[1].ms).slice(0, Number(process.env['TOP'] ?? 8));
   console.log(`top kernels (TOP=n for more):`);
