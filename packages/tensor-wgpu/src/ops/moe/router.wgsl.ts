@@ -5,7 +5,8 @@
  *   probs = softmax(logits)                       (N, E)  for the load-balancing loss
  *   indices, values = top-k of the logits          (N, k)  descending, ties to the lower index
  *   gates = softmax(values)                        (N, k)  renormalised over the chosen experts
- * The same arithmetic, in the same order, as softmax.wgsl.ts, and topk.wgsl.ts's insertion sort.
+ * The same arithmetic as softmax and topk: their WGSL definitions (softmaxStatsWgsl,
+ * softmaxDotWgsl, topkInsertionWgsl) are used here.
  * Backward, per row (probs, gates and indices saved):
  *   dlogits = probs ⊙ (gp − Σ gp⊙probs),  then  dlogits[indices[s]] += gates_s·(gg_s − Σ gg⊙gates).
  * A missing gradient (bit 0: probs, bit 1: gates, uniform [3]) counts as zero.
@@ -14,6 +15,7 @@
 import { PARAMS_WGSL, storage } from '../wgsl.js';
 import { linearIndex, mainSignature } from '../common.js';
 import { topkInsertionWgsl } from '../topk/topk.wgsl.js';
+import { softmaxDotWgsl, softmaxStatsWgsl } from '../softmax/softmax.wgsl.js';
 
 export const routerGatesWgsl = /* wgsl */ `
 ${PARAMS_WGSL}
@@ -26,17 +28,11 @@ ${mainSignature(64)} {
   let n = pu(1u); let k = pu(2u);
   if (r >= pu(0u)) { return; }
   let base = r * n;
-  var m = -3.4028234663852886e38;
-  for (var j = 0u; j < n; j++) { m = max(m, logits[base + j]); }
-  var s = 0.0;
-  for (var j = 0u; j < n; j++) { s += exp(logits[base + j] - m); }
+  ${softmaxStatsWgsl('n', (j) => `logits[base + ${j}]`)}
   let inv = 1.0 / s;
   for (var j = 0u; j < n; j++) { probs[base + j] = exp(logits[base + j] - m) * inv; }
   ${topkInsertionWgsl((j) => `logits[base + ${j}]`)}
-  var m2 = -3.4028234663852886e38;
-  for (var t = 0u; t < k; t++) { m2 = max(m2, bestV[t]); }
-  var s2 = 0.0;
-  for (var t = 0u; t < k; t++) { s2 += exp(bestV[t] - m2); }
+  ${softmaxStatsWgsl('k', (t) => `bestV[${t}]`, '2')}
   let inv2 = 1.0 / s2;
   for (var t = 0u; t < k; t++) {
     gates[r * k + t] = exp(bestV[t] - m2) * inv2;
@@ -59,12 +55,10 @@ ${mainSignature(64)} {
   let base = r * n;
   let withP = (pu(3u) & 1u) != 0u;
   let withG = (pu(3u) & 2u) != 0u;
-  var dot = 0.0;
-  if (withP) { for (var j = 0u; j < n; j++) { dot += gp[base + j] * probs[base + j]; } }
+  ${softmaxDotWgsl('n', (j) => `gp[base + ${j}]`, (j) => `probs[base + ${j}]`)}
   for (var j = 0u; j < n; j++) { dlogits[base + j] = select(0.0, probs[base + j] * (gp[base + j] - dot), withP); }
   if (withG) {
-    var dot2 = 0.0;
-    for (var t = 0u; t < k; t++) { dot2 += gg[r * k + t] * gates[r * k + t]; }
+    ${softmaxDotWgsl('k', (t) => `gg[r * k + ${t}]`, (t) => `gates[r * k + ${t}]`, '2')}
     for (var t = 0u; t < k; t++) {
       let at = base + u32(indices[r * k + t]);
       dlogits[at] = dlogits[at] + gates[r * k + t] * (gg[r * k + t] - dot2);

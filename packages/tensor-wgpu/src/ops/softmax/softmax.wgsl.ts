@@ -8,6 +8,21 @@
 import { PARAMS_WGSL, storage } from '../wgsl.js';
 import { linearIndex, mainSignature } from '../common.js';
 
+/**
+ * Statements leaving a row's max in m<id> and Σ exp(x − max) in s<id>, over `read('j')` for j in
+ * [0, len): the one definition of softmax's stable arithmetic (softmax and the MoE router use it).
+ */
+export const softmaxStatsWgsl = (len: string, read: (j: string) => string, id = ''): string => /* wgsl */ `
+  var m${id} = -3.4028234663852886e38;
+  for (var j = 0u; j < ${len}; j++) { m${id} = max(m${id}, ${read('j')}); }
+  var s${id} = 0.0;
+  for (var j = 0u; j < ${len}; j++) { s${id} += exp(${read('j')} - m${id}); }`;
+
+/** Statements leaving Σ g⊙y over j in [0, len) in dot<id>: softmax's backward is y ⊙ (g − dot). */
+export const softmaxDotWgsl = (len: string, g: (j: string) => string, y: (j: string) => string, id = ''): string => /* wgsl */ `
+  var dot${id} = 0.0;
+  for (var j = 0u; j < ${len}; j++) { dot${id} += ${g('j')} * ${y('j')}; }`;
+
 export const softmaxForwardWgsl = (log: boolean): string => /* wgsl */ `
 ${PARAMS_WGSL}
 ${storage(1, 'xs', 'array<f32>', 'read')}
@@ -17,10 +32,7 @@ ${mainSignature(64)} {
   let n = pu(1u);
   if (r >= pu(0u)) { return; }
   let base = r * n;
-  var m = -3.4028234663852886e38;
-  for (var j = 0u; j < n; j++) { m = max(m, xs[base + j]); }
-  var s = 0.0;
-  for (var j = 0u; j < n; j++) { s += exp(xs[base + j] - m); }
+  ${softmaxStatsWgsl('n', (j) => `xs[base + ${j}]`)}
   ${
     log
       ? 'let lse = m + log(s);\n  for (var j = 0u; j < n; j++) { ys[base + j] = xs[base + j] - lse; }'
@@ -38,8 +50,7 @@ ${mainSignature(64)} {
   let n = pu(1u);
   if (r >= pu(0u)) { return; }
   let base = r * n;
-  var dot = 0.0;
-  for (var j = 0u; j < n; j++) { dot += ${log ? 'gs[base + j]' : 'gs[base + j] * ys[base + j]'}; }
+  ${softmaxDotWgsl('n', (j) => `gs[base + ${j}]`, (j) => (log ? '1.0' : `ys[base + ${j}]`))}
   for (var j = 0u; j < n; j++) {
     ${log ? 'dx[base + j] = gs[base + j] - exp(ys[base + j]) * dot;' : 'dx[base + j] = ys[base + j] * (gs[base + j] - dot);'}
   }
