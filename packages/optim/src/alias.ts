@@ -5,6 +5,7 @@
  */
 import { checkHyper, disposeAll, learningRateAt, valueAt, type GradientTransformation, type Params, type ScalarOrSchedule } from './base.js';
 import { chain, partition, type LabelFn } from './combine.js';
+import { hiddenMatrixLabels } from './partition-rule.js';
 import {
   ADAGRAD_BODY, ADAMW_BODY, DECAY_AND_STEP_BODY, LION_BODY, RMSPROP_BODY, SGD_BODY, SIGNUM_BODY, SIGN_BODY, fusedForEach, momentumBody,
 } from './fused/fused.js';
@@ -166,7 +167,8 @@ export interface MuonOptions {
 
 /**
  * Muon (Jordan et al. 2024; KellerJordan/Muon): EMA momentum (Nesterov by default), Newton–Schulz
- * orthogonalisation, shape scale, decoupled weight decay. For 2-D hidden weights only.
+ * orthogonalisation, shape scale, decoupled weight decay. For hidden matrices only (2-D, or 3-D
+ * stacks of them, each slice orthogonalised on its own).
  */
 export function muon({ learningRate, momentum: mu = 0.95, nesterov: nes = true, nsSteps = 5, coefficients = 'keller', scale = 'original', weightDecay = 0 }: MuonOptions) {
   const momentumStage = traceMomentum({ decay: mu, nesterov: nes, ema: true });
@@ -189,11 +191,8 @@ export function muon({ learningRate, momentum: mu = 0.95, nesterov: nes = true, 
   });
 }
 
-/**
- * The thesis's split: matrices → Muon (3-D expert stacks count as matrices), except embeddings /
- * LM head / norms → AdamW.
- */
-export const thesisLabels: LabelFn = (name, p) => (p.ndim >= 2 && p.ndim <= 3 && !/embed|wte|wpe|lm_head|norm/i.test(name) ? 'muon' : 'adamw');
+/** The thesis's split (partition-rule.ts): hidden matrices and 3-D stacks of them → Muon, the rest → AdamW. */
+export const thesisLabels: LabelFn = hiddenMatrixLabels({ matrix: 'muon', other: 'adamw' });
 
 /** Muon for hidden matrices and AdamW for the rest (MuonWithAuxAdam), routed by `label`. */
 export function muonWithAdamW({ muon: muonOptions, adamw: adamwOptions, label = thesisLabels }: { muon: MuonOptions; adamw: AdamWOptions; label?: LabelFn }) {
@@ -206,7 +205,7 @@ export function shampoo({ learningRate, ...options }: ShampooOptions & { learnin
   return chain(scaleByShampoo(options), scaleByLearningRate(learningRate));
 }
 
-/** MuonH (hyperball Muon, see advanced/muonh.ts): heavy-ball momentum, NS, sphere step. 2-D only. */
+/** MuonH (hyperball Muon, see advanced/muonh.ts): heavy-ball momentum, NS, sphere step. Matrices only (2-D, or 3-D stacks: one sphere per slice). */
 export function muonH({ learningRate, momentum: mu = 0.9, nsSteps = 5, coefficients = 'keller' }: Omit<MuonOptions, 'scale' | 'weightDecay' | 'nesterov'>) {
   return chain(traceMomentum({ decay: mu }), orthogonalize({ steps: nsSteps, coefficients, scale: 'none' }), hyperballStep(learningRate));
 }

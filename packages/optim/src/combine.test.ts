@@ -8,10 +8,11 @@ import { clipByGlobalNorm, clipGradientsInPlace } from './transforms/clip-by-glo
 import { scaleByLearningRate } from './transforms/elementwise.js';
 
 describe('partition', () => {
-  it('labels the thesis way: hidden 2-D → muon; embeddings, norms, vectors → adamw', () => {
+  it('labels the thesis way: hidden 2-D and 3-D expert stacks → muon; embeddings, norms, vectors → adamw', () => {
     const p = (shape: number[]): Tensor => zeros(shape);
     expect(thesisLabels('blocks.0.attn.qkv.weight', p([12, 4]))).toBe('muon');
     expect(thesisLabels('blocks.0.moe.router.weight', p([8, 4]))).toBe('muon');
+    expect(thesisLabels('blocks.0.moe.experts.w1', p([2, 8, 4]))).toBe('muon');
     expect(thesisLabels('embed.weight', p([50, 4]))).toBe('adamw');
     expect(thesisLabels('blocks.0.norm1.weight', p([4]))).toBe('adamw');
   });

@@ -3,6 +3,8 @@ export { applyUpdates, identity, stepWith, valueAt, zerosLike } from './base.js'
 export type { GradientTransformation, Params, Schedule, ScalarOrSchedule, UpdateExtras } from './base.js';
 export { chain, partition } from './combine.js';
 export type { LabelFn, PartitionState } from './combine.js';
+export { hiddenMatrixLabels, isHiddenMatrix, isMatrixShape, NOT_HIDDEN } from './partition-rule.js';
+export type { MatrixKind } from './partition-rule.js';
 export {
   addDecayedWeights, scaleByAdam, scaleByLearningRate, scaleByLion, scaleByRms, scaleByRss, scaleBySign, traceMomentum,
 } from './transforms/elementwise.js';

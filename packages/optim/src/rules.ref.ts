@@ -119,6 +119,22 @@ export function newtonSchulzRef(
   return tall ? transposed(x, r, c) : x;
 }
 
+/**
+ * newtonSchulzRef on every matrix of `shape`: (rows, cols) is one matrix, (E, rows, cols) a stack of
+ * E, each orthogonalised on its own (the rule for 3-D expert stacks, partition-rule.ts).
+ */
+export function newtonSchulzStackRef(
+  g: Float64Array, shape: readonly number[], steps: number,
+  triples?: readonly (readonly number[])[], normScale?: number,
+): Float64Array {
+  const [rows, cols] = shape.slice(-2) as [number, number];
+  const out = new Float64Array(g.length);
+  for (let at = 0; at < g.length; at += rows * cols) {
+    out.set(newtonSchulzRef(g.subarray(at, at + rows * cols), rows, cols, steps, triples, normScale), at);
+  }
+  return out;
+}
+
 /** Keller Jordan's Muon: M ← lerp(M, G, 1−β); U = lerp(G, M, β) (Nesterov) or M; O = NS(U)·√max(1, r/c); θ ← θ(1−lr·wd) − lr·O. */
 export const muonRef = (lr: number, beta: number, wd: number, nsSteps: number, nesterov = true): RefOptimizer => ({
   make: ([rows, cols]) => {

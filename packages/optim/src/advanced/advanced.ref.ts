@@ -1,9 +1,10 @@
 /**
  * Float64 references for Shampoo, MuonH, Momo and MuonMax(-Momo): whole-model steps, since Momo
- * and MuonMax couple layers. Each takes named params (mutated) and named grads (+ loss).
+ * and MuonMax couple layers. Each takes named params (mutated) and named grads (+ loss). MuonH and
+ * the MuonMax family take 3-D stacks (E, rows, cols) as E matrices, slice by slice.
  */
 import { matrixPower } from '../test/eigh.js';
-import { newtonSchulzRef, POLAR_EXPRESS_REF } from '../rules.ref.js';
+import { newtonSchulzStackRef, POLAR_EXPRESS_REF } from '../rules.ref.js';
 
 export type Named = Record<string, Float64Array>;
 export type Shapes = Record<string, readonly number[]>;
@@ -47,22 +48,31 @@ export function shampooRef(shapes: Shapes, lr: number, beta = 0.95, mu = 0.9, ep
   };
 }
 
-/** MuonH: u ← 0.9u + g; O = NS₅(u); U = −lr·R·O/‖O‖; W ← R·(W + U)/‖W + U‖, R = ‖W₀‖. */
+/** The matrices of a (rows, cols) or (E, rows, cols) parameter, as views of `x`. */
+function matricesOf(x: Float64Array, shape: readonly number[]): Float64Array[] {
+  const per = shape.at(-1)! * shape.at(-2)!;
+  return Array.from({ length: x.length / per }, (_, e) => x.subarray(e * per, (e + 1) * per));
+}
+
+/** MuonH, per matrix (each slice of a stack): u ← 0.9u + g; O = NS₅(u); U = −lr·R·O/‖O‖; W ← R·(W + U)/‖W + U‖, R = ‖W₀‖. */
 export function muonHRef(shapes: Shapes, init: Named, lr: number, mu = 0.9): ModelStep {
   const u: Named = {};
-  const radius: Record<string, number> = {};
-  for (const [n, [r, c]] of Object.entries(shapes)) {
-    u[n] = new Float64Array(r! * c!);
-    radius[n] = Math.sqrt(dot(init[n]!, init[n]!));
+  const radius: Record<string, number[]> = {};
+  for (const [n, shape] of Object.entries(shapes)) {
+    u[n] = new Float64Array(init[n]!.length);
+    radius[n] = matricesOf(Float64Array.from(init[n]!), shape).map((w) => Math.sqrt(dot(w, w)));
   }
   return (params, grads) => {
-    for (const [n, [rows, cols]] of Object.entries(shapes) as [string, [number, number]][]) {
+    for (const [n, shape] of Object.entries(shapes)) {
       u[n] = u[n]!.map((v, i) => mu * v + grads[n]![i]!);
-      const o = newtonSchulzRef(u[n]!, rows, cols, 5);
-      const on = Math.sqrt(dot(o, o));
-      const moved = params[n]!.map((w, i) => w - (lr * radius[n]! * o[i]!) / on);
-      const mn = Math.sqrt(dot(moved, moved));
-      params[n]!.set(moved.map((w) => (radius[n]! * w) / mn));
+      const o = matricesOf(newtonSchulzStackRef(u[n]!, shape, 5), shape);
+      matricesOf(params[n]!, shape).forEach((w, e) => {
+        const r = radius[n]![e]!;
+        const on = Math.sqrt(dot(o[e]!, o[e]!));
+        const moved = w.map((x, i) => x - (lr * r * o[e]![i]!) / on);
+        const mn = Math.sqrt(dot(moved, moved));
+        w.set(moved.map((x) => (r * x) / mn));
+      });
     }
   };
 }
@@ -108,9 +118,9 @@ export function muonMaxRef(
     let e2 = 0;
     for (const n of names) {
       if (muonNames.includes(n)) {
-        const [r, c] = shapes[n] as [number, number];
-        polar[n] = newtonSchulzRef(m[n]!, r, c, 5, POLAR_EXPRESS_REF.triples, POLAR_EXPRESS_REF.normScale);
-        dMu += s * dot(m[n]!, polar[n]!);
+        polar[n] = newtonSchulzStackRef(m[n]!, shapes[n]!, 5, POLAR_EXPRESS_REF.triples, POLAR_EXPRESS_REF.normScale);
+        const mine = matricesOf(m[n]!, shapes[n]!);
+        matricesOf(polar[n]!, shapes[n]!).forEach((p, e) => (dMu += s * dot(mine[e]!, p))); // one dual per matrix
       } else if (lmo) {
         e2 += m[n]!.reduce((acc, x) => acc + Math.abs(x), 0); // ℓ∞ product norm: D = Σ duals, ‖M‖_1 here
       } else {

@@ -1,6 +1,7 @@
 /**
  * Shampoo, MuonH, Momo, MuonMax and MuonMax-Momo against float64 references of their rules over
- * 10 steps of random gradients (and random positive losses for the loss-using ones).
+ * 10 steps of random gradients (and random positive losses for the loss-using ones). The Muon
+ * family is checked on 3-D expert stacks too: each [m, n] slice is its own matrix.
  */
 import { describe, expect, it } from 'vitest';
 import { scope, tensor, type Tensor } from '@optimlab/tensor-wgpu';
@@ -15,6 +16,10 @@ import { matrixPower } from '../test/eigh.js';
 const STEPS = 10;
 const MATRICES: Shapes = { 'h.w1': [6, 5], 'h.w2': [4, 8] };
 const MIXED: Shapes = { 'h.w1': [6, 5], 'h.w2': [4, 8], 'norm.w': [5] };
+/** Expert stacks of wide and tall slices, sizes off every tile multiple. */
+const STACKS: Shapes = { 'h.w1': [6, 5], 'h.experts.w1': [3, 5, 7], 'h.experts.w2': [2, 7, 5] };
+const STACKS_MIXED: Shapes = { ...STACKS, 'norm.w': [5] };
+const STACK_MUON = ['h.w1', 'h.experts.w1', 'h.experts.w2'];
 
 async function compare(shapes: Shapes, make: () => GradientTransformation<any>, ref: (init: Named) => ModelStep): Promise<number> {
   const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
@@ -52,6 +57,10 @@ describe('optimizers with cross-layer or matrix-function state follow their rule
     ['muonmax-momo', MIXED, () => muonMaxMomo({ learningRate: 0.01 }), () => muonMaxRef(MIXED, ['h.w1', 'h.w2'], { lr: 0.01, truncateLoss: 0 })],
     ['muon-momo', MIXED, () => muonMomo({ learningRate: 0.01, weightDecay: 0.1 }), () => muonMaxRef(MIXED, ['h.w1', 'h.w2'], { lr: 0.01, truncateLoss: 0, lmo: true, wd: 0.1 })],
     ['muon-momo, truncated (lr above the Momo bound)', MIXED, () => muonMomo({ learningRate: 50 }), () => muonMaxRef(MIXED, ['h.w1', 'h.w2'], { lr: 50, truncateLoss: 0, lmo: true })],
+    ['muonh, 3-D stacks (one sphere per slice)', STACKS, () => muonH({ learningRate: 0.05 }), (init: Named) => muonHRef(STACKS, init, 0.05)],
+    ['muonmax, 3-D stacks', STACKS_MIXED, () => muonMax({ learningRate: 0.001, weightDecay: 0.1 }), () => muonMaxRef(STACKS_MIXED, STACK_MUON, { lr: 0.001, wd: 0.1 })],
+    ['muonmax-momo, 3-D stacks', STACKS_MIXED, () => muonMaxMomo({ learningRate: 0.01 }), () => muonMaxRef(STACKS_MIXED, STACK_MUON, { lr: 0.01, truncateLoss: 0 })],
+    ['muon-momo, 3-D stacks', STACKS_MIXED, () => muonMomo({ learningRate: 0.01, weightDecay: 0.1 }), () => muonMaxRef(STACKS_MIXED, STACK_MUON, { lr: 0.01, truncateLoss: 0, lmo: true, wd: 0.1 })],
   ] as const)('%s: 10 steps, relative error < 1e-4', async (_name, shapes, make, ref) => {
     const err = await compare(shapes, make, ref);
     expect(err, `relative error ${err.toExponential(2)}`).toBeLessThan(1e-4);

@@ -11,11 +11,14 @@
  *   value itself); lr_t = min(lr, (L̄ − f* + Σ⟨w, M⟩)/D²), Σ over all layers (M = m for non-Muon).
  * - weight decay p ← p(1 − lr·wd) with the base lr, folded into the returned update.
  * - `lmo` (GPT-opt's Muon-Momo with truncateLoss): LMO steps s·polar(M) and sign(M), D = Σ duals, bound × D.
- * Layers are split by `label` (default: the thesis split).
+ * Layers are split by `label` (default: the thesis split, partition-rule.ts). A 3-D stack (E, m, n) is
+ * E Muon layers: polar(M) per slice (newtonSchulz batches them), and its dual Σ_e s·⟨M_e, polar(M_e)⟩
+ * is the inner product over the whole stack.
  */
 import { add, div, full, mapInPlace, minimum, mul, mulScalar, neg, scope, sqrt, square, sub, zeros, type Tensor } from '@optimlab/tensor-wgpu';
 import { checkHyper, learningRateAt, type GradientTransformation, type ScalarOrSchedule } from '../base.js';
 import type { LabelFn } from '../combine.js';
+import { hiddenMatrixLabels } from '../partition-rule.js';
 import { paramOf } from '../transforms/elementwise-transform.js';
 import { frobenius, inner, sumScalars } from '../transforms/gpu-scalars.js';
 import { newtonSchulz, type CoefficientSet } from '../transforms/newton-schulz.js';
@@ -56,7 +59,8 @@ function signOf(x: Tensor): Tensor {
   return out;
 }
 
-const defaultLabel: LabelFn = (name, p) => (p.ndim === 2 && !/embed|wte|wpe|lm_head|norm/i.test(name) ? 'muon' : 'adam');
+/** Hidden matrices and 3-D stacks of them (partition-rule.ts) are Muon layers; the rest Adam-style. */
+const defaultLabel: LabelFn = hiddenMatrixLabels({ matrix: 'muon', other: 'adam' });
 
 export function muonMax({
   learningRate, momentum: mu = 0.95, b2 = 0.95, eps = 1e-8, spectralScale: s = 1, nsSteps = 5, coefficients = 'polarExpress',

@@ -40,6 +40,8 @@ describe('optimizer registry', () => {
     expect(findOptimizer('adamw+adamw')).toBeUndefined();
     expect(findOptimizer('sgd')?.params).toBe('any');
     expect(findOptimizer('muon')?.params).toBe('matrices');
+    expect(findOptimizer('muonh')?.params).toBe('matrices');
+    expect(findOptimizer('shampoo')?.params).toBe('matrices2d');
     expect(findOptimizer('muon+adamw')?.params).toBe('any');
   });
 
@@ -65,6 +67,7 @@ describe('optimizer registry', () => {
   it('says which parameters a matrix optimizer cannot take', () => {
     expect(unsupportedParameter('muon', 'norm.w', [5])).toMatch(/muon is for weight matrices only, but "norm.w" has shape \[5\]: use muon\+adamw/);
     expect(unsupportedParameter('muon', 'h.experts', [2, 4, 3])).toBeUndefined();
+    expect(unsupportedParameter('muonh', 'h.experts', [2, 4, 3])).toBeUndefined();
     expect(unsupportedParameter('shampoo', 'h.experts', [2, 4, 3])).toMatch(/shampoo\+adamw/);
     expect(unsupportedParameter('muon+adamw', 'norm.w', [5])).toBeUndefined();
   });

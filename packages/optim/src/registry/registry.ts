@@ -11,11 +11,15 @@
 import { z } from 'zod';
 import type { GradientTransformation, ScalarOrSchedule, Schedule } from '../base.js';
 import { partition, type LabelFn } from '../combine.js';
+import { hiddenMatrixLabels, isMatrixShape, type MatrixKind } from '../partition-rule.js';
 import * as alias from '../alias.js';
 import { flag, formatIssues, integer, oneOf, real } from './fields.js';
 
-/** Which parameters an optimizer accepts: all, 2-D matrices and 3-D stacks of them, or 2-D only. */
-export type ParamKind = 'any' | 'matrices' | 'matrices2d';
+/**
+ * Which parameters an optimizer accepts: all, or matrices by partition-rule.ts: 2-D and 3-D stacks
+ * of them ('matrices', every Muon-family optimizer) or 2-D only ('matrices2d', Shampoo).
+ */
+export type ParamKind = 'any' | MatrixKind;
 
 export interface OptimizerSpec {
   readonly summary: string;
@@ -124,9 +128,9 @@ export const OPTIMIZERS = {
   }),
   muonh: entry({
     learningRate: 0.02,
-    summary: 'MuonH: Muon on the Frobenius sphere of the initial weights (2-D matrices only)',
+    summary: 'MuonH: Muon on the Frobenius sphere of the initial weights, one sphere per matrix (matrices only)',
     reference: 'Wen et al. 2025',
-    params: 'matrices2d',
+    params: 'matrices',
     hyper: { momentum: unit('heavy-ball momentum', 0.9), nsSteps: nsSteps(5), coefficients: coefficients('keller') },
     make: (o) => alias.muonH(o as never),
   }),
@@ -171,14 +175,11 @@ const hybridHyper = {
   adamwWeightDecay: weightDecay(0.1).describe('AdamW group weight decay (the thesis decays only this group)'),
 };
 
-const isMatrix = (kind: ParamKind): boolean => kind !== 'any';
+const isMatrix = (kind: ParamKind): kind is MatrixKind => kind !== 'any';
 
-/** Names with embeddings or norms are never hidden matrices (thesis split). */
-const NOT_HIDDEN = /embed|wte|wpe|lm_head|norm/i;
-
-/** The thesis split for a matrix optimizer: its matrices to it, everything else to 'adamw'. */
-export function matrixLabels(name: string, kind: ParamKind): LabelFn {
-  return (param, p) => ((p.ndim === 2 || (kind === 'matrices' && p.ndim === 3)) && !NOT_HIDDEN.test(param) ? name : 'adamw');
+/** The thesis split for a matrix optimizer: its hidden matrices (partition-rule.ts) to it, everything else to 'adamw'. */
+export function matrixLabels(name: string, kind: MatrixKind): LabelFn {
+  return hiddenMatrixLabels({ matrix: name, other: 'adamw', kind });
 }
 
 export interface ResolvedOptimizer {
@@ -238,7 +239,7 @@ export function makeOptimizer(name: string, { learningRate, ...options }: { lear
   const at = (peak: number): ScalarOrSchedule => (multiplier ? (t: number) => peak * multiplier(t) : peak);
   if (!r.hybrid) return r.spec.make({ ...hyper, learningRate: at(learningRate) });
   const { adamwLearningRate, adamwWeightDecay, ...own } = hyper as { adamwLearningRate?: number; adamwWeightDecay: number };
-  return partition(matrixLabels(r.base, r.spec.params), {
+  return partition(matrixLabels(r.base, r.spec.params as MatrixKind), { // a hybrid's base is a matrix optimizer (findOptimizer)
     [r.base]: r.spec.make({ ...own, learningRate: at(learningRate) }),
     adamw: alias.adamw({ learningRate: at(adamwLearningRate ?? learningRate / 10), weightDecay: adamwWeightDecay }),
   });
@@ -247,7 +248,6 @@ export function makeOptimizer(name: string, { learningRate, ...options }: { lear
 /** Why `name` cannot optimise a parameter of this name and shape, or undefined if it can. */
 export function unsupportedParameter(name: string, param: string, shape: readonly number[]): string | undefined {
   const r = resolveOptimizer(name);
-  if (r.params === 'any') return undefined;
-  if (shape.length === 2 || (r.params === 'matrices' && shape.length === 3)) return undefined;
+  if (!isMatrix(r.params) || isMatrixShape(shape, r.params)) return undefined;
   return `${name} is for weight matrices only, but "${param}" has shape [${shape.join(', ')}]: use ${r.base}+adamw (AdamW for the other parameters).`;
 }
