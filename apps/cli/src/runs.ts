@@ -19,9 +19,13 @@ export interface RunSpec {
   readonly phase: string;
   /** What varies, for tables (e.g. "lr 0.03"). */
   readonly label: string;
-  readonly horizon: 'short' | 'long';
+  readonly horizon: Horizon;
   readonly train: TrainConfig;
 }
+
+/** A study horizon: the preset's short or long one, or a number of optimizer steps (token budgets). */
+export const horizonSchema = z.union([z.enum(['short', 'long']), z.number().int().min(1).max(1_000_000)]);
+export type Horizon = z.infer<typeof horizonSchema>;
 
 /** Where and on what a run was made. */
 export interface RunEnvironment {
@@ -34,7 +38,7 @@ const resultSchema = z.object({
   id: z.string(),
   phase: z.string(),
   label: z.string(),
-  horizon: z.enum(['short', 'long']),
+  horizon: horizonSchema,
   optimizer: z.looseObject({ name: z.string(), learningRate: z.number() }),
   seed: z.number(),
   status: z.enum(['finished', 'diverged']),

@@ -14,7 +14,8 @@ import { prepareData } from '../data.js';
 import { createProgress } from '../progress.js';
 import { checkQueue, queueAddress, queueRunnerFor } from '../queue/options.js';
 import { localRunner, type Runner } from '../runner.js';
-import { runPhases, studyView, type StudyDefinition, type StudyState } from '../study/engine.js';
+import { runPhases, studyView, type StudyDefinition, type StudyState, type StudyView } from '../study/engine.js';
+import { CURVES_CSV, hasRawData, readRawView, RUNS_CSV, writeRawData } from '../study/raw-data.js';
 import { STUDIES } from '../study/index.js';
 import { writeStudyReport } from '../study/report.js';
 import { runLadder, writeLadder } from './ladder.js';
@@ -40,7 +41,7 @@ export const reproduceCommand: CommandSpec = {
 
 /** The settings a study folder is tied to: another value here means another study. */
 function settingsOf(def: StudyDefinition, preset: PresetName, data: { corpusName: string; fingerprint: string; tokenizer: { name: string } }): Record<string, unknown> {
-  return { study: def.name, preset, model: PRESETS[preset].model, horizons: PRESETS[preset].study, corpus: data.corpusName, tokenizer: data.tokenizer.name, data: data.fingerprint };
+  return { study: def.name, protocol: def.protocol ?? 1, preset, model: PRESETS[preset].model, horizons: PRESETS[preset].study, corpus: data.corpusName, tokenizer: data.tokenizer.name, data: data.fingerprint };
 }
 
 export async function runReproduce({ flags }: Parsed): Promise<void> {
@@ -89,8 +90,14 @@ export async function runReproduce({ flags }: Parsed): Promise<void> {
     const steps = preset === 'smoke' ? 40 : local.gpu.info.isSoftware ? 600 : 4000;
     await writeLadder(join(dir, 'ladder'), await runLadder(join(dir, 'ladder'), { steps, names: preset === 'smoke' ? ['adamw', 'muon'] : Object.keys(LADDER) }), steps);
   }
-  await writeStudyReport(dir, def, studyView(dir, preset, seeds, state), { model: describeModel(model), corpus: data.corpusName, tokenizer: data.tokenizer.name });
+  await writeStudyReport(dir, def, await rawView(dir, studyView(dir, preset, seeds, state)), { model: describeModel(model), corpus: data.corpusName, tokenizer: data.tokenizer.name });
   if (!flags['quiet'] && !flags['json']) console.log(`\nreport: ${join(dir, 'summary.md')} and ${join(dir, 'report.html')}`);
+}
+
+/** Writes runs.csv and curves.csv from the run folders, and reads the view back from them. */
+async function rawView(dir: string, fromRuns: StudyView): Promise<StudyView> {
+  await writeRawData(dir, fromRuns);
+  return readRawView(dir, fromRuns);
 }
 
 /** `optimlab report` on a study folder: the same report from study.json and the runs. */
@@ -99,5 +106,9 @@ export async function reportStudy(dir: string): Promise<void> {
   const s = state.settings as { study: string; preset: PresetName; corpus: string; tokenizer: string };
   const def = STUDIES[s.study];
   if (!def || !PRESETS[s.preset]) throw new UsageError(`optimlab report: ${join(dir, 'study.json')} names an unknown study or preset (${s.study}, ${s.preset}).`);
-  await writeStudyReport(dir, def, studyView(dir, s.preset, state.seeds ?? 1, state), { model: describeModel(PRESETS[s.preset].model), corpus: s.corpus, tokenizer: s.tokenizer });
+  const fromRuns = studyView(dir, s.preset, state.seeds ?? 1, state);
+  // The run folders, when the folder has them, refresh runs.csv and curves.csv; the report reads those alone.
+  if (!existsSync(join(dir, 'runs')) && !hasRawData(dir)) throw new UsageError(`optimlab report: ${dir} has neither run folders (runs/) nor ${RUNS_CSV} and ${CURVES_CSV}: nothing to report.`);
+  const view = existsSync(join(dir, 'runs')) ? await rawView(dir, fromRuns) : readRawView(dir, fromRuns);
+  await writeStudyReport(dir, def, view, { model: describeModel(PRESETS[s.preset].model), corpus: s.corpus, tokenizer: s.tokenizer });
 }

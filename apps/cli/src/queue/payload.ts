@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { differingFields, InputError, resolveRunConfig, type TrainConfig } from '@optimlab/moe-model';
-import { parseResult, type RunResult, type RunSpec } from '../runs.js';
+import { horizonSchema, parseResult, type RunResult, type RunSpec } from '../runs.js';
 import { configKey } from '../study/engine.js';
 
 /** The queue's name in Redis. */
@@ -40,7 +40,7 @@ const jobSchema = z.strictObject({
     id: z.string().regex(SAFE_ID, 'a run id is letters, digits, ".", "_" and "-" (no "..", no "/")'),
     phase: z.string().max(200),
     label: z.string().max(200),
-    horizon: z.enum(['short', 'long']),
+    horizon: horizonSchema,
     train: z.unknown(),
   }),
   checkpoint: z.boolean(),

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { PRESETS, resolveRunConfig, type PresetName, type TrainConfig } from '@optimlab/moe-model';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import type { Runner } from '../runner.js';
-import { readResult, type RunResult, type RunSpec } from '../runs.js';
+import { readResult, type Horizon, type RunResult, type RunSpec } from '../runs.js';
 import type { Verdict } from './stats.js';
 
 export type Tags = Readonly<Record<string, string | number | boolean>>;
@@ -22,7 +22,7 @@ export type Tags = Readonly<Record<string, string | number | boolean>>;
 export interface RunRequest {
   /** What varies, for tables: "lr 0.07", "momentum 0.95". */
   readonly label: string;
-  readonly horizon: 'short' | 'long';
+  readonly horizon: Horizon;
   /** The run config's optimizer (registry name, learning rate, schedule, hyperparameters). */
   readonly optimizer: Readonly<Record<string, unknown>>;
   readonly seed?: number;
@@ -36,7 +36,7 @@ export interface RunRequest {
 export interface StudyEntry {
   readonly phase: string;
   readonly label: string;
-  readonly horizon: 'short' | 'long';
+  readonly horizon: Horizon;
   readonly seed: number;
   readonly tags: Tags;
   /** Its folder under runs/ (shared by entries with the same configuration). */
@@ -59,23 +59,42 @@ export interface StudyContext {
    * independent runs together (Promise.all): a queue makes them in parallel.
    */
   run(phase: string, request: RunRequest): Promise<RunResult>;
-  /** The learning rates of `grid` (and, when the best is on an edge, further out in the grid's own ratio). */
-  lrSweep(phase: string, sweep: LrSweep): Promise<{ lr: number; result: RunResult }[]>;
+  /**
+   * The learning rates of `grid` on every seed (and, when the best seed-mean is on an edge, further
+   * out on the lattice until it is bracketed), sorted by learning rate.
+   */
+  lrSweep(phase: string, sweep: LrSweep): Promise<SweepPoint[]>;
   /** Every run so far (what later phases choose from). */
   view(): StudyView;
+  /** Saves what a phase decided (e.g. a tuning path) in study.json, for the report. */
+  record(name: string, value: unknown): Promise<void>;
 }
 
 export interface LrSweep {
   readonly name: string;
   readonly base: Readonly<Record<string, unknown>>;
   readonly grid: readonly number[];
-  readonly horizon: 'short' | 'long';
-  readonly seed?: number;
+  readonly horizon: Horizon;
+  /** Every grid point runs on each of these seeds; the grid is judged on their mean (default [42]). */
+  readonly seeds?: readonly number[];
   readonly tags?: Tags;
   /** How many points to add at most (default 3). */
   readonly maxExtensions?: number;
+  /**
+   * Points per decade of the grid's log lattice: an extension is the lattice's next point past the
+   * edge (see latticeLr). Without it, the ratio of the two outermost points is repeated.
+   */
+  readonly perDecade?: number;
   /** Other learning rates scaled along (e.g. the AdamW group's lr/10). */
   readonly with?: (lr: number) => Readonly<Record<string, unknown>>;
+}
+
+/** One learning rate of a sweep: its runs (one per seed, in the sweep's seed order) and their mean score. */
+export interface SweepPoint {
+  readonly lr: number;
+  readonly results: readonly RunResult[];
+  /** Mean final loss over the seeds; Infinity when any seed diverged. */
+  readonly mean: number;
 }
 
 export interface Phase {
@@ -89,8 +108,12 @@ export interface StudyView {
   readonly preset: PresetName;
   readonly seeds: number;
   readonly horizons: { readonly short: number; readonly long: number };
+  /** Tokens one optimizer step trains on (batch × sequence × accumulation). */
+  readonly tokensPerStep: number;
   readonly entries: readonly (StudyEntry & { readonly result: RunResult })[];
   readonly extensions: readonly GridExtension[];
+  /** What phases recorded (ctx.record), by name. */
+  readonly records: Readonly<Record<string, unknown>>;
 }
 
 export interface VerdictLine {
@@ -110,6 +133,11 @@ export interface Section {
 
 export interface StudyDefinition {
   readonly name: string;
+  /**
+   * The version of the study's protocol: a folder made under another version is refused (its runs
+   * were chosen by other rules). Absent: 1.
+   */
+  readonly protocol?: number;
   /** One line for `optimlab reproduce --list`. */
   readonly summary: string;
   readonly title: string;
@@ -128,6 +156,8 @@ export interface StudyState {
   seeds?: number;
   entries: StudyEntry[];
   extensions: GridExtension[];
+  /** What phases decided, by name (see StudyContext.record). */
+  records?: Record<string, unknown>;
 }
 
 /**
@@ -135,16 +165,38 @@ export interface StudyState {
  * one more point beyond it in the ratio of the two outermost points there; undefined when the
  * optimum is inside (bracketed) or nothing converged.
  */
-export function nextGridPoint(points: readonly { lr: number; loss: number }[]): { lr: number; edge: 'top' | 'bottom'; ratio: number } | undefined {
+export function nextGridPoint(points: readonly { lr: number; loss: number }[], perDecade?: number): { lr: number; edge: 'top' | 'bottom'; ratio: number } | undefined {
   if (points.length < 2) return undefined;
   const sorted = [...points].sort((a, b) => a.lr - b.lr);
   const best = sorted.reduce((a, b) => (b.loss < a.loss ? b : a));
   if (!Number.isFinite(best.loss)) return undefined;
   const [first, second, last, before] = [sorted[0]!, sorted[1]!, sorted[sorted.length - 1]!, sorted[sorted.length - 2]!];
+  if (perDecade) {
+    const step = 10 ** (1 / perDecade);
+    if (best === last) return { lr: latticeLr(latticeIndex(last.lr, perDecade) + 1, perDecade), edge: 'top', ratio: step };
+    if (best === first) return { lr: latticeLr(latticeIndex(first.lr, perDecade) - 1, perDecade), edge: 'bottom', ratio: step };
+    return undefined;
+  }
   if (best === last) return { lr: Number((last.lr * (last.lr / before.lr)).toPrecision(4)), edge: 'top', ratio: last.lr / before.lr };
   if (best === first) return { lr: Number((first.lr / (second.lr / first.lr)).toPrecision(4)), edge: 'bottom', ratio: second.lr / first.lr };
   return undefined;
 }
+
+/**
+ * The log lattice every study grid lives on: 10^(k / perDecade), to 3 significant digits. One
+ * lattice for every optimizer of a study makes their LR ranges comparable point for point.
+ */
+export const latticeLr = (k: number, perDecade: number): number => Number((10 ** (k / perDecade)).toPrecision(3));
+/** The lattice index nearest to `lr`. */
+export const latticeIndex = (lr: number, perDecade: number): number => Math.round(Math.log10(lr) * perDecade);
+/** `n` lattice points centred on the one nearest `center` (the lower side gets the extra point when n is even). */
+export function latticeAround(center: number, n: number, perDecade: number): number[] {
+  const k0 = latticeIndex(center, perDecade) - Math.floor(n / 2);
+  return Array.from({ length: n }, (_, i) => latticeLr(k0 + i, perDecade));
+}
+
+/** Optimizer steps of a horizon on a preset. */
+export const stepsOf = (preset: PresetName, horizon: Horizon): number => (typeof horizon === 'number' ? horizon : PRESETS[preset].study[horizon]);
 
 /** A short hash of a resolved configuration: equal configs, equal key. */
 export function configKey(config: TrainConfig): string {
@@ -182,9 +234,13 @@ export async function runPhases(def: StudyDefinition, o: EngineOptions): Promise
     preset: o.preset,
     seeds: o.seeds,
     view: () => studyView(o.dir, o.preset, o.seeds, o.state),
+    async record(name, value) {
+      o.state.records = { ...o.state.records, [name]: value };
+      await save();
+    },
     async run(phase, request) {
       const seed = request.seed ?? 42;
-      const train = resolveRunConfig({ preset: o.preset, optimizer: request.optimizer, steps: PRESETS[o.preset].study[request.horizon], seed });
+      const train = resolveRunConfig({ preset: o.preset, optimizer: request.optimizer, steps: stepsOf(o.preset, request.horizon), seed });
       // One folder per configuration: named by the first label that asked for it, found by its key.
       const key = configKey(train);
       const slug = `${train.optimizer.name}-${request.label}-${request.horizon}-s${seed}`.replace(/[^a-zA-Z0-9.-]+/g, '_').slice(0, 80);
@@ -202,25 +258,31 @@ export async function runPhases(def: StudyDefinition, o: EngineOptions): Promise
       return result;
     },
     async lrSweep(phase, s) {
-      const at = (lr: number): RunRequest => ({ label: `lr ${Number(lr.toPrecision(4))}`, horizon: s.horizon, optimizer: { ...s.base, learningRate: Number(lr.toPrecision(4)), ...s.with?.(lr) }, seed: s.seed, tags: { ...s.tags, sweep: s.name } });
-      const points = await Promise.all(s.grid.map(async (lr) => ({ lr, result: await ctx.run(phase, at(lr)) })));
+      const seeds = s.seeds ?? [42];
+      const at = (lr: number, seed: number): RunRequest => ({ label: `lr ${Number(lr.toPrecision(4))}`, horizon: s.horizon, optimizer: { ...s.base, learningRate: Number(lr.toPrecision(4)), ...s.with?.(lr) }, seed, tags: { ...s.tags, sweep: s.name } });
+      const point = async (lr: number): Promise<SweepPoint> => {
+        const results = await Promise.all(seeds.map((seed) => ctx.run(phase, at(lr, seed))));
+        return { lr, results, mean: results.reduce((t, r) => t + score(r), 0) / results.length };
+      };
+      const points = await Promise.all(s.grid.map(point));
+      const cap = s.maxExtensions ?? 3;
       const added: number[] = [];
       let reason = '';
-      for (let i = 0; i < (s.maxExtensions ?? 3); i++) {
-        const next = nextGridPoint(points.map((p) => ({ lr: p.lr, loss: score(p.result) })));
+      for (let i = 0; i < cap; i++) {
+        const next = nextGridPoint(points.map((p) => ({ lr: p.lr, loss: p.mean })), s.perDecade);
         if (!next) {
           if (added.length) reason += '; now bracketed';
           break;
         }
-        if (!reason) reason = `best at the ${next.edge} edge; extended ×${next.ratio.toPrecision(3)} per step`;
-        const result = await ctx.run(phase, at(next.lr));
-        points.push({ lr: next.lr, result });
+        if (!reason) reason = `best ${seeds.length > 1 ? 'seed-mean ' : ''}at the ${next.edge} edge; extended ×${next.ratio.toPrecision(3)} per step`;
+        const p = await point(next.lr);
+        points.push(p);
         added.push(next.lr);
-        if (result.status === 'diverged') {
+        if (p.results.every((r) => r.status === 'diverged')) {
           reason += `; lr ${next.lr} diverged`;
           break;
         }
-        if (i + 1 === (s.maxExtensions ?? 3)) reason += `; cap of ${s.maxExtensions ?? 3} extensions reached`;
+        if (i + 1 === cap) reason += `; cap of ${cap} extensions reached`;
       }
       if (added.length) {
         o.state.extensions = [...o.state.extensions.filter((e) => !(e.phase === phase && e.grid === s.name)), { phase, grid: s.name, added, reason }];
@@ -248,5 +310,11 @@ export function studyView(dir: string, preset: PresetName, seeds: number, state:
     const result = readResult(join(dir, 'runs', e.run));
     return result ? [{ ...e, result }] : [];
   });
-  return { preset, seeds, horizons: PRESETS[preset].study, entries, extensions: state.extensions };
+  return { preset, seeds, horizons: PRESETS[preset].study, tokensPerStep: tokensPerStep(preset), entries, extensions: state.extensions, records: state.records ?? {} };
+}
+
+/** Tokens one optimizer step of the preset trains on. */
+export function tokensPerStep(preset: PresetName): number {
+  const p = PRESETS[preset];
+  return p.batchSize * p.gradAccum * p.model.seqLen;
 }

@@ -40,14 +40,14 @@ const PHASES: Phase[] = [
         // The first seed decides the extension; the other seeds run the same (extended) grid.
         const first = await ctx.lrSweep('grids', {
           // The smoke preset (a plumbing check) thins each grid to 4 points ×10 apart and extends once.
-          name: c.key, base: { ...c.optimizer, ...SCHEDULE }, grid: ctx.preset === 'smoke' ? c.grid.filter((_, i) => i % 2 === 0) : c.grid, horizon: 'short', seed: 2000, tags: { contestant: c.key, seed: 2000 },
+          name: c.key, base: { ...c.optimizer, ...SCHEDULE }, grid: ctx.preset === 'smoke' ? c.grid.filter((_, i) => i % 2 === 0) : c.grid, horizon: 'short', seeds: [2000], tags: { contestant: c.key, seed: 2000 },
           maxExtensions: ctx.preset === 'smoke' ? 1 : 3,
           with: 'adamwRatio' in c ? (lr: number) => ({ adamwLearningRate: Number((lr * c.adamwRatio).toPrecision(3)) }) : undefined,
         });
         await Promise.all(
           seedList(ctx.seeds)
             .slice(1)
-            .flatMap((seed) => first.map(({ result }) => ctx.run('grids', { label: `lr ${result.optimizer.learningRate}`, horizon: 'short', optimizer: { ...result.optimizer }, seed, tags: { contestant: c.key, seed, sweep: c.key } }))),
+            .flatMap((seed) => first.map(({ results: [result] }) => ctx.run('grids', { label: `lr ${result!.optimizer.learningRate}`, horizon: 'short', optimizer: { ...result!.optimizer }, seed, tags: { contestant: c.key, seed, sweep: c.key } }))),
         );
       };
       await Promise.all(CONTESTANTS.map(contestant));
