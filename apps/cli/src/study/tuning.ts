@@ -150,7 +150,7 @@ export async function tune(ctx: StudyContext, phase: string, c: Contestant, o: T
       knob.alternatives.map(async (alt): Promise<TriedValue & { config: Record<string, unknown> }> => {
         const changed = { ...incumbent.config, ...alt.change };
         let chosenLr = lr;
-        if (knob.ownLr) chosenLr = await bestLrNear(ctx, phase, { center: lr, perDecade: o.perDecade, horizon: o.horizon, seed: o.seeds[0]!, label: alt.label, config: (l) => withLr(changed, l), tags: tags({ tune: knob.name, alt: alt.label, lrCheck: true }) });
+        if (knob.ownLr) chosenLr = await bestLrNear(ctx, phase, { center: lr, perDecade: o.perDecade, horizon: o.horizon, seed: o.seeds[0]!, label: alt.label, config: (l) => withLr(changed, l), tags: tags({ tune: knob.name, alt: alt.label, lrCheck: true }), maxExtensions: 1 });
         const config = withLr(changed, chosenLr);
         const results = await runAll(config, `${alt.label}${knob.ownLr ? `, lr ${chosenLr}` : ''}`, { tune: knob.name, alt: alt.label }, o.seeds);
         return { label: alt.label, learningRate: chosenLr, mean: meanOf(results), config };
