@@ -145,6 +145,11 @@ export interface StudyDefinition {
   readonly defaultSeeds: (preset: PresetName) => number;
   readonly phases: readonly Phase[];
   readonly analyses: readonly ((view: StudyView) => Section)[];
+  /**
+   * What the evidence cannot carry (markdown bullets): budgets, bounds, the winner's curse, what not
+   * to conclude. The report adds the verdicts that depend on a threshold or are inconclusive.
+   */
+  readonly threats?: (view: StudyView) => string[];
   /** What the report says the study is, before its sections (markdown). */
   readonly introduction: (view: StudyView) => string;
 }

@@ -7,13 +7,25 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { toHtml } from '../html.js';
-import type { StudyDefinition, StudyView } from './engine.js';
+import type { Section, StudyDefinition, StudyView } from './engine.js';
 import { table } from './select.js';
 
 export interface ReportMeta {
   readonly model: string;
   readonly corpus: string;
   readonly tokenizer: string;
+}
+
+/** The study's own threats, then the verdicts that depend on a threshold or cannot decide. */
+export function threatsOf(def: StudyDefinition, view: StudyView, sections: readonly Section[]): string[] {
+  const verdicts = sections.flatMap((s) => (s.verdict ? [s.verdict] : []));
+  const dependent = verdicts.filter((v) => v.verdict === 'threshold-dependent');
+  const open = verdicts.filter((v) => v.verdict === 'inconclusive at this scale');
+  return [
+    ...(def.threats?.(view) ?? []),
+    dependent.length ? `**Threshold-dependent verdicts:** ${dependent.map((v) => `"${v.question}"`).join(', ')}: the answer changes between the 1%, 2% and 5% tolerances (see their sections), so neither "holds" nor "does not hold" is claimed.` : '**Threshold-dependent verdicts:** none.',
+    open.length ? `**Inconclusive:** ${open.map((v) => `"${v.question}"`).join(', ')}: the seeds cannot separate the two sides at this scale.` : '**Inconclusive:** none.',
+  ];
 }
 
 export async function writeStudyReport(dir: string, def: StudyDefinition, view: StudyView, meta: ReportMeta): Promise<string> {
@@ -39,6 +51,10 @@ export async function writeStudyReport(dir: string, def: StudyDefinition, view: 
     table(['Question', 'Verdict', 'Evidence', 'Published finding'], verdicts),
     '',
     ...sections.flatMap((s) => [`## ${s.title}`, '', s.markdown, '', ...(s.verdict ? [`**Verdict: ${s.verdict.verdict}.** ${s.verdict.evidence}.`, ''] : [])]),
+    '## Threats to validity',
+    '',
+    ...threatsOf(def, view, sections).map((t) => `- ${t}`),
+    '',
     ...(diverged.length ? ['## Diverged runs', '', ...diverged.map(([id, r]) => `- \`${id}\`: step ${r.steps}, ${r.reason ?? 'non-finite loss'}`), ''] : []),
   ];
   const svgs = sections.flatMap((s) => s.svgs ?? []);

@@ -54,6 +54,8 @@ export interface TriedValue {
   readonly learningRate: number;
   /** Mean final loss over the tuning seeds (Infinity: a seed diverged). */
   readonly mean: number;
+  /** Final loss per tuning seed, in the seeds' order (null: diverged). */
+  readonly losses: readonly (number | null)[];
 }
 
 export interface TuningStep {
@@ -76,9 +78,12 @@ export interface Tuning {
   /** Seed noise: pooled std of the final loss over the tuning seeds near the best learning rate. */
   readonly noise: number;
   readonly lrSweep: readonly { lr: number; mean: number }[];
+  /** The tuning seeds, in the order of every `losses` of the path. */
+  readonly seeds: readonly number[];
   readonly path: readonly TuningStep[];
 }
 
+const perSeed = (results: readonly RunResult[]): (number | null)[] => results.map((r) => (Number.isFinite(score(r)) ? score(r) : null));
 const meanOf = (results: readonly RunResult[]): number => results.reduce((t, r) => t + score(r), 0) / Math.max(results.length, 1);
 
 /** Pooled sample std over seeds of the finite points among `points` (each point: one value per seed). */
@@ -142,7 +147,7 @@ export async function tune(ctx: StudyContext, phase: string, c: Contestant, o: T
   const runAll = (config: Record<string, unknown>, label: string, extra: Tags, seeds: readonly number[]): Promise<RunResult[]> =>
     Promise.all(seeds.map((seed) => ctx.run(phase, { label, horizon: o.horizon, optimizer: config, seed, tags: tags(extra) })));
 
-  let incumbent = { config: withLr(c.base, best.lr), label: `lr ${best.lr}`, mean: best.mean };
+  let incumbent: { config: Record<string, unknown>; label: string; mean: number; losses: readonly (number | null)[] } = { config: withLr(c.base, best.lr), label: `lr ${best.lr}`, mean: best.mean, losses: perSeed(best.results) };
   const path: TuningStep[] = [];
   for (const knob of c.knobs) {
     const lr = incumbent.config['learningRate'] as number;
@@ -153,7 +158,7 @@ export async function tune(ctx: StudyContext, phase: string, c: Contestant, o: T
         if (knob.ownLr) chosenLr = await bestLrNear(ctx, phase, { center: lr, perDecade: o.perDecade, horizon: o.horizon, seed: o.seeds[0]!, label: alt.label, config: (l) => withLr(changed, l), tags: tags({ tune: knob.name, alt: alt.label, lrCheck: true }), maxExtensions: 1 });
         const config = withLr(changed, chosenLr);
         const results = await runAll(config, `${alt.label}${knob.ownLr ? `, lr ${chosenLr}` : ''}`, { tune: knob.name, alt: alt.label }, o.seeds);
-        return { label: alt.label, learningRate: chosenLr, mean: meanOf(results), config };
+        return { label: alt.label, learningRate: chosenLr, mean: meanOf(results), losses: perSeed(results), config };
       }),
     );
     const winner = tried.reduce((a, b) => (b.mean < a.mean ? b : a));
@@ -161,15 +166,15 @@ export async function tune(ctx: StudyContext, phase: string, c: Contestant, o: T
     const keep = Number.isFinite(winner.mean) && improvement > threshold;
     path.push({
       knob: knob.name,
-      incumbent: { label: incumbent.label, learningRate: lr, mean: incumbent.mean },
-      tried: tried.map(({ label, learningRate, mean }) => ({ label, learningRate, mean })),
+      incumbent: { label: incumbent.label, learningRate: lr, mean: incumbent.mean, losses: incumbent.losses },
+      tried: tried.map(({ label, learningRate, mean, losses }) => ({ label, learningRate, mean, losses })),
       kept: keep ? winner.label : null,
       improvement,
       threshold,
     });
-    if (keep) incumbent = { config: winner.config, label: winner.label, mean: winner.mean };
+    if (keep) incumbent = { config: winner.config, label: winner.label, mean: winner.mean, losses: winner.losses };
   }
-  const tuning: Tuning = { key: c.key, config: incumbent.config, mean: incumbent.mean, noise, lrSweep: sweep.map((p) => ({ lr: p.lr, mean: p.mean })), path };
+  const tuning: Tuning = { key: c.key, config: incumbent.config, mean: incumbent.mean, noise, seeds: o.seeds, lrSweep: sweep.map((p) => ({ lr: p.lr, mean: p.mean })), path };
   await ctx.record(`tuning:${c.key}`, tuning);
   return tuning;
 }
