@@ -2,7 +2,7 @@
  * The robustness study (Crawshaw, Modi, Liu & Gower 2025, arXiv:2510.09827): is MuonMax(-Momo)
  * less sensitive to the learning rate than Muon? Each optimizer runs over one common log lattice
  * (4 points per decade), every point on every seed: first until its seed-mean optimum is
- * bracketed, then over the window of ±1 decade around that optimum, then further out while its 5%
+ * bracketed, then over a window of ±0.75 decades around that optimum (3 lattice steps each way), then further out while its 5%
  * range still reaches the grid's edge. Widths and excess losses come from the seed-mean curve,
  * interpolated in log-LR (sensitivity.ts), at 1%, 2% and 5%; their uncertainty from the per-seed
  * curves, compared as pairs (every optimizer runs on the same seeds). The paper's defaults where
@@ -38,7 +38,9 @@ const CONTESTANTS = [
 type Contestant = (typeof CONTESTANTS)[number];
 
 /** The grid's shape per preset: the smoke preset (a plumbing check) is coarse and narrow. */
-const gridOf = (preset: PresetName) => (preset === 'smoke' ? { perDecade: 2, window: 1, edgeSteps: 0, maxExtensions: 2 } : { perDecade: 4, window: 4, edgeSteps: 3, maxExtensions: 6 });
+const gridOf = (preset: PresetName) => (preset === 'smoke' ? { perDecade: 2, window: 1, edgeSteps: 0, maxExtensions: 2 } : { perDecade: 4, window: 3, edgeSteps: 2, maxExtensions: 6 });
+/** The excess-loss window's half-width in decades: the window the grid fills around each optimum. */
+const windowDecades = (preset: PresetName): number => gridOf(preset).window / gridOf(preset).perDecade;
 const seedList = (n: number): number[] => Array.from({ length: n }, (_, i) => 2000 + i);
 
 async function sweepContestant(ctx: StudyContext, c: Contestant): Promise<void> {
@@ -52,7 +54,7 @@ async function sweepContestant(ctx: StudyContext, c: Contestant): Promise<void> 
   const located = await sweep(latticeAround(c.prior, 5, g.perDecade), g.maxExtensions);
   const best = located.reduce((a, b) => (b.mean < a.mean ? b : a));
   if (!Number.isFinite(best.mean)) return;
-  // 2. The window of ±1 decade around it, on the lattice.
+  // 2. The window around it, on the lattice (±0.75 decades: ±1 did not fit the study's hour).
   const k = latticeIndex(best.lr, g.perDecade);
   await sweep(Array.from({ length: 2 * g.window + 1 }, (_, i) => latticeLr(k - g.window + i, g.perDecade)));
   // 3. Further out while the 5% range still reaches an edge of what ran.
@@ -68,7 +70,7 @@ async function sweepContestant(ctx: StudyContext, c: Contestant): Promise<void> 
 const PHASES: Phase[] = [
   {
     name: 'grids',
-    summary: 'every optimizer over the common LR lattice on every seed: until bracketed, the ±1-decade window, and out to its 5% range',
+    summary: 'every optimizer over the common LR lattice on every seed: until bracketed, a ±0.75-decade window, and out to its 5% range',
     async run(ctx) {
       await Promise.all(CONTESTANTS.map((c) => sweepContestant(ctx, c)));
     },
@@ -108,7 +110,7 @@ function measured(view: StudyView): Section {
     const curve = curveFor(view, c.key);
     const opt = optimumLr(curve);
     const perSeedBest = seeds.map((s) => optimumLr(curveFor(view, c.key, [s]))?.loss ?? NaN).filter(Number.isFinite);
-    const ex = excessLoss(curve, { decades: 1, divergedLoss: lnV });
+    const ex = excessLoss(curve, { decades: windowDecades(view.preset), divergedLoss: lnV });
     const diverged = gridEntries(view, c.key).filter((e) => e.result.status === 'diverged').length;
     const range = curve.length ? `${curve[0]!.lr}–${curve[curve.length - 1]!.lr}` : '—';
     return [
@@ -128,9 +130,9 @@ function measured(view: StudyView): Section {
   return {
     title: 'Robustness to the learning rate, measured',
     markdown: [
-      table(['Optimizer', 'LRs run', 'Best LR (seed mean; ≈ parabola)', 'Best seed-mean loss', 'Best loss per seed', 'Width within 1% (decades)', 'within 2%', 'within 5%', 'Mean excess loss, best/10 to best×10', 'Diverged runs'], rows),
+      table(['Optimizer', 'LRs run', 'Best LR (seed mean; ≈ parabola)', 'Best seed-mean loss', 'Best loss per seed', 'Width within 1% (decades)', 'within 2%', 'within 5%', `Mean excess loss, best ÷ 10^${windowDecades(view.preset)} to best × 10^${windowDecades(view.preset)}`, 'Diverged runs'], rows),
       '',
-      `Every LR runs on the same ${seeds.length} seeds at the short horizon (${view.horizons.short} steps). The grid is one lattice of ${g.perDecade} points per decade (resolution ${(1 / g.perDecade).toFixed(2)} decades) for every optimizer. "Within x%": the range of learning rates whose seed-mean final loss stays within x% of the best seed mean, its ends interpolated linearly in log10(lr) between grid points, as the width log10(high/low); "≥" marks a range that reaches the edge of the grid, a lower bound. A diverged seed makes its LR's mean diverged. Mean excess loss: the seed-mean curve's average of (loss − best) over the same window for every optimizer, from a tenth of its best LR to ten times it (a diverged mean counts as ln V), over the part the grid covers.`,
+      `Every LR runs on the same ${seeds.length} seeds at the short horizon (${view.horizons.short} steps). The grid is one lattice of ${g.perDecade} points per decade (resolution ${(1 / g.perDecade).toFixed(2)} decades) for every optimizer. "Within x%": the range of learning rates whose seed-mean final loss stays within x% of the best seed mean, its ends interpolated linearly in log10(lr) between grid points, as the width log10(high/low); "≥" marks a range that reaches the edge of the grid, a lower bound. A diverged seed makes its LR's mean diverged. Mean excess loss: the seed-mean curve's average of (loss − best) over the same window relative to each optimizer's own best LR, ±${windowDecades(view.preset)} decades in log10(lr) (a diverged mean counts as ln V), over the part the grid covers.`,
       ext.length ? `\nGrids extended while the optimum sat on an edge: ${ext.map((e) => `${e.grid} to ${e.added.join(', ')} (${e.reason})`).join('; ')}.` : '',
     ].join('\n'),
     svgs: [['robustness-loss-vs-lr.svg', lineChart(`Final loss vs learning rate (mean ± std over seeds, ${view.horizons.short} steps)`, series, { logX: true, xLabel: 'learning rate', yLabel: 'validation loss' })]],
