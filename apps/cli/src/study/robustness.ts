@@ -22,7 +22,7 @@ import type { Phase, Section, StudyContext, StudyDefinition, StudyView } from '.
 import { latticeAround, latticeIndex, latticeLr } from './engine.js';
 import { losses, pick, score, table, type Entry } from './select.js';
 import { excessLoss, lrWidth, optimumLr, type CurvePoint } from './sensitivity.js';
-import { comparePaired, describeComparison, f4, lowerVerdict, pm, summarize, type Verdict } from './stats.js';
+import { comparePaired, describeComparison, f4, lowerVerdict, MIN_SEEDS, pm, summarize, type Verdict } from './stats.js';
 import { curveOf, seedsOf, THRESHOLD_NAMES, THRESHOLDS, widerClaim, widthText } from './width-claims.js';
 
 const SCHEDULE = { schedule: 'constant-linear', warmupRatio: 0, minLrRatio: 0.1 };
@@ -153,7 +153,7 @@ function bestClaim(view: StudyView, question: string, a: string): Section {
   const rival = others.sort((x, y) => x.best - y.best)[0]!;
   const c = comparePaired(bestPerSeed(a), bestPerSeed(rival.key));
   const margin = 0.01 * rival.best;
-  const verdict: Verdict = !c.ci ? lowerVerdict(c) : c.ci[1] < margin ? 'holds' : c.ci[0] > margin ? 'does not hold' : 'inconclusive at this scale';
+  const verdict: Verdict = !c.ci || c.a.n < MIN_SEEDS ? lowerVerdict(c) : c.ci[1] < margin ? 'holds' : c.ci[0] > margin ? 'does not hold' : 'inconclusive at this scale';
   const evidence = `best loss ${a} − ${rival.key} (the best of the others), per seed: ${describeComparison(c)}; "near-best" = within 1% (${f4(margin)})`;
   return { title: question, markdown: `${evidence}.`, verdict: { question, verdict, evidence, reference: 'the paper: holds' } };
 }
@@ -171,6 +171,27 @@ function sensitivity(view: StudyView): Section {
   };
 }
 
+/** What the evidence cannot carry, from the runs (the report adds threshold-dependent and inconclusive verdicts). */
+function threats(view: StudyView): string[] {
+  const out: string[] = [];
+  const lnV = Math.log(PRESETS[view.preset].model.vocabSize);
+  for (const c of CONTESTANTS) {
+    const curve = curveFor(view, c.key);
+    const opt = optimumLr(curve);
+    if (opt && !opt.bracketed) out.push(`**Bound:** ${c.name}'s best learning rate (${opt.lr}) is on the edge of its grid: its optimum may lie beyond.`);
+    const bounds = THRESHOLD_NAMES.filter((t) => lrWidth(curve, THRESHOLDS[t])?.lowerBound);
+    if (bounds.length) out.push(`**Bounds:** ${c.name}'s width at ${bounds.map((t) => `${t}%`).join(', ')} reaches the edge of what ran (after ${gridOf(view.preset).edgeSteps} extra lattice steps per side at most): a lower bound.`);
+    const ex = excessLoss(curve, { decades: windowDecades(view.preset), divergedLoss: lnV });
+    if (ex?.partial) out.push(`**Partial window:** ${c.name}'s excess loss covers ${Math.round(ex.covered * 100)}% of its window.`);
+  }
+  out.push(
+    `**What was cut to fit about an hour:** the window around each optimum is ±${windowDecades(view.preset)} decades (±1 was planned), the 5% range is followed at most ${gridOf(view.preset).edgeSteps} lattice steps past the window, ${view.seeds} seeds, one horizon (${view.horizons.short} steps, the short one): LR sensitivity can change with the horizon.`,
+    '**Defaults, not tuned:** every optimizer runs with the paper’s defaults apart from the learning rate; another momentum or β2 could move each curve. Momo’s f* = 0 is checked against f* = 2 at two learning rates only.',
+    '**Do not conclude** that an inconclusive claim means equal robustness, or read widths more finely than the lattice’s resolution (0.25 decades; the interpolation between points assumes the loss is linear in log-LR there).',
+  );
+  return out;
+}
+
 export const robustnessStudy: StudyDefinition = {
   name: 'robustness',
   protocol: 2,
@@ -178,6 +199,7 @@ export const robustnessStudy: StudyDefinition = {
   title: 'Learning-rate robustness: Muon, Muon-Momo, MuonMax, MuonMax-Momo and AdamW',
   defaultSeeds: (preset) => (preset === 'smoke' ? 2 : 3),
   phases: PHASES,
+  threats,
   analyses: [
     measured,
     (v) => widthClaim(v, 'MuonMax is more robust to the learning rate than Muon', 'muonmax', 'muon'),

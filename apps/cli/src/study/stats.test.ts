@@ -76,6 +76,12 @@ describe('comparePaired', () => {
     expect(describeComparison(c, 'nats')).toBe('-0.2600 nats (95% CI [-0.5459, 0.0259]), paired t p = 0.0650, 5 pairs');
   });
 
+  it('no verdict rests on fewer than 3 seeds a side, however clear', () => {
+    expect(lowerVerdict(comparePaired([1, 2], [2, 3.1]))).toBe('inconclusive at this scale');
+    expect(lowerVerdict(compare([1, 1.1], [5, 5.1, 5.2]))).toBe('inconclusive at this scale');
+    expect(lowerVerdict(compare([1, 1.1, 1.2], [5, 5.1, 5.2]))).toBe('holds');
+  });
+
   it('pairing removes the seed-to-seed spread that Welch cannot', () => {
     const x = [3.0, 3.5, 2.8, 3.9, 3.2];
     const y = x.map((v, i) => v + [0.1, 0.12, 0.09, 0.11, 0.1][i]!);

@@ -148,12 +148,16 @@ export function comparePaired(a: readonly number[], b: readonly number[]): Compa
 /** 'threshold-dependent': the verdict changes with the tolerance it is judged at (see thresholdVerdict). */
 export type Verdict = 'holds' | 'does not hold' | 'inconclusive at this scale' | 'threshold-dependent';
 
+/** The fewest seeds (or pairs) a side that any verdict may rest on. */
+export const MIN_SEEDS = 3;
+
 /**
  * "a is lower than b" (losses, times): with a CI, holds when it lies below 0 and does not hold when
  * it lies above 0. Without one (no spread), p < 0.05 decides by the sign of the difference. Anything
- * else is inconclusive.
+ * else is inconclusive, and so is every comparison with fewer than MIN_SEEDS seeds on a side.
  */
 export function lowerVerdict(c: Comparison): Verdict {
+  if (Math.min(c.a.n, c.b.n) < MIN_SEEDS) return 'inconclusive at this scale';
   if (c.ci) return c.ci[1] < 0 ? 'holds' : c.ci[0] > 0 ? 'does not hold' : 'inconclusive at this scale';
   if (c.pValue !== null && c.pValue < 0.05 && c.difference !== 0) return c.difference < 0 ? 'holds' : 'does not hold';
   return 'inconclusive at this scale';

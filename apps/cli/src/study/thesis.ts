@@ -10,7 +10,7 @@ import type { Section, StudyDefinition, StudyView } from './engine.js';
 import { curvesChart, losses, meanCurve, pick, score, table, type Entry } from './select.js';
 import { optimumLr } from './sensitivity.js';
 import { tokenSpeedup, type TokenSpeedup } from './speedup.js';
-import { compare, comparePaired, describeComparison, f4, lowerVerdict, pm, summarize, type Comparison, type Verdict } from './stats.js';
+import { compare, comparePaired, describeComparison, f4, lowerVerdict, MIN_SEEDS, pm, summarize, type Comparison, type Verdict } from './stats.js';
 import { ADAM_BUDGETS, CHECK_SEEDS, CONTESTANTS, MUON_BUDGETS, PER_DECADE, THESIS_PHASES, tuningOf } from './thesis-plan.js';
 import type { TuningStep } from './tuning.js';
 import { curveOf, THRESHOLD_NAMES, THRESHOLDS, widerClaim, widthText } from './width-claims.js';
@@ -81,7 +81,7 @@ function q1(view: StudyView): Section {
   let evidence = 'no final runs yet';
   if (m.length && a.length) {
     const c = paired(m, a);
-    verdict = c.a.n >= 3 ? lowerVerdict(c) : 'inconclusive at this scale';
+    verdict = lowerVerdict(c);
     evidence = `at ${view.horizons.long} steps, fresh seeds, Muon − AdamW = ${describeComparison(c)}`;
     rows.push([`${view.horizons.long} steps (the headline)`, pm(c.a), pm(c.b), describeComparison(c), `${THESIS_FINAL.muonLong} vs ${THESIS_FINAL.adamLong}`]);
   }
@@ -214,7 +214,8 @@ function q3(view: StudyView): Section {
     const [lo, hi] = [ratio / slack, ratio * slack];
     const [low, high] = [THESIS_FINAL.lrRatio / 2, THESIS_FINAL.lrRatio * 2];
     const bracketed = m.bracketed && a.bracketed;
-    verdict = !bracketed ? 'inconclusive at this scale' : lo >= low && hi <= high ? 'holds' : hi < low || lo > high ? 'does not hold' : 'inconclusive at this scale';
+    const seeds = Math.min(...KEYS.map((k) => tuningOf(view, k)?.seeds.length ?? 0));
+    verdict = !bracketed || seeds < MIN_SEEDS ? 'inconclusive at this scale' : lo >= low && hi <= high ? 'holds' : hi < low || lo > high ? 'does not hold' : 'inconclusive at this scale';
     evidence = `seed-mean optima (3 seeds, ${view.horizons.long} steps): Muon ${m.lr}${m.refinedLr ? ` (parabola ${m.refinedLr.toPrecision(3)})` : ''}, AdamW ${a.lr}${a.refinedLr ? ` (parabola ${a.refinedLr.toPrecision(3)})` : ''} → ratio ${ratio.toFixed(0)}× (${lo.toFixed(0)}–${hi.toFixed(0)}× at the grid's resolution; ${bracketed ? 'both optima inside their grids' : 'an optimum is on its grid’s edge'}); "holds" = within 2× of the thesis's 70× (${low}–${high}×)`;
   }
   const tuned = KEYS.map((key) => tuningOf(view, key)?.config['learningRate']);
@@ -315,7 +316,7 @@ function q5(view: StudyView): Section {
  * alternative replaced it, otherwise inconclusive (kept within the noise).
  */
 function supported(step: TuningStep | undefined, holdsWhen: (label: string) => boolean): Verdict {
-  if (!step) return 'inconclusive at this scale';
+  if (!step || step.incumbent.losses.length < MIN_SEEDS) return 'inconclusive at this scale';
   const ours = step.kept ?? step.incumbent.label;
   if (step.kept) return holdsWhen(ours) ? 'holds' : 'does not hold';
   if (!holdsWhen(ours)) return 'inconclusive at this scale';
@@ -408,7 +409,7 @@ export const thesisStudy: StudyDefinition = {
   protocol: 2,
   summary: 'Muon vs Adam on the MoE model (Rosić 2025) on the fair protocol: equal tuning at the deciding horizon, fresh seeds, token speedup, six research questions',
   title: 'Muon vs Adam on a Mixture-of-Experts transformer',
-  defaultSeeds: (preset) => (preset === 'smoke' ? 2 : 5),
+  defaultSeeds: (preset) => (preset === 'smoke' ? 3 : 5),
   phases: THESIS_PHASES,
   analyses: [q1, speedupSection, tuningSection, q2, q3, q4, q5, q6, curseSection, curves],
   threats,
