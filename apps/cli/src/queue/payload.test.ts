@@ -18,6 +18,8 @@ describe('queue jobs', () => {
   it('a coordinator’s job passes, its config unchanged', () => {
     const checked: RunJob = checkJob(JSON.parse(JSON.stringify(job())));
     expect(checked.spec.train).toEqual(train);
+    // A token-budget run's horizon is its number of steps.
+    expect(checkJob(JSON.parse(JSON.stringify(job({}, { horizon: 4 })))).spec.horizon).toBe(4);
   });
 
   it.each([
@@ -32,6 +34,8 @@ describe('queue jobs', () => {
     ['another payload version', job({ version: 2 }), /version/],
     ['a scope that is a path', job({ scope: '../../x' }), /scope/],
     ['data that are not the model’s (a huge BPE to train)', job({ data: { ...(job() as { data: object }).data, vocabSize: 10_000_000 } }), /its data \(vocabulary 10000000, sequence 32\) is not its model's \(512, 32\)/],
+    ['a horizon that is neither named nor a step count', job({}, { horizon: 'forever' }), /spec.horizon/],
+    ['a horizon of 0 steps', job({}, { horizon: 0 }), /spec.horizon/],
     ['a malformed data hash', job({ data: { ...(job() as { data: object }).data, fingerprint: '../x' } }), /data.fingerprint/],
   ])('refuses %s', (_, value, message) => {
     expect(() => checkJob(value)).toThrow(message);

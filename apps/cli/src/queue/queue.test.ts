@@ -55,7 +55,7 @@ describe('optimlab on a job queue', () => {
 
   it('two workers, one SIGKILLed mid-run, the coordinator killed and restarted: the study completes with the local results, nothing run twice', async () => {
     const root = mkdtempSync(join(tmpdir(), 'optimlab-queue-'));
-    const study = ['reproduce', '--preset', 'smoke', '--only', 'sweep'];
+    const study = ['reproduce', '--preset', 'smoke', '--only', 'tune'];
     const local = new CliProcess([...study, '--out', join(root, 'local'), '--quiet'], root);
     expect(await local.exited, local.stderr).toBe(0); // also fills the data cache the workers share
 
