@@ -2,7 +2,7 @@
 import type { RunResult } from '../runs.js';
 import { lineChart, type Series } from '../svg.js';
 import type { StudyView, Tags } from './engine.js';
-import { f4, summarize } from './stats.js';
+import { summarize } from './stats.js';
 
 export type Entry = StudyView['entries'][number];
 
@@ -15,36 +15,11 @@ export function pick(view: StudyView, where: Tags & { phase?: string; horizon?: 
 /** The final validation loss, or Infinity for a diverged run (what every ranking uses). */
 export const score = (r: RunResult): number => (r.status === 'finished' && r.finalLoss !== null ? r.finalLoss : Infinity);
 
-export const bestOf = (es: readonly Entry[]): Entry | undefined => [...es].sort((a, b) => score(a.result) - score(b.result))[0];
-
 /** Final losses of the finished runs (diverged runs are counted separately). */
 export const losses = (es: readonly Entry[]): number[] => es.filter((e) => Number.isFinite(score(e.result))).map((e) => score(e.result));
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-}
-
-export const lossCell = (r: RunResult): string => (r.status === 'diverged' ? `diverged (step ${r.steps})` : f4(r.finalLoss));
-
-/** An LR sweep as rows: LR | final loss | best loss | accuracy | time [| reference]. */
-export function sweepRows(es: readonly Entry[], reference?: Readonly<Record<string, number>>): string[][] {
-  return [...es]
-    .sort((a, b) => a.result.optimizer.learningRate - b.result.optimizer.learningRate)
-    .map((e) => {
-      const lr = e.result.optimizer.learningRate;
-      const row = [String(lr), lossCell(e.result), f4(e.result.bestLoss), e.result.finalAccuracy.toFixed(4), `${e.result.seconds.toFixed(0)} s`];
-      return reference ? [...row, f4(reference[String(lr)])] : row;
-    });
-}
-
-/** Learning rates whose final loss is within `fraction` of the sweep's best, as [low, high] and width in decades. */
-export function tolerance(es: readonly Entry[], fraction: number): { low: number; high: number; decades: number } | null {
-  const finite = es.filter((e) => Number.isFinite(score(e.result)));
-  if (!finite.length) return null;
-  const best = Math.min(...finite.map((e) => score(e.result)));
-  const ok = finite.filter((e) => score(e.result) <= best * (1 + fraction)).map((e) => e.result.optimizer.learningRate);
-  const [low, high] = [Math.min(...ok), Math.max(...ok)];
-  return { low, high, decades: Math.log10(high / low) };
 }
 
 /** Mean validation curve over seeds with a ±1 std band (steps where every seed has a reading). */

@@ -10,7 +10,6 @@
 import type { PresetName } from '@optimlab/moe-model';
 import type { Phase, StudyContext, StudyView, Tags } from './engine.js';
 import { latticeAround } from './engine.js';
-import { bestOf, pick } from './select.js';
 import { bestLrNear, tune, type Contestant, type Tuning } from './tuning.js';
 
 /** The study's LR lattice: 4 points per decade (0.25 decades apart) for both optimizers. */
@@ -110,6 +109,3 @@ export const THESIS_PHASES: Phase[] = [
     },
   },
 ];
-
-/** The best of the runs tagged `where` (the LR a budget or a schedule check chose). */
-export const chosenAt = (view: StudyView, where: Tags & { phase?: string }) => bestOf(pick(view, { ...where, chosen: true }));
