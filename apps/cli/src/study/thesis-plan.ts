@@ -10,7 +10,8 @@
 import type { PresetName } from '@optimlab/moe-model';
 import type { Phase, StudyContext, StudyView, Tags } from './engine.js';
 import { latticeAround } from './engine.js';
-import { bestLrNear, tune, type Contestant, type Tuning } from './tuning.js';
+import { pick } from './select.js';
+import { bestLrNear, topUp, tune, type Contestant, type Tuning } from './tuning.js';
 
 /** The study's LR lattice: 4 points per decade (0.25 decades apart) for both optimizers. */
 export const PER_DECADE = 4;
@@ -59,12 +60,16 @@ export const MUON_BUDGETS = [0.5, 1];
 
 export const tuningOf = (view: StudyView, key: string): Tuning | undefined => view.records[`tuning:${key}`] as Tuning | undefined;
 
+/** Distinct runs each optimizer's tuning made (its budget; the top-up runs included). */
+export const tuningBudget = (view: StudyView, key: string): number => new Set(pick(view, { group: key, phase: 'tune' }).map((e) => e.run)).size;
+
 /**
- * A config at a horizon with its learning rate checked there: the tuned one and one lattice step
- * either side on the first seed, then the best of those on the other seeds.
+ * A config at another horizon with its learning rate checked there: the tuned one and one lattice
+ * step either side on a tuning seed (extended once), then the best of those on the fresh seeds, so
+ * that no fresh seed makes a choice.
  */
-async function atHorizon(ctx: StudyContext, phase: string, config: Record<string, unknown>, withLr: (c: Record<string, unknown>, lr: number) => Record<string, unknown>, horizon: number | 'long', seeds: readonly number[], tags: Tags, label: string): Promise<void> {
-  const best = await bestLrNear(ctx, phase, { center: config['learningRate'] as number, perDecade: PER_DECADE, horizon, seed: seeds[0]!, label, config: (l) => withLr(config, l), tags: { ...tags, lrCheck: true }, maxExtensions: 1 });
+async function atHorizon(ctx: StudyContext, phase: string, config: Record<string, unknown>, withLr: (c: Record<string, unknown>, lr: number) => Record<string, unknown>, horizon: number, seeds: readonly number[], tags: Tags, label: string): Promise<void> {
+  const { lr: best } = await bestLrNear(ctx, phase, { center: config['learningRate'] as number, perDecade: PER_DECADE, horizon, seed: tuningSeeds(ctx.preset)[0]!, label, config: (l) => withLr(config, l), tags: { ...tags, lrCheck: true }, maxExtensions: 1 });
   await Promise.all(seeds.map((seed) => ctx.run(phase, { label: `${label}, lr ${best}`, horizon, optimizer: withLr(config, best), seed, tags: { ...tags, chosen: true } })));
 }
 
@@ -77,6 +82,19 @@ export const THESIS_PHASES: Phase[] = [
     async run(ctx) {
       const o = { horizon: 'long' as const, seeds: tuningSeeds(ctx.preset), perDecade: PER_DECADE, maxExtensions: ctx.preset === 'smoke' ? 1 : 3 };
       await Promise.all((['muon', 'adam'] as const).map((key) => tune(ctx, 'tune', contestantOn(ctx.preset, key), o)));
+    },
+  },
+  {
+    name: 'balance',
+    summary: 'equal tuning budgets (±10%): the side with fewer runs gets more learning rates around its tuned config',
+    async run(ctx) {
+      const o = { horizon: 'long' as const, seeds: tuningSeeds(ctx.preset), perDecade: PER_DECADE };
+      const made = (key: 'muon' | 'adam') => () => tuningBudget(ctx.view(), key);
+      const target = Math.ceil(0.9 * Math.max(made('muon')(), made('adam')()));
+      for (const key of ['muon', 'adam'] as const) {
+        const t = tuningOf(ctx.view(), key);
+        if (t && made(key)() < target) await topUp(ctx, 'tune', contestantOn(ctx.preset, key), t, { ...o, target, made: made(key) });
+      }
     },
   },
   {

@@ -11,7 +11,7 @@ import { curvesChart, losses, meanCurve, pick, score, table, type Entry } from '
 import { optimumLr } from './sensitivity.js';
 import { tokenSpeedup, type TokenSpeedup } from './speedup.js';
 import { compare, comparePaired, describeComparison, f4, lowerVerdict, MIN_SEEDS, pm, summarize, type Comparison, type Verdict } from './stats.js';
-import { ADAM_BUDGETS, CHECK_SEEDS, CONTESTANTS, MUON_BUDGETS, PER_DECADE, THESIS_PHASES, tuningOf } from './thesis-plan.js';
+import { ADAM_BUDGETS, CHECK_SEEDS, CONTESTANTS, MUON_BUDGETS, PER_DECADE, THESIS_PHASES, tuningBudget, tuningOf } from './thesis-plan.js';
 import type { TuningStep } from './tuning.js';
 import { curveOf, THRESHOLD_NAMES, THRESHOLDS, widerClaim, widthText } from './width-claims.js';
 import { lrWidth } from './sensitivity.js';
@@ -35,8 +35,6 @@ function pairs(a: readonly Entry[], b: readonly Entry[]): [number[], number[]] {
 }
 const paired = (a: readonly Entry[], b: readonly Entry[]): Comparison => comparePaired(...pairs(a, b));
 
-/** Distinct runs each optimizer's tuning made (its budget). */
-export const tuningBudget = (view: StudyView, key: Key): number => new Set(pick(view, { group: key, phase: 'tune' }).map((e) => e.run)).size;
 
 // ---- Tuning: budgets and paths ----
 
@@ -395,6 +393,7 @@ function threats(view: StudyView): string[] {
     if (bounds.length) out.push(`**Bounds:** ${NAME[key]}'s LR width at ${bounds.map((t) => `${t}%`).join(', ')} reaches the edge of its grid: it is a lower bound.`);
   }
   for (const { key, selection, fresh } of winnersCurse(view)) out.push(`**Winner's curse:** ${NAME[key]} ${f4(selection)} on its tuning seeds, ${f4(fresh.a.mean)} on fresh seeds (${fresh.difference >= 0 ? '+' : ''}${f4(fresh.difference)}).`);
+  out.push(`**Budget runs:** at every budget but the long one, the learning rate was chosen on the first fresh seed from the tuned one and a lattice step either side (extended once), and that seed is one of the budget's ${CHECK_SEEDS}: a small optimistic bias for those points (AdamW's ${ADAM_BUDGETS.filter((f) => f !== 1).map((f) => Math.round(view.horizons.long * f)).join(', ')} steps and Muon's ${MUON_BUDGETS.filter((f) => f !== 1).map((f) => Math.round(view.horizons.long * f)).join(', ')}), which favours AdamW's curve and so makes the speedup at ${view.horizons.long} steps conservative.`);
   const { at } = speedups(view);
   if (at.some((x) => x.s.extrapolated)) out.push('**Extrapolation:** a Muon loss lies outside AdamW’s measured losses, so its speedup reads the power law beyond the budgets that were run.');
   out.push(

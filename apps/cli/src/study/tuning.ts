@@ -56,6 +56,8 @@ export interface TriedValue {
   readonly mean: number;
   /** Final loss per tuning seed, in the seeds' order (null: diverged). */
   readonly losses: readonly (number | null)[];
+  /** For a value with its own LR: whether that LR's check bracketed its optimum (false: a bound). */
+  readonly lrBracketed?: boolean;
 }
 
 export interface TuningStep {
@@ -122,7 +124,7 @@ export interface LrCheck {
  * seed, extended along the lattice while the best is at an edge. The caller runs the chosen one on
  * its other seeds.
  */
-export async function bestLrNear(ctx: StudyContext, phase: string, c: LrCheck): Promise<number> {
+export async function bestLrNear(ctx: StudyContext, phase: string, c: LrCheck): Promise<{ lr: number; bracketed: boolean }> {
   const at = async (k: number) => ({ k, loss: score(await ctx.run(phase, { label: `${c.label}, lr ${latticeLr(k, c.perDecade)}`, horizon: c.horizon, optimizer: c.config(latticeLr(k, c.perDecade)), seed: c.seed, tags: c.tags })) });
   const k0 = latticeIndex(c.center, c.perDecade);
   const points = await Promise.all([k0 - 1, k0, k0 + 1].map(at));
@@ -133,8 +135,40 @@ export async function bestLrNear(ctx: StudyContext, phase: string, c: LrCheck): 
     points.push(await at(best === sorted[0] ? best.k - 1 : best.k + 1));
   }
   const best = points.reduce((a, b) => (b.loss < a.loss ? b : a));
+  const ks = points.map((p) => p.k);
   // The center keeps its exact value (it may not be a lattice point after rounding elsewhere).
-  return best.k === k0 ? c.center : latticeLr(best.k, c.perDecade);
+  return { lr: best.k === k0 ? c.center : latticeLr(best.k, c.perDecade), bracketed: best.k > Math.min(...ks) && best.k < Math.max(...ks) };
+}
+
+/**
+ * Evens out tuning budgets: adds learning rates around the tuned config's (one lattice step out at a
+ * time, alternating up and down), each on every tuning seed, until the contestant has made at
+ * least `target` tuning runs. A point that beats the tuned config by more than the noise replaces
+ * its learning rate. The steps join the path as "learning rate (top-up)".
+ */
+export async function topUp(ctx: StudyContext, phase: string, c: Contestant, t: Tuning, o: TuningOptions & { target: number; made: () => number }): Promise<Tuning> {
+  const lr = t.config['learningRate'] as number;
+  const k0 = latticeIndex(lr, o.perDecade);
+  const threshold = Number.isFinite(t.noise) ? t.noise : Infinity;
+  const last = t.path.at(-1);
+  // The tuned config's own per-seed losses: the last step's kept value, or its incumbent.
+  const own = (last?.kept ? last.tried.find((v) => v.label === last.kept)?.losses : last?.incumbent.losses) ?? [];
+  let best = { lr, mean: t.mean, losses: own };
+  const tried: TriedValue[] = [];
+  for (let i = 1; i <= 8 && o.made() < o.target; i++) {
+    const k = k0 + (i % 2 === 1 ? (i + 1) / 2 : -i / 2);
+    const l = latticeLr(k, o.perDecade);
+    const results = await Promise.all(o.seeds.map((seed) => ctx.run(phase, { label: `lr ${l} (top-up)`, horizon: o.horizon, optimizer: { ...t.config, learningRate: l, ...c.with?.(l) }, seed, tags: { group: c.key, tune: 'top-up' } })));
+    const value = { label: `lr ${l}`, learningRate: l, mean: meanOf(results), losses: perSeed(results) };
+    tried.push(value);
+    if (t.mean - value.mean > threshold && value.mean < best.mean) best = { lr: l, mean: value.mean, losses: value.losses };
+  }
+  if (!tried.length) return t;
+  const kept = best.lr !== lr ? `lr ${best.lr}` : null;
+  const step: TuningStep = { knob: 'learning rate (top-up)', incumbent: { label: `lr ${lr}`, learningRate: lr, mean: t.mean, losses: own }, tried, kept, improvement: t.mean - Math.min(...tried.map((v) => v.mean)), threshold };
+  const next: Tuning = { ...t, config: { ...t.config, learningRate: best.lr, ...c.with?.(best.lr) }, mean: best.mean, path: [...t.path, step] };
+  await ctx.record(`tuning:${c.key}`, next);
+  return next;
 }
 
 export async function tune(ctx: StudyContext, phase: string, c: Contestant, o: TuningOptions): Promise<Tuning> {
@@ -142,7 +176,8 @@ export async function tune(ctx: StudyContext, phase: string, c: Contestant, o: T
   const sweep = await ctx.lrSweep(phase, { name: c.key, base: c.base, grid: c.grid, horizon: o.horizon, seeds: o.seeds, perDecade: o.perDecade, maxExtensions: o.maxExtensions, tags: tags({ tune: 'lr' }), with: c.with });
   const best = sweep.reduce((a, b) => (b.mean < a.mean ? b : a));
   const noise = noiseNear(sweep);
-  const threshold = Number.isFinite(noise) ? noise : 0;
+  // Without a measured noise no change can be shown to beat it: nothing is kept.
+  const threshold = Number.isFinite(noise) ? noise : Infinity;
   const withLr = (config: Readonly<Record<string, unknown>>, lr: number): Record<string, unknown> => ({ ...config, learningRate: lr, ...c.with?.(lr) });
   const runAll = (config: Record<string, unknown>, label: string, extra: Tags, seeds: readonly number[]): Promise<RunResult[]> =>
     Promise.all(seeds.map((seed) => ctx.run(phase, { label, horizon: o.horizon, optimizer: config, seed, tags: tags(extra) })));
@@ -155,10 +190,11 @@ export async function tune(ctx: StudyContext, phase: string, c: Contestant, o: T
       knob.alternatives.map(async (alt): Promise<TriedValue & { config: Record<string, unknown> }> => {
         const changed = { ...incumbent.config, ...alt.change };
         let chosenLr = lr;
-        if (knob.ownLr) chosenLr = await bestLrNear(ctx, phase, { center: lr, perDecade: o.perDecade, horizon: o.horizon, seed: o.seeds[0]!, label: alt.label, config: (l) => withLr(changed, l), tags: tags({ tune: knob.name, alt: alt.label, lrCheck: true }), maxExtensions: 1 });
+        let lrBracketed: boolean | undefined;
+        if (knob.ownLr) ({ lr: chosenLr, bracketed: lrBracketed } = await bestLrNear(ctx, phase, { center: lr, perDecade: o.perDecade, horizon: o.horizon, seed: o.seeds[0]!, label: alt.label, config: (l) => withLr(changed, l), tags: tags({ tune: knob.name, alt: alt.label, lrCheck: true }), maxExtensions: 1 }));
         const config = withLr(changed, chosenLr);
         const results = await runAll(config, `${alt.label}${knob.ownLr ? `, lr ${chosenLr}` : ''}`, { tune: knob.name, alt: alt.label }, o.seeds);
-        return { label: alt.label, learningRate: chosenLr, mean: meanOf(results), losses: perSeed(results), config };
+        return { label: alt.label, learningRate: chosenLr, ...(lrBracketed !== undefined && { lrBracketed }), mean: meanOf(results), losses: perSeed(results), config };
       }),
     );
     const winner = tried.reduce((a, b) => (b.mean < a.mean ? b : a));
@@ -167,7 +203,7 @@ export async function tune(ctx: StudyContext, phase: string, c: Contestant, o: T
     path.push({
       knob: knob.name,
       incumbent: { label: incumbent.label, learningRate: lr, mean: incumbent.mean, losses: incumbent.losses },
-      tried: tried.map(({ label, learningRate, mean, losses }) => ({ label, learningRate, mean, losses })),
+      tried: tried.map(({ config: _, ...value }) => value),
       kept: keep ? winner.label : null,
       improvement,
       threshold,
