@@ -24,7 +24,7 @@ export function threatsOf(def: StudyDefinition, view: StudyView, sections: reado
   return [
     ...(def.threats?.(view) ?? []),
     dependent.length ? `**Threshold-dependent verdicts:** ${dependent.map((v) => `"${v.question}"`).join(', ')}: the answer changes between the 1%, 2% and 5% tolerances (see their sections), so neither "holds" nor "does not hold" is claimed.` : '**Threshold-dependent verdicts:** none.',
-    open.length ? `**Inconclusive:** ${open.map((v) => `"${v.question}"`).join(', ')}: the seeds cannot separate the two sides at this scale.` : '**Inconclusive:** none.',
+    open.length ? `**Inconclusive:** ${open.map((v) => `"${v.question}"`).join(', ')}: the evidence cannot decide (too few seeds, a CI across zero, a bound at a grid edge, or runs not made; see each section).` : '**Inconclusive:** none.',
   ];
 }
 

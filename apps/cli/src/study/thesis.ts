@@ -31,9 +31,15 @@ const lrSweepRuns = (view: StudyView, key: Key): Entry[] => pick(view, { group: 
 function pairs(a: readonly Entry[], b: readonly Entry[]): [number[], number[]] {
   const seeds = a.map((e) => e.seed).filter((s) => b.some((x) => x.seed === s));
   const at = (es: readonly Entry[], s: number) => score(es.find((e) => e.seed === s)!.result);
-  return [seeds.map((s) => at(a, s)), seeds.map((s) => at(b, s))];
+  const both = seeds.filter((s) => Number.isFinite(at(a, s)) && Number.isFinite(at(b, s)));
+  return [both.map((s) => at(a, s)), both.map((s) => at(b, s))];
 }
+/** Seed pairs of two groups (pairs where either run diverged are left out: see divergedIn). */
 const paired = (a: readonly Entry[], b: readonly Entry[]): Comparison => comparePaired(...pairs(a, b));
+/** How many of a group's runs diverged. */
+const divergedIn = (es: readonly Entry[]): number => es.filter((e) => !Number.isFinite(score(e.result))).length;
+/** The headline rests on at least this many seed pairs. */
+const HEADLINE_SEEDS = 5;
 
 
 // ---- Tuning: budgets and paths ----
@@ -59,7 +65,7 @@ function tuningSection(view: StudyView): Section {
   return {
     title: 'Tuning: the same procedure and budget for both',
     markdown: [
-      `Both optimizers went through the same procedure at the long horizon (${view.horizons.long} steps), on the same tuning seeds (1000–1002): a learning-rate grid on one lattice of ${PER_DECADE} points per decade, every point on every seed, extended until the best seed mean was inside the grid; then one knob at a time (schedule with its own learning rate, warmup, momentum or β2), each alternative on every tuning seed, kept only when its mean beat the incumbent's by more than the seed noise (the pooled seed std near the best learning rate). Means are over the tuning seeds.`,
+      `Both optimizers went through the same procedure at the long horizon (${view.horizons.long} steps), on the same tuning seeds (${tuningOf(view, 'muon')?.seeds.join(', ') ?? '—'}): a learning-rate grid on one lattice of ${PER_DECADE} points per decade, every point on every seed, extended until the best seed mean was inside the grid; then one knob at a time (schedule with its own learning rate, warmup, momentum or β2), each alternative on every tuning seed, kept only when its mean beat the incumbent's by more than the seed noise (the pooled seed std near the best learning rate); last, when one side had made fewer than 90% of the other's runs, more learning rates around its tuned config (the top-up). Means are over the tuning seeds.`,
       '',
       table(['Optimizer', 'Knob', 'Incumbent (mean)', 'Tried (mean)', 'Decision', 'Noise threshold'], rows),
       '',
@@ -79,8 +85,10 @@ function q1(view: StudyView): Section {
   let evidence = 'no final runs yet';
   if (m.length && a.length) {
     const c = paired(m, a);
-    verdict = lowerVerdict(c);
-    evidence = `at ${view.horizons.long} steps, fresh seeds, Muon − AdamW = ${describeComparison(c)}`;
+    const [dm, da] = [divergedIn(m), divergedIn(a)];
+    // A diverged Muon run counts against Muon: no "holds" then. Fewer than 5 pairs: no headline verdict.
+    verdict = c.a.n < HEADLINE_SEEDS || (dm > 0 && lowerVerdict(c) === 'holds') ? 'inconclusive at this scale' : lowerVerdict(c);
+    evidence = `at ${view.horizons.long} steps, fresh seeds, Muon − AdamW = ${describeComparison(c)}${dm + da ? ` (diverged: Muon ${dm}, AdamW ${da}; their pairs left out)` : ''}`;
     rows.push([`${view.horizons.long} steps (the headline)`, pm(c.a), pm(c.b), describeComparison(c), `${THESIS_FINAL.muonLong} vs ${THESIS_FINAL.adamLong}`]);
   }
   const half = Math.round(view.horizons.long * MUON_BUDGETS[0]!);
@@ -119,17 +127,28 @@ interface SpeedupAt {
 
 function speedups(view: StudyView): { curve: { steps: number; losses: number[] }[]; at: SpeedupAt[] } {
   const long = view.horizons.long;
-  const curve = ADAM_BUDGETS.map((f) => Math.round(long * f)).map((steps) => ({ steps, losses: losses(budgetRuns(view, 'adam', steps)) })).filter((b) => b.losses.length >= 3);
+  // A budget with a diverged AdamW run is left out of the curve (its mean would hide the divergence).
+  const curve = ADAM_BUDGETS.map((f) => Math.round(long * f)).map((steps) => ({ steps, runs: budgetRuns(view, 'adam', steps) })).filter((b) => !divergedIn(b.runs)).map(({ steps, runs }) => ({ steps, losses: losses(runs) })).filter((b) => b.losses.length >= MIN_SEEDS);
   const at: SpeedupAt[] = [];
   if (curve.length < 4) return { curve, at };
   for (const f of MUON_BUDGETS) {
     const steps = Math.round(long * f);
-    const mu = losses(budgetRuns(view, 'muon', steps));
-    if (mu.length < 3) continue;
-    const s = tokenSpeedup({ baseline: curve.map((b) => ({ tokens: b.steps * view.tokensPerStep, losses: b.losses })), contender: { tokens: steps * view.tokensPerStep, losses: mu }, resamples: 2000, seed: 1 });
-    at.push({ steps, s, muon: summarize(mu).mean });
+    const runs = budgetRuns(view, 'muon', steps);
+    const mu = losses(runs);
+    if (mu.length < MIN_SEEDS || divergedIn(runs)) continue;
+    const s = tryTokenSpeedup({ baseline: curve.map((b) => ({ tokens: b.steps * view.tokensPerStep, losses: b.losses })), contender: { tokens: steps * view.tokensPerStep, losses: mu }, resamples: 2000, seed: 1 });
+    if (s) at.push({ steps, s, muon: summarize(mu).mean });
   }
   return { curve, at };
+}
+
+/** tokenSpeedup, or undefined when AdamW's losses do not fall with tokens (no power law to read). */
+function tryTokenSpeedup(o: Parameters<typeof tokenSpeedup>[0]): TokenSpeedup | undefined {
+  try {
+    return tokenSpeedup(o);
+  } catch {
+    return undefined;
+  }
 }
 
 const times = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '∞');
@@ -138,7 +157,7 @@ function speedupSection(view: StudyView): Section {
   const { curve, at } = speedups(view);
   const fit = at[0]?.s.fit;
   const rows = at.map(({ steps, s, muon }) => [
-    `${steps} steps (${(steps * view.tokensPerStep).toLocaleString('en-US')} tokens)`, f4(muon), times(s.estimate), `[${times(s.ci[0])}, ${times(s.ci[1])}]`, s.extrapolated ? 'yes: beyond AdamW’s budgets' : 'no', `${(s.infiniteShare * 100).toFixed(1)}%`,
+    `${steps} steps (${(steps * view.tokensPerStep).toLocaleString('en-US')} tokens)`, f4(muon), times(s.estimate), `[${times(s.ci[0])}, ${times(s.ci[1])}]`, s.extrapolated ? 'yes: beyond AdamW’s budgets' : 'no', `${(s.infiniteShare * 100).toFixed(1)}%`, `${(s.failedShare * 100).toFixed(1)}%`,
   ]);
   const headline = at.find((x) => x.steps === view.horizons.long) ?? at[at.length - 1];
   let verdict: Verdict = 'inconclusive at this scale';
@@ -163,7 +182,7 @@ function speedupSection(view: StudyView): Section {
     markdown: [
       `After Wen et al. 2025: AdamW's end-of-training loss at each token budget (each budget a full run with its own schedule, its learning rate checked at that budget, over ≥ 3 seeds) is fitted with L(D) = α·D^(−β) + γ; Muon's speedup at a budget D is D_AdamW(L_Muon) / D. The 95% CI is a percentile bootstrap over seeds (2000 resamples, seeds drawn with replacement within every budget and within Muon's runs). Only end-of-training losses are compared.`,
       '',
-      table(['Muon budget', 'Muon loss (mean)', 'Speedup', '95% CI', 'Extrapolated', 'Resamples with Muon below γ'], rows),
+      table(['Muon budget', 'Muon loss (mean)', 'Speedup', '95% CI', 'Extrapolated', 'Resamples with Muon below γ', 'Resamples whose refit failed'], rows),
       '',
       fitLine + warning,
     ].join('\n'),
@@ -190,7 +209,7 @@ function q2(view: StudyView): Section {
     markdown: [
       table(['Optimizer', 'LR: seed-mean loss', 'Width within 1% (decades)', 'within 2%', 'within 5%'], rows),
       '',
-      `The tuning's LR grid at the long horizon (${view.horizons.long} steps), every point on the 3 tuning seeds, one lattice of ${PER_DECADE} points per decade (resolution ${(1 / PER_DECADE).toFixed(2)} decades) for both. Widths: the range whose seed-mean loss stays within x% of the best seed mean, its ends interpolated linearly in log10(lr); "≥" marks a range that reaches the grid's edge (a lower bound). The verdict compares the per-seed widths as seed pairs, at each threshold:`,
+      `The tuning's LR grid at the long horizon (${view.horizons.long} steps), every point on the ${tuningOf(view, 'muon')?.seeds.length ?? '—'} tuning seeds, one lattice of ${PER_DECADE} points per decade (resolution ${(1 / PER_DECADE).toFixed(2)} decades) for both. Widths: the range whose seed-mean loss stays within x% of the best seed mean, its ends interpolated linearly in log10(lr); "≥" marks a range that reaches the grid's edge (a lower bound). The verdict compares the per-seed widths as seed pairs, at each threshold:`,
       '',
       ...claim.lines.map((l) => `- ${l}`),
     ].join('\n'),
@@ -285,7 +304,7 @@ function q5(view: StudyView): Section {
   const cost = ns3.length && ns5.length ? compare(ns3, ns5) : undefined;
   const tolerance = 0.01;
   let verdict: Verdict = 'inconclusive at this scale';
-  if (loss && cost?.ci) {
+  if (loss && cost?.ci && Math.min(loss.a.n, cost.a.n, cost.b.n) >= MIN_SEEDS) {
     const level = loss.b.mean * tolerance;
     const equivalent = loss.ci ? loss.ci[0] > -level && loss.ci[1] < level : false;
     const worse = loss.ci ? loss.ci[0] > level : false;
@@ -309,16 +328,20 @@ function q5(view: StudyView): Section {
 // ---- Q6, the winner's curse and the curves ----
 
 /**
- * Whether the tuning's evidence supports a recommended value of a knob: 'holds' when the tuned
- * config has it and every alternative was worse by more than the noise, 'does not hold' when an
- * alternative replaced it, otherwise inconclusive (kept within the noise).
+ * Whether the tuning's evidence supports the recommended values of a knob (`recommended` says which
+ * labels are): 'holds' when the best of them beats the best of the others by more than the noise,
+ * 'does not hold' when the best other beats them by more, otherwise inconclusive. The incumbent
+ * counts as one of the values.
  */
-function supported(step: TuningStep | undefined, holdsWhen: (label: string) => boolean): Verdict {
+function supported(step: TuningStep | undefined, recommended: (label: string) => boolean): Verdict {
   if (!step || step.incumbent.losses.length < MIN_SEEDS) return 'inconclusive at this scale';
-  const ours = step.kept ?? step.incumbent.label;
-  if (step.kept) return holdsWhen(ours) ? 'holds' : 'does not hold';
-  if (!holdsWhen(ours)) return 'inconclusive at this scale';
-  return step.tried.every((v) => v.mean - step.incumbent.mean > step.threshold) ? 'holds' : 'inconclusive at this scale';
+  const values = [step.incumbent, ...step.tried];
+  const best = (vs: readonly { mean: number }[]) => Math.min(...vs.map((v) => v.mean));
+  const [ours, others] = [values.filter((v) => recommended(v.label)), values.filter((v) => !recommended(v.label))];
+  if (!ours.length || !others.length) return 'inconclusive at this scale';
+  if (best(others) - best(ours) > step.threshold) return 'holds';
+  if (best(ours) - best(others) > step.threshold) return 'does not hold';
+  return 'inconclusive at this scale';
 }
 
 function q6(view: StudyView): Section {
@@ -338,7 +361,7 @@ function q6(view: StudyView): Section {
       `- **Muon+AdamW**: ${show(m, 'muon')}`,
       `- **AdamW**: ${show(a, 'adam')}`,
       '',
-      `Per part of the thesis's recommendation, from the tuning path (3 tuning seeds; "holds" needs every alternative worse by more than the noise, "does not hold" an alternative that beat it by more): ${parts.map(([p, v]) => `${p} ${v}`).join('; ')}.`,
+      `Per part of the thesis's recommendation, from the tuning path (the ${m?.seeds.length ?? '—'} tuning seeds; "holds" when the recommended value beat every other value tried by more than the noise, "does not hold" when another value beat it by more, inconclusive in between): ${parts.map(([p, v]) => `${p} ${v}`).join('; ')}.`,
       '',
       'Thesis: Muon lr 0.07 (AdamW group 0.007), momentum 0.9, Nesterov, ns 5, cosine with 5% warmup, AdamW-group weight decay 0.2; Adam lr 0.001, constant, no warmup, weight decay 0.1.',
     ].join('\n'),
@@ -353,7 +376,8 @@ export function winnersCurse(view: StudyView): { key: Key; selection: number; fr
     const fresh = losses(finals(view, key));
     if (!t || !fresh.length) return [];
     const selection = pick(view, { group: key, phase: 'tune' }).filter((e) => JSON.stringify(e.result.optimizer) === JSON.stringify(finals(view, key)[0]?.result.optimizer));
-    return [{ key, selection: t.mean, fresh: compare(fresh, losses(dedupe(selection))) }];
+    const chosen = losses(dedupe(selection));
+    return chosen.length ? [{ key, selection: t.mean, fresh: compare(fresh, chosen) }] : [];
   });
 }
 
@@ -379,12 +403,13 @@ function threats(view: StudyView): string[] {
   const budgets = KEYS.map((k) => tuningBudget(view, k));
   const ratio = Math.max(...budgets) / Math.max(1, Math.min(...budgets));
   const out = [
-    `**Tuning budgets:** ${KEYS.map((k, i) => `${NAME[k]} ${budgets[i]} runs`).join(', ')}; ratio ${ratio.toFixed(2)}${ratio > 1.1 ? ' — more than the 10% the protocol allows: the better-tuned side has an advantage' : ' (within 10%)'}. Knobs not tuned for either: weight decay, β1, Nesterov, Newton–Schulz steps (checked in Q5), the AdamW group's learning rate ratio in Muon+AdamW (lr/10), the batch size. Warmup and momentum/β2 had one alternative each, the schedule two.`,
+    `**Tuning budgets:** ${KEYS.map((k, i) => `${NAME[k]} ${budgets[i]} runs`).join(', ')}; ratio ${ratio.toFixed(2)}${ratio > 1.1 ? ' — more than the 10% the protocol allows: the better-tuned side has an advantage' : ' (within 10%)'}. Knobs not tuned for either: weight decay, β1, Nesterov, Newton–Schulz steps (checked in Q5), the AdamW group's learning rate ratio in Muon+AdamW (lr/10), the batch size. Alternatives tried per knob: ${CONTESTANTS.muon.knobs.map((k) => `${k.name} ${k.alternatives.length}`).join(', ')} (Muon), ${CONTESTANTS.adam.knobs.map((k) => `${k.name} ${k.alternatives.length}`).join(', ')} (AdamW)${view.preset === 'smoke' ? '; the smoke preset tries one per knob' : ''}.`,
   ];
   for (const key of KEYS) {
     const t = tuningOf(view, key);
     const o = optimumLr(curveOf(lrSweepRuns(view, key)));
     if (o && !o.bracketed) out.push(`**Bound:** ${NAME[key]}'s best learning rate is on its grid's edge (${o.lr}): the optimum may lie beyond it.`);
+    for (const v of t?.path.flatMap((s) => s.tried) ?? []) if (v.lrBracketed === false) out.push(`**Bound:** ${NAME[key]}'s learning rate for "${v.label}" (${v.learningRate}) is at the edge of its check (three lattice points on one seed, extended once): that value may be under-tuned.`);
     if (t?.path.some((s) => s.kept && s.knob === 'schedule')) out.push(`**LR after the schedule change:** ${NAME[key]}'s learning rate for its new schedule was chosen on one tuning seed from three lattice points (extended once), then confirmed on all tuning seeds.`);
   }
   for (const key of KEYS) {
@@ -397,7 +422,7 @@ function threats(view: StudyView): string[] {
   const { at } = speedups(view);
   if (at.some((x) => x.s.extrapolated)) out.push('**Extrapolation:** a Muon loss lies outside AdamW’s measured losses, so its speedup reads the power law beyond the budgets that were run.');
   out.push(
-    '**Scale:** one small model (the `cpu` preset), one corpus, one tokenizer, horizons of at most twice the long one. Nothing here says how the gap behaves at the thesis scale or beyond.',
+    `**Scale:** one small model (the \`${view.preset}\` preset), one corpus, one tokenizer, horizons of at most twice the long one. Nothing here says how the gap behaves at the thesis scale or beyond.`,
     '**Do not conclude** that an inconclusive verdict means "no difference": it means these seeds cannot tell. Do not read the speedup outside the budgets it was measured at, or the LR widths outside the lattice’s resolution (0.25 decades).',
   );
   return out;

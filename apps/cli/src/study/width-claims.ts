@@ -52,7 +52,9 @@ export function widerClaim(a: { name: string; entries: readonly Entry[] }, b: { 
     const c = comparePaired(pairs.map(([, y]) => y.decades), pairs.map(([x]) => x.decades));
     const [ma, mb] = [lrWidth(curveOf(a.entries), THRESHOLDS[t]), lrWidth(curveOf(b.entries), THRESHOLDS[t])];
     let verdict = lowerVerdict(c);
-    if ((verdict === 'holds' && mb?.lowerBound) || (verdict === 'does not hold' && ma?.lowerBound)) verdict = 'inconclusive at this scale';
+    // A width that reaches the grid's edge (seed mean or any seed) is only a lower bound: it cannot show its side narrower.
+    const bounded = (mean: LrWidth | null | undefined, seedsWidths: readonly (LrWidth | null)[]) => Boolean(mean?.lowerBound) || seedsWidths.some((w) => w?.lowerBound);
+    if ((verdict === 'holds' && bounded(mb, wb)) || (verdict === 'does not hold' && bounded(ma, wa))) verdict = 'inconclusive at this scale';
     perThreshold[t] = verdict;
     return `${t}%: seed-mean widths ${a.name} ${widthText(ma)}, ${b.name} ${widthText(mb)} decades; per seed ${b.name} − ${a.name} = ${describeComparison(c, 'decades')} → ${verdict}`;
   });
