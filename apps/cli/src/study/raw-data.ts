@@ -4,7 +4,7 @@
  * - `runs.csv`: one row per study entry (an entry is a run as one phase asked for it; entries with
  *   the same configuration share an id, i.e. one run), with its resolved knobs, seed, horizon,
  *   tokens, final validation loss, divergence, wall time and commit;
- * - `curves.csv`: one row per optimizer step of every run: train loss, and the validation loss at
+ * - `curves.csv`: one row per optimizer step of every run: train loss (cross-entropy, without the router's auxiliary loss), and the validation loss at
  *   the steps where it was evaluated.
  * The report is always rendered from these two files (readRawView), never from the run folders
  * directly, so `optimlab report` on a folder that holds only study.json and the CSVs gives the same
@@ -35,38 +35,24 @@ const num = (v: number | null | undefined): string => (v === null || v === undef
 /** The config key is the last part of a run folder's name (see the engine). */
 const keyOf = (id: string): string => id.slice(id.lastIndexOf('-') + 1);
 
-/** Train losses per step from a run's log.jsonl (empty when the folder has none). */
-function trainLosses(runDir: string): Map<number, number> {
+/** Train loss per step and validation accuracy per evaluation, from a run's log.jsonl (empty without one). */
+function readLog(runDir: string): { train: Map<number, number>; accuracy: Map<number, number> } {
   const file = join(runDir, 'log.jsonl');
-  const out = new Map<number, number>();
-  if (!existsSync(file)) return out;
+  const [train, accuracy] = [new Map<number, number>(), new Map<number, number>()];
+  if (!existsSync(file)) return { train, accuracy };
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
+    let e: { type?: string; step?: number; loss?: number; ce?: number; accuracy?: number };
     try {
-      const e = JSON.parse(line) as { type?: string; step?: number; loss?: number; ce?: number };
-      if (e.type === 'step' && typeof e.step === 'number') out.set(e.step, e.ce ?? e.loss ?? NaN);
+      e = JSON.parse(line) as typeof e;
     } catch {
-      // A torn last line of an interrupted run: the finished runs' logs are whole.
+      continue; // a torn last line of an interrupted run: the finished runs' logs are whole
     }
+    if (typeof e.step !== 'number') continue;
+    if (e.type === 'step') train.set(e.step, e.ce ?? e.loss ?? NaN);
+    if (e.type === 'eval' && typeof e.accuracy === 'number') accuracy.set(e.step, e.accuracy);
   }
-  return out;
-}
-
-/** Accuracy per evaluation step from a run's log.jsonl. */
-function evalAccuracy(runDir: string): Map<number, number> {
-  const file = join(runDir, 'log.jsonl');
-  const out = new Map<number, number>();
-  if (!existsSync(file)) return out;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const e = JSON.parse(line) as { type?: string; step?: number; accuracy?: number };
-      if (e.type === 'eval' && typeof e.step === 'number' && typeof e.accuracy === 'number') out.set(e.step, e.accuracy);
-    } catch {
-      // as above
-    }
-  }
-  return out;
+  return { train, accuracy };
 }
 
 /** Writes runs.csv and curves.csv from a view built from the run folders (atomically). */
@@ -88,9 +74,7 @@ export async function writeRawData(dir: string, view: StudyView): Promise<void> 
   for (const e of view.entries) {
     if (seen.has(e.run)) continue;
     seen.add(e.run);
-    const runDir = join(dir, 'runs', e.run);
-    const train = trainLosses(runDir);
-    const accuracy = evalAccuracy(runDir);
+    const { train, accuracy } = readLog(join(dir, 'runs', e.run));
     const val = new Map(e.result.curve.map(([s, v]) => [s, v] as const));
     const steps = [...new Set([...train.keys(), ...val.keys()])].sort((a, b) => a - b);
     for (const s of steps) curves.push([e.run, String(s), String(s * view.tokensPerStep), num(train.get(s)), num(val.get(s)), num(accuracy.get(s))]);
