@@ -44,7 +44,7 @@ const HEADLINE_SEEDS = 5;
 
 // ---- Tuning: budgets and paths ----
 
-const tried = (s: TuningStep): string => s.tried.map((v) => `${v.label} (lr ${v.learningRate}): ${f4(v.mean)}`).join('; ');
+const tried = (s: TuningStep): string => s.tried.map((v) => `${v.label}${v.label.startsWith('lr ') ? '' : ` (lr ${v.learningRate}${v.lrBracketed === false ? ', at the edge of its check' : ''})`}: ${f4(v.mean)}`).join('; ');
 
 function tuningSection(view: StudyView): Section {
   const budgets = KEYS.map((k) => tuningBudget(view, k));
