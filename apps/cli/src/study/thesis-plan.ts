@@ -89,11 +89,13 @@ export const THESIS_PHASES: Phase[] = [
     summary: 'equal tuning budgets (±10%): the side with fewer runs gets more learning rates around its tuned config',
     async run(ctx) {
       const o = { horizon: 'long' as const, seeds: tuningSeeds(ctx.preset), perDecade: PER_DECADE };
-      const made = (key: 'muon' | 'adam') => () => tuningBudget(ctx.view(), key);
-      const target = Math.ceil(0.9 * Math.max(made('muon')(), made('adam')()));
+      // Budgets before any top-up decide how many points each side gets (the same on a resume).
+      const base = (key: 'muon' | 'adam') => new Set(pick(ctx.view(), { group: key, phase: 'tune' }).filter((e) => e.tags['tune'] !== 'top-up').map((e) => e.run)).size;
+      const target = Math.ceil(0.9 * Math.max(base('muon'), base('adam')));
       for (const key of ['muon', 'adam'] as const) {
         const t = tuningOf(ctx.view(), key);
-        if (t && made(key)() < target) await topUp(ctx, 'tune', contestantOn(ctx.preset, key), t, { ...o, target, made: made(key) });
+        const points = Math.min(8, Math.ceil((target - base(key)) / o.seeds.length));
+        if (t && points > 0) await topUp(ctx, 'tune', contestantOn(ctx.preset, key), t, { ...o, points });
       }
     },
   },

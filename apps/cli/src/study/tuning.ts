@@ -141,12 +141,13 @@ export async function bestLrNear(ctx: StudyContext, phase: string, c: LrCheck): 
 }
 
 /**
- * Evens out tuning budgets: adds learning rates around the tuned config's (one lattice step out at a
- * time, alternating up and down), each on every tuning seed, until the contestant has made at
- * least `target` tuning runs. A point that beats the tuned config by more than the noise replaces
- * its learning rate. The steps join the path as "learning rate (top-up)".
+ * Evens out tuning budgets: adds `points` learning rates around the tuned config's (one lattice step
+ * out at a time, alternating up and down), each on every tuning seed. A point that beats the tuned
+ * config by more than the noise replaces its learning rate. The step joins the path as "learning
+ * rate (top-up)". The caller decides `points` from the budgets before any top-up, so that a resumed
+ * study tops up the same points.
  */
-export async function topUp(ctx: StudyContext, phase: string, c: Contestant, t: Tuning, o: TuningOptions & { target: number; made: () => number }): Promise<Tuning> {
+export async function topUp(ctx: StudyContext, phase: string, c: Contestant, t: Tuning, o: TuningOptions & { points: number }): Promise<Tuning> {
   const lr = t.config['learningRate'] as number;
   const k0 = latticeIndex(lr, o.perDecade);
   const threshold = Number.isFinite(t.noise) ? t.noise : Infinity;
@@ -155,7 +156,7 @@ export async function topUp(ctx: StudyContext, phase: string, c: Contestant, t: 
   const own = (last?.kept ? last.tried.find((v) => v.label === last.kept)?.losses : last?.incumbent.losses) ?? [];
   let best = { lr, mean: t.mean, losses: own };
   const tried: TriedValue[] = [];
-  for (let i = 1; i <= 8 && o.made() < o.target; i++) {
+  for (let i = 1; i <= o.points; i++) {
     const k = k0 + (i % 2 === 1 ? (i + 1) / 2 : -i / 2);
     const l = latticeLr(k, o.perDecade);
     const results = await Promise.all(o.seeds.map((seed) => ctx.run(phase, { label: `lr ${l} (top-up)`, horizon: o.horizon, optimizer: { ...t.config, learningRate: l, ...c.with?.(l) }, seed, tags: { group: c.key, tune: 'top-up' } })));
