@@ -410,7 +410,7 @@ function threats(view: StudyView): string[] {
     const o = optimumLr(curveOf(lrSweepRuns(view, key)));
     if (o && !o.bracketed) out.push(`**Bound:** ${NAME[key]}'s best learning rate is on its grid's edge (${o.lr}): the optimum may lie beyond it.`);
     for (const v of t?.path.flatMap((s) => s.tried) ?? []) if (v.lrBracketed === false) out.push(`**Bound:** ${NAME[key]}'s learning rate for "${v.label}" (${v.learningRate}) is at the edge of its check (three lattice points on one seed, extended once): that value may be under-tuned.`);
-    if (t?.path.some((s) => s.kept && s.knob === 'schedule')) out.push(`**LR after the schedule change:** ${NAME[key]}'s learning rate for its new schedule was chosen on one tuning seed from three lattice points (extended once), then confirmed on all tuning seeds.`);
+    if (t?.path.some((s) => s.kept && s.knob === 'schedule')) out.push(`**LR after the schedule change:** ${NAME[key]}'s learning rate for its new schedule was chosen on one tuning seed from three lattice points (extended once when the best was at an edge), then run on all tuning seeds; the old schedule's came from the full grid on every seed.`);
   }
   for (const key of KEYS) {
     const curve = curveOf(lrSweepRuns(view, key));
@@ -418,7 +418,7 @@ function threats(view: StudyView): string[] {
     if (bounds.length) out.push(`**Bounds:** ${NAME[key]}'s LR width at ${bounds.map((t) => `${t}%`).join(', ')} reaches the edge of its grid: it is a lower bound.`);
   }
   for (const { key, selection, fresh } of winnersCurse(view)) out.push(`**Winner's curse:** ${NAME[key]} ${f4(selection)} on its tuning seeds, ${f4(fresh.a.mean)} on fresh seeds (${fresh.difference >= 0 ? '+' : ''}${f4(fresh.difference)}).`);
-  out.push(`**Budget runs:** at every budget but the long one, the learning rate was chosen on the first fresh seed from the tuned one and a lattice step either side (extended once), and that seed is one of the budget's ${CHECK_SEEDS}: a small optimistic bias for those points (AdamW's ${ADAM_BUDGETS.filter((f) => f !== 1).map((f) => Math.round(view.horizons.long * f)).join(', ')} steps and Muon's ${MUON_BUDGETS.filter((f) => f !== 1).map((f) => Math.round(view.horizons.long * f)).join(', ')}), which favours AdamW's curve and so makes the speedup at ${view.horizons.long} steps conservative.`);
+  out.push(`**Budget runs:** at every budget but the long one (AdamW's ${ADAM_BUDGETS.filter((f) => f !== 1).map((f) => Math.round(view.horizons.long * f)).join(', ')} steps, Muon's ${MUON_BUDGETS.filter((f) => f !== 1).map((f) => Math.round(view.horizons.long * f)).join(', ')}), the learning rate was checked on one tuning seed among the tuned one and a lattice step either side (extended once when the best was at an edge), then run on ${CHECK_SEEDS} fresh seeds: no fresh seed made a choice, but a one-seed check can miss that budget's best learning rate by about a lattice step.`);
   const { at } = speedups(view);
   if (at.some((x) => x.s.extrapolated)) out.push('**Extrapolation:** a Muon loss lies outside AdamW’s measured losses, so its speedup reads the power law beyond the budgets that were run.');
   out.push(
