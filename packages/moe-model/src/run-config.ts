@@ -118,6 +118,14 @@ export function resolveOptimizerConfig(input: unknown, path = 'optimizer'): Opti
   return { name, learningRate: learningRate ?? entry.spec.learningRate, schedule, warmupRatio, minLrRatio, ...hyper.data };
 }
 
+/** Muon's split 'heads' orthogonalises per attention head: unset heads are the model's, set ones must divide dModel. */
+function withModelHeads(o: OptimizerConfig, model: MoEConfig): OptimizerConfig {
+  if (o['split'] !== 'heads') return o;
+  if (o['heads'] === 0) return { ...o, heads: model.nHeads };
+  if (model.dModel % Number(o['heads']) !== 0) throw new InputError(`optimizer.heads: ${o['heads']} heads do not divide dModel ${model.dModel}; use the model's ${model.nHeads} or leave it unset.`);
+  return o;
+}
+
 /**
  * The whole run config, resolved. `defaults.preset` applies when the input names none (the CLI
  * passes the adapter's choice). Throws InputError naming every bad field.
@@ -133,7 +141,7 @@ export function resolveRunConfig(input: unknown, defaults: { preset?: PresetName
   const preset = PRESETS[presetName];
   const model: MoEConfig = { ...preset.model, ...c.model };
   validateConfig(model);
-  const optimizer = resolveOptimizerConfig(c.optimizer);
+  const optimizer = withModelHeads(resolveOptimizerConfig(c.optimizer), model);
   for (const [param, shape] of Object.entries(parameterShapes(model))) {
     const why = unsupportedParameter(optimizer.name, param, shape);
     if (why) throw new InputError(`optimizer.name: ${why}`);

@@ -1,10 +1,16 @@
 /** chain (apply transformations in order) and partition (route parameters by label). */
-import { disposeAll, stepWith, type GradientTransformation, type Params, type UpdateExtras } from './base.js';
+import { applyUpdates, disposeAll, stepWith, type GradientTransformation, type Params, type UpdateExtras } from './base.js';
+import { isElementwise, runElementwise, type ElementwiseState } from './transforms/elementwise-transform.js';
 
 type States<T extends readonly GradientTransformation<unknown>[]> = { [K in keyof T]: T[K] extends GradientTransformation<infer S> ? S : never };
 
-/** Applies each transformation to the output of the previous one. */
+/**
+ * Applies each transformation to the output of the previous one. Its fused step runs every stretch
+ * of consecutive elementwise stages as one kernel, the last stretch adding straight into the
+ * parameters; it is the same arithmetic as `update` + `applyUpdates`, stage by stage.
+ */
 export function chain<T extends readonly GradientTransformation<any>[]>(...txs: T): GradientTransformation<States<T>> {
+  const hasElementwise = txs.some(isElementwise);
   return {
     init: (params) => txs.map((tx) => tx.init(params)) as unknown as States<T>,
     update: (updates, state, extras) => {
@@ -16,7 +22,36 @@ export function chain<T extends readonly GradientTransformation<any>[]>(...txs: 
       });
       return current === updates ? { ...updates } : current;
     },
+    ...(hasElementwise ? { fusedStep: (grads: Params, state: States<T>, extras: UpdateExtras) => fusedChainStep(txs, state as unknown[], grads, extras) } : {}),
   };
+}
+
+function fusedChainStep(txs: readonly GradientTransformation<any>[], states: unknown[], grads: Params, extras: UpdateExtras): void {
+  let current = grads;
+  const advance = (next: Params): void => {
+    if (current !== grads) disposeAll(current);
+    current = next;
+  };
+  for (let i = 0; i < txs.length; ) {
+    let j = i;
+    while (j < txs.length && isElementwise(txs[j]!)) j++;
+    if (j === i) {
+      advance(txs[i]!.update(current, states[i], extras));
+      i++;
+      continue;
+    }
+    const specs = txs.slice(i, j).filter(isElementwise).map((tx) => tx.elementwise);
+    const last = j === txs.length;
+    const next = runElementwise(specs, states.slice(i, j) as ElementwiseState[], current, extras.params, last);
+    if (last) {
+      if (current !== grads) disposeAll(current);
+      return;
+    }
+    advance(next!);
+    i = j;
+  }
+  applyUpdates(extras.params, current);
+  if (current !== grads) disposeAll(current);
 }
 
 export type LabelFn = (name: string, param: Params[string]) => string;

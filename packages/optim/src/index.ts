@@ -6,16 +6,19 @@ export type { LabelFn, PartitionState } from './combine.js';
 export { hiddenMatrixLabels, isHiddenMatrix, isMatrixShape, NOT_HIDDEN } from './partition-rule.js';
 export type { MatrixKind } from './partition-rule.js';
 export {
-  addDecayedWeights, scaleByAdam, scaleByLearningRate, scaleByLion, scaleByRms, scaleByRss, scaleBySign, traceMomentum,
+  addDecayedWeights, scaleByAdam, scaleByLearningRate, scaleByLion, scaleByRms, scaleByRss, scaleByShape, scaleBySign, traceMomentum,
 } from './transforms/elementwise.js';
 export type { AdamOptions, TraceOptions } from './transforms/elementwise.js';
 export { elementwiseTransform } from './transforms/elementwise-transform.js';
-export type { ElementwiseSpec, ElementwiseState } from './transforms/elementwise-transform.js';
+export type { ElementwiseSpec, ElementwiseState, ElementwiseTransformation } from './transforms/elementwise-transform.js';
 export { clipByGlobalNorm, clipGradientsInPlace } from './transforms/clip-by-global-norm.js';
 export { COEFFICIENTS, DION, KELLER, POLAR_EXPRESS, newtonSchulz } from './transforms/newton-schulz.js';
 export type { CoefficientSet, NewtonSchulzCoefficients, NewtonSchulzOptions } from './transforms/newton-schulz.js';
-export { muonScale, orthogonalize } from './transforms/orthogonalize.js';
-export type { MuonScale, OrthogonalizeOptions } from './transforms/orthogonalize.js';
+export { orthogonalize, orthogonalizeMatrices } from './transforms/orthogonalize.js';
+export type { OrthogonalizeOptions } from './transforms/orthogonalize.js';
+export { muonScale } from './transforms/muon-scale.js';
+export type { MuonScale } from './transforms/muon-scale.js';
+export type { QkvSplit, SplitOptions } from './transforms/qkv-split.js';
 export {
   adagrad, adam, adamw, lion, momentum, momo, muon, muonH, muonMax, muonMaxMomo, muonMomo, muonWithAdamW, nesterov, rmsprop, sgd, shampoo,
   signSgd, signum, thesisLabels,
@@ -27,6 +30,8 @@ export { hyperballStep } from './advanced/muonh.js';
 export type { MomoOptions, MomoState } from './advanced/momo.js';
 export type { MuonMaxOptions, MuonMaxState } from './advanced/muonmax.js';
 export type { AdamWOptions, LionOptions, MomentumOptions, MuonOptions, SgdOptions } from './alias.js';
+export { defineOptimizer } from './registry/define.js';
+export type { OptimizerDefinition, Options as OptimizerOptions, Resolved as ResolvedOptions } from './registry/define.js';
 export {
   constant, cosineDecay, joinSchedules, linear, stepDecay, warmupConstant, warmupCosineDecay, warmupLinearDecay,
 } from './schedules.js';

@@ -19,12 +19,12 @@ export interface MomoState {
 
 export interface MomoOptions {
   readonly learningRate: ScalarOrSchedule;
-  readonly beta?: number;
+  readonly beta: number;
   /** A lower bound on the loss (0 for non-negative losses). */
-  readonly lowerBound?: number;
+  readonly lowerBound: number;
 }
 
-export function momo({ learningRate, beta = 0.9, lowerBound = 0 }: MomoOptions): GradientTransformation<MomoState> {
+export function momo({ learningRate, beta, lowerBound }: MomoOptions): GradientTransformation<MomoState> {
   checkHyper('learning rate', learningRate, { min: 0, minInclusive: false });
   checkHyper('beta', beta, { min: 0, max: 1 });
   const ema = (old: Tensor, value: Tensor, first: boolean): Tensor => (first ? value : add(mulScalar(old, beta), mulScalar(value, 1 - beta)));

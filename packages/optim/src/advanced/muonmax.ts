@@ -10,7 +10,7 @@
  * - Momo truncation (MuonMax-Momo, f* = truncateLoss): L̄ ← μL̄ + (1−μ)(loss − Σ⟨w, g⟩) (first: the
  *   value itself); lr_t = min(lr, (L̄ − f* + Σ⟨w, M⟩)/D²), Σ over all layers (M = m for non-Muon).
  * - weight decay p ← p(1 − lr·wd) with the base lr, folded into the returned update.
- * - `lmo` (GPT-opt's Muon-Momo with truncateLoss): LMO steps s·polar(M) and sign(M), D = Σ duals, bound × D.
+ * - without `adam` (GPT-opt's lmo mode, its Muon-Momo): LMO steps s·polar(M) and sign(M), D = Σ duals, bound × D.
  * Layers are split by `label` (default: the thesis split, partition-rule.ts). A 3-D stack (E, m, n) is
  * E Muon layers: polar(M) per slice (newtonSchulz batches them), and its dual Σ_e s·⟨M_e, polar(M_e)⟩
  * is the inner product over the whole stack.
@@ -25,22 +25,21 @@ import { newtonSchulz, type CoefficientSet } from '../transforms/newton-schulz.j
 
 export interface MuonMaxOptions {
   readonly learningRate: ScalarOrSchedule;
-  readonly momentum?: number;
-  readonly b2?: number;
-  readonly eps?: number;
-  /** Spectral scale s (√muon_lr_ratio in GPT-opt; 1 by default). */
-  readonly spectralScale?: number;
-  readonly nsSteps?: number;
-  readonly coefficients?: CoefficientSet;
-  readonly weightDecay?: number;
+  readonly momentum: number;
+  /** Spectral scale s (√muon_lr_ratio in GPT-opt). */
+  readonly spectralScale: number;
+  readonly nsSteps: number;
+  readonly coefficients: CoefficientSet;
+  readonly weightDecay: number;
   /** f* for Momo truncation (GPT-opt uses 3.2 for language models); undefined: plain MuonMax. */
   readonly truncateLoss?: number;
   /**
-   * GPT-opt's `lmo` mode with the ℓ∞ product norm (its Muon-Momo): every layer steps along its LMO,
-   * s·polar(M) for Muon layers and sign(M) for the rest (no second moment); D = Σ layer duals
-   * (s·‖M‖_* and ‖M‖_1), and the Momo bound is multiplied by D.
+   * Adam-style steps m/(eps + √v) on the non-matrix layers, with this second-moment EMA (MuonMax).
+   * Absent: GPT-opt's `lmo` mode with the ℓ∞ product norm (its Muon-Momo): every layer steps along
+   * its LMO, s·polar(M) for Muon layers and sign(M) for the rest (no second moment); D = Σ layer
+   * duals (s·‖M‖_* and ‖M‖_1), and the Momo bound is multiplied by D.
    */
-  readonly lmo?: boolean;
+  readonly adam?: { readonly b2: number; readonly eps: number };
   readonly label?: LabelFn;
 }
 
@@ -63,9 +62,10 @@ function signOf(x: Tensor): Tensor {
 const defaultLabel: LabelFn = hiddenMatrixLabels({ matrix: 'muon', other: 'adam' });
 
 export function muonMax({
-  learningRate, momentum: mu = 0.95, b2 = 0.95, eps = 1e-8, spectralScale: s = 1, nsSteps = 5, coefficients = 'polarExpress',
-  weightDecay = 0, truncateLoss, lmo = false, label = defaultLabel,
+  learningRate, momentum: mu, spectralScale: s, nsSteps, coefficients, weightDecay, truncateLoss, adam, label = defaultLabel,
 }: MuonMaxOptions): GradientTransformation<MuonMaxState> {
+  const lmo = adam === undefined;
+  const { b2, eps } = adam ?? { b2: 0, eps: 0 }; // unused in lmo mode
   checkHyper('learning rate', learningRate, { min: 0, minInclusive: false });
   checkHyper('momentum', mu, { min: 0, max: 1 });
   const replace = (slots: Record<string, Tensor>, name: string, next: Tensor): Tensor => {

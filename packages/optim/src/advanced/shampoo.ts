@@ -13,15 +13,15 @@ import { inverseRoot } from './inverse-root.js';
 
 export interface ShampooOptions {
   /** EMA of the statistics. */
-  readonly beta?: number;
+  readonly beta: number;
   /** Heavy-ball momentum on the gradient before preconditioning (0: none). */
-  readonly momentum?: number;
+  readonly momentum: number;
   /** Ridge added before the inverse root. */
-  readonly eps?: number;
+  readonly eps: number;
   /** Recompute the inverse roots every this many steps. */
-  readonly updateEvery?: number;
+  readonly updateEvery: number;
   /** Coupled-Newton iterations per root. */
-  readonly rootIterations?: number;
+  readonly rootIterations: number;
 }
 
 interface Slot {
@@ -36,7 +36,7 @@ export interface ShampooState {
   readonly slots: Record<string, Slot>;
 }
 
-export function scaleByShampoo({ beta = 0.95, momentum = 0.9, eps = 1e-4, updateEvery = 1, rootIterations = 30 }: ShampooOptions = {}): GradientTransformation<ShampooState> {
+export function scaleByShampoo({ beta, momentum, eps, updateEvery, rootIterations }: ShampooOptions): GradientTransformation<ShampooState> {
   checkHyper('beta', beta, { min: 0, max: 1 });
   checkHyper('momentum', momentum, { min: 0, max: 1 });
   checkHyper('eps', eps, { min: 0, minInclusive: false });

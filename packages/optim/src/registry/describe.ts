@@ -11,7 +11,7 @@ export function describeOptimizers(): string {
   return names
     .map((name) => {
       const r = findOptimizer(name)!;
-      const knobs = Object.entries(r.hyper.shape).map(([k, s]) => `${k} ${show(fieldInfo(s as never).defaultValue)}`);
+      const knobs = Object.entries(r.hyper.shape).map(([k, s]) => `${k} ${show(fieldInfo(s).defaultValue)}`);
       const what = r.hybrid ? `${r.base} on hidden matrices, AdamW (lr/10) on the rest` : r.spec.summary;
       return `  ${name.padEnd(width)}${what}\n  ${''.padEnd(width)}lr ${r.spec.learningRate}; ${knobs.join(', ') || 'no other hyperparameters'}`;
     })

@@ -81,18 +81,20 @@ export interface FieldInfo {
   readonly optional: boolean;
 }
 
+const describedAs = (s: z.core.$ZodType): string | undefined => z.globalRegistry.get(s)?.description;
+
 /** A field's description and default, looking through `.default()` / `.optional()` wrappers. */
-export function fieldInfo(schema: z.ZodType): FieldInfo {
-  let s: z.ZodType = schema;
+export function fieldInfo(schema: z.core.$ZodType): FieldInfo {
+  let s = schema;
   let defaultValue: unknown;
   let optional = false;
-  let description = s.description;
+  let description = describedAs(s);
   for (;;) {
     if (s instanceof z.ZodDefault) defaultValue = s.def.defaultValue;
     else if (s instanceof z.ZodOptional) optional = true;
     else break;
-    s = s.def.innerType as z.ZodType;
-    description ??= s.description;
+    s = s.def.innerType;
+    description ??= describedAs(s);
   }
   return { description: description ?? '', defaultValue, optional };
 }

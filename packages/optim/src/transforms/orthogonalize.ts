@@ -3,26 +3,28 @@
  * batched Newton–Schulz call. Muon is only for hidden 2-D weights: anything else is an error here
  * (route it elsewhere with `partition`). Rows are the first dim (PyTorch Linear (out, in)); a 3-D
  * parameter is a stack of such matrices (the experts of a layer), each orthogonalised on its own.
- * The fused Muon step takes the unscaled result and folds the scale into its update kernel.
+ * The scale is its own elementwise stage (scaleByShape), so a fused Muon step folds it into the
+ * update kernel.
  */
-import { concat, mulScalar, scope, slice, Tensor, withProfileLabel, zeros } from '@optimlab/tensor-wgpu';
-import type { GradientTransformation, Params } from '../base.js';
+import { concat, scope, slice, Tensor, withProfileLabel, zeros } from '@optimlab/tensor-wgpu';
+import { disposeAll, type GradientTransformation, type Params } from '../base.js';
+import { chain } from '../combine.js';
+import { scaleByShape } from './elementwise.js';
+import type { ElementwiseState } from './elementwise-transform.js';
+import type { MuonScale } from './muon-scale.js';
+import { matrixShape, type SplitOptions } from './qkv-split.js';
 import { newtonSchulz, type NewtonSchulzOptions } from './newton-schulz.js';
 
-/** 'original': √max(1, rows/cols) (Keller Jordan); 'matchAdamW': 0.2·√max(rows, cols) (Moonshot); 'none': 1. */
-export type MuonScale = 'original' | 'matchAdamW' | 'none';
-
-export function muonScale(rows: number, cols: number, scale: MuonScale): number {
-  if (scale === 'original') return Math.sqrt(Math.max(1, rows / cols));
-  if (scale === 'matchAdamW') return 0.2 * Math.sqrt(Math.max(rows, cols));
-  return 1;
-}
-
 export interface OrthogonalizeOptions extends NewtonSchulzOptions {
-  readonly scale?: MuonScale;
+  readonly scale: MuonScale;
+  /** How a fused attention projection is split (qkv-split.ts); default: not at all. */
+  readonly split?: SplitOptions;
 }
 
-export function orthogonalize({ scale = 'original', ...ns }: OrthogonalizeOptions = {}): GradientTransformation<null> {
+const UNSPLIT: SplitOptions = { split: 'fused', heads: 1 };
+
+/** NS(U) per matrix, unscaled (see orthogonalizeUnscaled), split per `split`: the stage before Muon's shape scale. */
+export function orthogonalizeMatrices(ns: NewtonSchulzOptions, split: SplitOptions = UNSPLIT): GradientTransformation<null> {
   return {
     init: (params) => {
       for (const [name, p] of Object.entries(params)) {
@@ -32,22 +34,25 @@ export function orthogonalize({ scale = 'original', ...ns }: OrthogonalizeOption
       }
       return null;
     },
-    update: (updates) => orthogonalizeGroups(updates, scale, ns),
+    update: (updates) => {
+      const asMatrices = Object.fromEntries(Object.entries(updates).map(([n, u]) => [n, u.view(matrixShape(n, u.shape, split))]));
+      const out = orthogonalizeUnscaled(asMatrices, ns);
+      disposeAll(asMatrices);
+      for (const [n, u] of Object.entries(updates)) {
+        const o = out[n]!;
+        if (o.ndim !== u.ndim || o.shape.some((d, k) => d !== u.shape[k])) {
+          out[n] = o.view(u.shape).keep();
+          o.dispose();
+        }
+      }
+      return out;
+    },
   };
 }
 
-/** NS(U)·scale for every update, batching matrices (see orthogonalizeUnscaled). */
-export function orthogonalizeGroups(updates: Params, scale: MuonScale, ns: NewtonSchulzOptions): Record<string, Tensor> {
-  const out = orthogonalizeUnscaled(updates, ns);
-  for (const [name, o] of Object.entries(out)) {
-    const [rows, cols] = o.shape.slice(-2) as [number, number];
-    const s = muonScale(rows, cols, scale);
-    if (s !== 1) {
-      out[name] = mulScalar(o, s);
-      o.dispose();
-    }
-  }
-  return out;
+/** NS(U)·scale for every matrix: Muon's orthogonalisation stage as one transformation. */
+export function orthogonalize({ scale, split = UNSPLIT, ...ns }: OrthogonalizeOptions): GradientTransformation<[null, ElementwiseState]> {
+  return chain(orthogonalizeMatrices(ns, split), scaleByShape(scale, split));
 }
 
 /** Matrices padded with zero rows to a common height join a call while this adds ≤ 25% elements. */
