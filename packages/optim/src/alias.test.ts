@@ -4,25 +4,16 @@
  * fused path (where the optimizer has one) and the plain chain.
  */
 import { describe, expect, it } from 'vitest';
-import { scope, tensor, type Tensor } from '@optimlab/tensor-wgpu';
-import type { GradientTransformation } from './base.js';
-import { createOptimizer } from './optimizer.js';
 import { adagrad, adam, adamw, lion, momentum, muon, nesterov, rmsprop, sgd, signSgd, signum } from './alias.js';
 import { warmupCosineDecay } from './schedules.js';
 import * as ref from './rules.ref.js';
-import { randomArray } from '@optimlab/tensor-wgpu/testing';
+import { compareWithRef, type RefCase } from './test/compare-ref.js';
 
 const SHAPES: Record<string, number[]> = { w1: [6, 5], w2: [4, 9], w3: [7, 7] };
 const STEPS = 10;
 const schedule = warmupCosineDecay({ peak: 0.01, totalSteps: STEPS, warmupRatio: 0.2, alpha: 0.1 });
 
-interface Case {
-  readonly make: () => GradientTransformation<any>;
-  readonly ref: ref.RefOptimizer;
-  readonly gradScale?: number;
-}
-
-const CASES: Record<string, Case> = {
+const CASES: Record<string, RefCase> = {
   sgd: { make: () => sgd({ learningRate: 0.1, weightDecay: 0.01 }), ref: ref.sgdRef(0.1, 0.01) },
   momentum: { make: () => momentum({ learningRate: 0.05, momentum: 0.9 }), ref: ref.momentumRef(0.05, 0.9, false) },
   nesterov: { make: () => nesterov({ learningRate: 0.05, momentum: 0.9 }), ref: ref.momentumRef(0.05, 0.9, true) },
@@ -41,38 +32,9 @@ const CASES: Record<string, Case> = {
   'muon (no Nesterov, 3 NS steps)': { make: () => muon({ learningRate: 0.02, nesterov: false, nsSteps: 3 }), ref: ref.muonRef(0.02, 0.95, 0, 3, false) },
 };
 
-/** Runs the GPU optimizer and the reference over the same gradients; returns the worst relative error. */
-async function compare(c: Case, fused: boolean): Promise<number> {
-  const init = Object.fromEntries(Object.entries(SHAPES).map(([n, s], k) => [n, randomArray(s[0]! * s[1]!, 10 + k)]));
-  const grads = Array.from({ length: STEPS }, (_, t) =>
-    Object.fromEntries(Object.entries(SHAPES).map(([n, s], k) => [n, randomArray(s[0]! * s[1]!, 100 * t + k, -1, 1)])),
-  );
-  const params: Record<string, Tensor> = Object.fromEntries(Object.entries(init).map(([n, a]) => [n, tensor(a, SHAPES[n]!).keep()]));
-  const opt = createOptimizer(c.make(), params);
-  for (let t = 0; t < STEPS; t++) {
-    scope(() => opt.step(Object.fromEntries(Object.entries(grads[t]!).map(([n, a]) => [n, tensor(a, SHAPES[n]!)])), { fused }));
-  }
-  let worst = 0;
-  for (const [name, shape] of Object.entries(SHAPES)) {
-    const p = Float64Array.from(init[name]!);
-    const step = c.ref.make(shape);
-    for (let t = 0; t < STEPS; t++) step(p, grads[t]![name]!, t + 1);
-    const got = await params[name]!.read();
-    let num = 0;
-    let den = 1e-30;
-    for (let i = 0; i < p.length; i++) {
-      num = Math.max(num, Math.abs(got[i]! - p[i]!));
-      den = Math.max(den, Math.abs(p[i]! - init[name]![i]!));
-    }
-    worst = Math.max(worst, num / den);
-    params[name]!.dispose();
-  }
-  return worst;
-}
-
 describe.each(Object.entries(CASES))('%s follows its published rule', (_name, c) => {
   it.each([true, false])('fused path allowed: %s', async (fused) => {
-    const err = await compare(c, fused);
+    const err = await compareWithRef(c, { shapes: SHAPES, steps: STEPS, fused });
     expect(err, `relative error ${err.toExponential(2)}`).toBeLessThan(1e-4);
   });
 });

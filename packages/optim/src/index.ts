@@ -20,10 +20,14 @@ export { muonScale } from './transforms/muon-scale.js';
 export type { MuonScale } from './transforms/muon-scale.js';
 export type { QkvSplit, SplitOptions } from './transforms/qkv-split.js';
 export {
-  adagrad, adam, adamw, lion, momentum, momo, muon, muonH, muonMax, muonMaxMomo, muonMomo, muonWithAdamW, nesterov, rmsprop, sgd, shampoo,
+  adagrad, adam, adamw, ademamix, lion, momentum, momo, muon, muonH, muonMax, muonMaxMomo, muonMomo, muonWithAdamW, nesterov, normuon, rmsprop, sgd, shampoo,
   signSgd, signum, thesisLabels,
 } from './alias.js';
 export { scaleByShampoo } from './advanced/shampoo.js';
+export { ademamixAlpha, ademamixBeta3, scaleByAdemamix } from './transforms/ademamix.js';
+export type { AdemamixOptions } from './transforms/ademamix.js';
+export { normalizeNeurons } from './transforms/neuron-norm.js';
+export type { NeuronNormState } from './transforms/neuron-norm.js';
 export type { ShampooOptions, ShampooState } from './advanced/shampoo.js';
 export { inverseRoot } from './advanced/inverse-root.js';
 export { hyperballStep } from './advanced/muonh.js';

@@ -5,7 +5,7 @@
 export type RefStep = (p: Float64Array, g: Float64Array, t: number) => void;
 export interface RefOptimizer {
   /** Fresh per-parameter state and step function. `shape` is (rows, cols) for matrices. */
-  make(shape: readonly number[]): RefStep;
+  make(shape: readonly number[], name: string): RefStep;
 }
 
 const elementwise = (fn: (state: Float64Array[], p: Float64Array, g: Float64Array, t: number, i: number) => void, slots: number): RefOptimizer => ({

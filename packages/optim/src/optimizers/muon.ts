@@ -3,8 +3,9 @@ import { hyperballStep } from '../advanced/muonh.js';
 import { chain } from '../combine.js';
 import { flag, integer, oneOf } from '../registry/fields.js';
 import { defineOptimizer } from '../registry/define.js';
-import { coefficients, nsSteps, unit, weightDecay } from '../registry/knobs.js';
+import { coefficients, nsSteps, positive, unit, weightDecay } from '../registry/knobs.js';
 import { addDecayedWeights, scaleByLearningRate, scaleByShape, traceMomentum } from '../transforms/elementwise.js';
+import { normalizeNeurons } from '../transforms/neuron-norm.js';
 import { orthogonalizeMatrices } from '../transforms/orthogonalize.js';
 
 /**
@@ -47,4 +48,34 @@ export const MUONH = defineOptimizer({
   params: 'matrices',
   hyper: { momentum: unit('heavy-ball momentum', 0.9), nsSteps: nsSteps(5), coefficients: coefficients('keller') },
   make: (o) => chain(traceMomentum({ decay: o.momentum }), orthogonalizeMatrices({ steps: o.nsSteps, coefficients: o.coefficients }), hyperballStep(o.learningRate)),
+});
+
+/**
+ * NorMuon (Li, Liu, Liang, Chen & Zhao 2025, arXiv:2510.05491, Algorithm 1): Muon whose
+ * orthogonalised update is normalised per neuron by a second-moment EMA, then rescaled to
+ * 0.2·√(mn)·Ô/‖Ô‖_F (see transforms/neuron-norm.ts). EMA momentum without Nesterov, as the
+ * algorithm box states; the paper's β1 = β2 = 0.95, ε = 1e-8.
+ */
+export const NORMUON = defineOptimizer({
+  name: 'normuon',
+  learningRate: 0.02,
+  summary: 'NorMuon: Muon with neuron-wise second-moment normalisation (matrices only)',
+  reference: 'Li, Liu, Liang, Chen & Zhao 2025 (arXiv:2510.05491)',
+  params: 'matrices',
+  hyper: {
+    momentum: unit('EMA momentum β1', 0.95),
+    b2: unit('neuron second-moment EMA β2', 0.95),
+    eps: positive('ε added to √v', 1e-8),
+    nsSteps: nsSteps(5),
+    coefficients: coefficients('keller'),
+    weightDecay: weightDecay(0),
+  },
+  make: (o) =>
+    chain(
+      traceMomentum({ decay: o.momentum, ema: true }),
+      orthogonalizeMatrices({ steps: o.nsSteps, coefficients: o.coefficients }),
+      normalizeNeurons(o),
+      addDecayedWeights(o.weightDecay),
+      scaleByLearningRate(o.learningRate),
+    ),
 });

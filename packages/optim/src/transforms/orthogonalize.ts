@@ -31,6 +31,7 @@ export function orthogonalizeMatrices(ns: NewtonSchulzOptions, split: SplitOptio
         if (p.ndim !== 2 && p.ndim !== 3) {
           throw new RangeError(`Muon needs 2-D parameters (or 3-D stacks of them), but "${name}" has shape [${p.shape.join(', ')}]: route it to AdamW with partition() (see muonWithAdamW).`);
         }
+        matrixShape(name, p.shape, split); // a split that cannot apply is refused before the first step
       }
       return null;
     },
