@@ -15,7 +15,7 @@ import type { LadderPageState } from './main.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RACE = [
   { optimizer: 'adamw', lr: 1e-2 },
-  { optimizer: 'muon', lr: 3e-2 },
+  { optimizer: 'normuon', lr: 1e-2 },
 ];
 const STEPS = 60;
 

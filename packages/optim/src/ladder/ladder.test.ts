@@ -1,7 +1,8 @@
 /** The ladder: a run's result depends only on its optimizer and learning rate, and the race logic on hand values. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ladderData, type LadderData } from './problem.js';
-import { leaderboard, runLadderOne, stepsTo, type LadderRun } from './race.js';
+import { OPTIMIZERS } from '../registry/registry.js';
+import { LADDER, leaderboard, runLadderOne, stepsTo, type LadderRun } from './race.js';
 
 let data: LadderData;
 beforeAll(() => {
@@ -10,6 +11,10 @@ beforeAll(() => {
 afterAll(() => data.dispose());
 
 describe('optimizer ladder', () => {
+  it('races every registry optimizer', () => {
+    expect(Object.keys(LADDER).sort()).toEqual(Object.keys(OPTIMIZERS).sort());
+  });
+
   it('a run does not depend on which runs came before it (each has its own minibatch stream)', async () => {
     const alone = await runLadderOne(data, 'adamw', 1e-2, 30);
     await runLadderOne(data, 'sgd', 0.1, 30);

@@ -20,7 +20,11 @@ export interface LadderEntry {
   readonly hyper?: Readonly<Record<string, unknown>>;
 }
 
-/** The ladder's contestants, by registry name. */
+/**
+ * The ladder's contestants, by registry name: the script's nine with its grids, then every other
+ * registry optimizer on a grid of the same width centred on its reference learning rate (the MLP
+ * has only weight matrices, so the matrix optimizers take every parameter).
+ */
 export const LADDER: Readonly<Record<string, LadderEntry>> = {
   sgd: { grid: [3e-2, 1e-1, 3e-1, 1, 3] },
   momentum: { grid: [1e-2, 3e-2, 1e-1, 3e-1, 1] },
@@ -31,6 +35,16 @@ export const LADDER: Readonly<Record<string, LadderEntry>> = {
   muon: { grid: [1e-3, 3e-3, 1e-2, 3e-2, 1e-1], hyper: { momentum: 0.9, nesterov: false } },
   shampoo: { grid: [1e-3, 3e-3, 1e-2, 3e-2, 1e-1], hyper: { updateEvery: 10 } },
   muonh: { grid: [3e-3, 1e-2, 3e-2, 1e-1, 3e-1] },
+  nesterov: { grid: [1e-2, 3e-2, 1e-1, 3e-1, 1] },
+  adagrad: { grid: [3e-3, 1e-2, 3e-2, 1e-1, 3e-1] },
+  rmsprop: { grid: [1e-4, 3e-4, 1e-3, 3e-3, 1e-2] },
+  signum: { grid: [3e-4, 1e-3, 3e-3, 1e-2, 3e-2] },
+  ademamix: { grid: [1e-3, 3e-3, 1e-2, 3e-2, 1e-1] },
+  normuon: { grid: [1e-3, 3e-3, 1e-2, 3e-2, 1e-1] },
+  momo: { grid: [1e-1, 3e-1, 1, 3, 10] },
+  muonmax: { grid: [1e-3, 3e-3, 1e-2, 3e-2, 1e-1] },
+  'muonmax-momo': { grid: [1e-3, 3e-3, 1e-2, 3e-2, 1e-1] },
+  'muon-momo': { grid: [1e-3, 3e-3, 1e-2, 3e-2, 1e-1] },
 };
 
 /** 10% linear warmup, constant, cosine to 0 over the last 20%. */
