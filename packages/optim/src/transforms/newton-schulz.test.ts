@@ -4,7 +4,7 @@
  * of several aspect ratios; 3 vs 5 vs 10 iterations reported.
  */
 import { describe, expect, it } from 'vitest';
-import { tensor } from '@optimlab/tensor-wgpu';
+import { runtimeStats, scope, tensor } from '@optimlab/tensor-wgpu';
 import { COEFFICIENTS, GRAM_MIN_ASPECT, newtonSchulz } from './newton-schulz.js';
 import { newtonSchulzRef } from '../rules.ref.js';
 import { randomArray } from '@optimlab/tensor-wgpu/testing';
@@ -110,13 +110,61 @@ describe('Newton–Schulz orthogonalisation', () => {
     console.log(`NS max |error| vs float64, ${r}×${c}: ${report.join('; ')}`);
   });
 
+  /** Dispatches that one call enqueues (the two iterations differ in kernels per step). */
+  function dispatchesOf(run: () => unknown): number {
+    const before = runtimeStats().dispatches;
+    scope(() => void run());
+    return runtimeStats().dispatches - before;
+  }
+
+  it('each path runs its own kernels: 3 per direct step; a Gram segment of 3 steps is 13 (G, 1 + 5 + 5, X)', () => {
+    const x = tensor(randomArray(16 * 48, 4), [16, 48]);
+    const count = (gram: boolean | 'auto', steps: number, shape = [16, 48]): number => dispatchesOf(() => newtonSchulz(x.view(shape), { steps, gram }));
+    expect(count(false, 5) - count(false, 4)).toBe(3);
+    expect(count(true, 6) - count(true, 3)).toBe(13);
+    expect(count(true, 5)).not.toBe(count(false, 5));
+    x.dispose();
+  });
+
   it("'auto' takes Gram space from an aspect of GRAM_MIN_ASPECT, with 3 steps or more", async () => {
     const g = randomArray(16 * 48, 4);
     const run = async (gram: boolean | 'auto', steps = 5, shape = [16, 48]): Promise<number[]> => Array.from(await newtonSchulz(tensor(g, shape), { steps, gram }).read());
+    const kernels = (gram: boolean | 'auto', steps = 5, shape = [16, 48]): number => dispatchesOf(() => newtonSchulz(tensor(g, shape), { steps, gram }));
     expect(GRAM_MIN_ASPECT).toBe(3);
+    expect(kernels('auto')).toBe(kernels(true));
     expect(await run('auto')).toEqual(await run(true));
-    expect(await run('auto', 2)).toEqual(await run(false, 2));
+    expect(kernels('auto', 2)).toBe(kernels(false, 2));
+    expect(kernels('auto', 5, [24, 32])).toBe(kernels(false, 5, [24, 32]));
     expect(await run('auto', 5, [24, 32])).toEqual(await run(false, 5, [24, 32]));
+  });
+
+  /** Rows (or columns) in bitwise-equal pairs, as tied or copied neurons give. */
+  function duplicated(r: number, c: number, along: 'rows' | 'columns', seed: number): Float64Array {
+    const g = new Float64Array(r * c);
+    const half = along === 'rows' ? randomArray((r / 2) * c, seed) : randomArray(r * (c / 2), seed);
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) g[i * c + j] = along === 'rows' ? half[(i >> 1) * c + j]! : half[i * (c / 2) + (j >> 1)]!;
+    return g;
+  }
+  it.each([
+    ['rows', 16, 64],
+    ['columns', 64, 16],
+  ] as const)('duplicated %s (%i×%i): Gram space keeps them equal and stays as close to the float64 rule as the direct iteration, 3 to 10 steps', async (along, r, c) => {
+    const g = duplicated(r, c, along, 5);
+    const report: string[] = [];
+    const maxErr = (x: ArrayLike<number>, ref: ArrayLike<number>): number => Math.max(...Array.from(x, (v, i) => Math.abs(v - ref[i]!)));
+    const pairsEqual = (x: Float32Array): boolean =>
+      along === 'rows' ? Array.from({ length: r / 2 }, (_, k) => x.subarray(2 * k * c, (2 * k + 1) * c).every((v, j) => v === x[(2 * k + 1) * c + j])).every(Boolean) : Array.from(x).every((v, i) => i % 2 === 1 || v === x[i + 1]);
+    for (const steps of [3, 5, 8, 10]) {
+      const ref = newtonSchulzRef(g, r, c, steps);
+      const gramOut = (await newtonSchulz(tensor(g, [r, c]), { steps, gram: true }).read()) as Float32Array;
+      const directOut = (await newtonSchulz(tensor(g, [r, c]), { steps, gram: false }).read()) as Float32Array;
+      const [gram, direct] = [maxErr(gramOut, ref), maxErr(directOut, ref)];
+      report.push(`${steps} steps: Gram ${gram.toExponential(1)}, direct ${direct.toExponential(1)}`);
+      expect(pairsEqual(gramOut), `${steps} steps: Gram-space pairs equal`).toBe(true);
+      expect(pairsEqual(directOut), `${steps} steps: direct pairs equal`).toBe(true);
+      expect(gram).toBeLessThan(2 * direct + 3e-6);
+    }
+    console.log(`NS max |error| vs float64, duplicated ${along} ${r}×${c}: ${report.join('; ')}`);
   });
 
   it('outputScale multiplies the result (folded into the last iteration)', async () => {

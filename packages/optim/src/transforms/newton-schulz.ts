@@ -116,25 +116,42 @@ export function newtonSchulz(g: Tensor, { steps = 5, coefficients = 'keller', ep
 /**
  * The iteration on k × k matrices, in segments of at most GRAM_SEGMENT steps. In a segment from X₀
  * (wide; tall is the transpose): G = X₀X₀ᵀ, P₀ = I, A = P·G·Pᵀ, B = bA + cA², P ← aP + B·P (tall:
- * A = Pᵀ·G·P, P ← aP + P·B), then X = P·X₀ (tall: X₀·P). No symmetry of P is assumed. P grows like
- * the product of the segment's a's along near-null directions of G, and rounding with it, so each
- * segment starts afresh from the X it reached (with Keller's a = 3.4445, at most a³ ≈ 41).
+ * A = Pᵀ·G·P, P ← aP + P·B), then X = P·X₀ (tall: X₀·P). P grows like the product of the
+ * segment's a's along near-null directions of G, and rounding with it, so each segment starts
+ * afresh from the X it reached (with Keller's a = 3.4445, at most a³ ≈ 41).
+ *
+ * P is carried as p₀·I + Q: p₀ ← a·p₀, Q ← a·Q + B·P. Every product that feeds Q or X then has G,
+ * B or Q on the side of the rows being combined, so rows of X₀ that are bitwise equal (duplicated
+ * rows of a gradient: tied or copied neurons) give bitwise-equal rows of A, B, Q and X, as the
+ * direct iteration does. Summed as P·X₀ instead, the two rows would add the same terms in another
+ * order, and the next segments would amplify that rounding gap (a zero singular value) by ≈ a per
+ * step: 5e-4 from the float64 rule at 10 steps on a 16 × 64 gradient of duplicated rows.
  */
 function gramSpace(x0: Tensor, tall: boolean, steps: number, triple: (i: number) => readonly [number, number, number], outputScale: number): Tensor {
   let x = x0;
   for (let from = 0; from < steps; from += GRAM_SEGMENT) {
     const to = Math.min(steps, from + GRAM_SEGMENT);
     const G = tall ? matmul(x, x, { transA: true }) : matmul(x, x, { transB: true }); // (n, k, k)
-    let P: Tensor | undefined; // undefined: the identity
+    let p0 = 1;
+    let Q: Tensor | undefined; // undefined: zero (P = I)
     for (let i = from; i < to; i++) {
       const [a, b, c] = triple(i);
-      const A = !P ? G : tall ? matmul(matmul(P, G, { transA: true }), P) : matmul(matmul(P, G), P, { transB: true });
+      let A = G;
+      let P: Tensor | undefined;
+      if (Q) {
+        P = addIdentity(Q, p0);
+        // wide: H = G·Pᵀ, A = P·H = Q·H + p₀H; tall: H = Pᵀ·G, A = H·P = H·Q + p₀H.
+        const H = tall ? matmul(P, G, { transA: true }) : matmul(G, P, { transB: true });
+        A = tall ? matmulAdd(H, Q, H, { beta: p0 }) : matmulAdd(Q, H, H, { beta: p0 });
+      }
       const B = matmulAdd(A, A, A, { alpha: c, beta: b }); // bA + cA²
-      P = !P ? addIdentity(B, a) : tall ? matmulAdd(P, B, P, { beta: a }) : matmulAdd(B, P, P, { beta: a }); // aP + PB or aP + BP
+      // Q ← aQ + B·P (tall: aQ + P·B); from P = I that is B.
+      Q = !Q ? B : tall ? matmulAdd(P!, B, Q, { beta: a }) : matmulAdd(B, P!, Q, { beta: a });
+      p0 *= a;
     }
-    // β = 0: x only gives the output its shape.
+    // X = s·(Q·X₀ + p₀X₀) (tall: s·(X₀·Q + p₀X₀)).
     const s = to === steps ? outputScale : 1;
-    x = tall ? matmulAdd(x, P!, x, { alpha: s, beta: 0 }) : matmulAdd(P!, x, x, { alpha: s, beta: 0 });
+    x = tall ? matmulAdd(x, Q!, x, { alpha: s, beta: s * p0 }) : matmulAdd(Q!, x, x, { alpha: s, beta: s * p0 });
   }
   return x;
 }
