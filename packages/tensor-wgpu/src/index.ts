@@ -27,6 +27,8 @@ export { defaultMatmulVariant, matmul, matmulAdd, matmulVariants, setMatmulVaria
 export type { MatmulAddOptions, MatmulOptions, MatmulVariant } from './ops/matmul/matmul.js';
 export { normalizeMatrices } from './ops/normalize/normalize.js';
 export { addIdentity } from './ops/normalize/add-identity.js';
+export { EIGH_SWEEPS, householderQ, rayleighOrder, symmetricEigh } from './ops/linalg/linalg.js';
+export type { Eigh } from './ops/linalg/linalg.js';
 export { MATMUL_KERNELS } from './ops/matmul/matmul.js';
 export { ATTENTION_KERNELS } from './ops/attention/attention.js';
 export { GROUPED_MATMUL_KERNELS } from './ops/moe/moe.js';

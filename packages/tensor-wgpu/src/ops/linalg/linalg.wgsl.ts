@@ -1,0 +1,192 @@
+/**
+ * Small dense linear algebra for optimizers' preconditioners (SOAP's eigenbases), one workgroup per
+ * matrix of a stack (workgroup_id.x), LINALG_THREADS invocations sharing the matrix's work; the
+ * matrices live in storage buffers, so n is limited by time, not by workgroup memory. Every
+ * kernel's sequential steps are separated by storage + workgroup barriers in uniform control flow.
+ *
+ * - eigh: cyclic Jacobi in parallel (round-robin) order: each round rotates n/2 disjoint (p, q)
+ *   pairs, columns then rows (A ← JᵀAJ, V ← VJ), for a fixed number of sweeps; then the
+ *   eigenpairs are written in descending order of eigenvalue. Uniforms: [0] n, [1] sweeps.
+ * - householderQ: Q of A = QR by Householder reflections (A's columns in order; orthogonal even
+ *   when A is rank-deficient), reflectors kept in a scratch copy of A, then Q = H₀…H_{n−1}.
+ *   Uniforms: [0] n.
+ * - rayleighOrder: the columns of Q ordered by qᵢᵀLqᵢ, descending (ties by index): perm[r] = the
+ *   column of rank r. Uniforms: [0] n.
+ */
+import { PARAMS_WGSL, storage } from '../wgsl.js';
+
+export const LINALG_THREADS = 256;
+
+const header = (buffers: string[]): string => `
+${PARAMS_WGSL}
+${buffers.join('\n')}
+fn sync() { storageBarrier(); workgroupBarrier(); }
+@compute @workgroup_size(${LINALG_THREADS})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let n = pu(0u);
+  let base = wid.x * n * n;`;
+
+export const eighWgsl = /* wgsl */ `${header([
+  storage(1, 'A', 'array<f32>', 'read'),
+  storage(2, 'W', 'array<f32>', 'read_write'),
+  storage(3, 'V', 'array<f32>', 'read_write'),
+  storage(4, 'VECS', 'array<f32>', 'read_write'),
+  storage(5, 'VALS', 'array<f32>', 'read_write'),
+  storage(6, 'ROT', 'array<vec2<f32>>', 'read_write'),
+])}
+  let m = n + (n % 2u);          // even: index n is a dummy partner when n is odd
+  let pairs = m / 2u;
+  let rot = wid.x * pairs;
+  for (var i = lid; i < n * n; i += ${LINALG_THREADS}u) {
+    W[base + i] = A[base + i];
+    V[base + i] = select(0.0, 1.0, i / n == i % n);
+  }
+  sync();
+  for (var sweep = 0u; sweep < pu(1u); sweep++) {
+    for (var r = 0u; r + 1u < m; r++) {
+      // Pair k of round r (circle method): (m−1, r) for k = 0, else ((r+k) mod (m−1), (r−k) mod (m−1)).
+      for (var k = lid; k < pairs; k += ${LINALG_THREADS}u) {
+        let p = select((r + k) % (m - 1u), m - 1u, k == 0u);
+        let q = select((r + m - 1u - k) % (m - 1u), r, k == 0u);
+        var cs = vec2<f32>(1.0, 0.0);
+        if (p < n && q < n) {
+          let app = W[base + p * n + p];
+          let aqq = W[base + q * n + q];
+          let apq = W[base + p * n + q];
+          if (abs(apq) > 1e-30 * max(abs(app), abs(aqq)) && apq != 0.0) {
+            let theta = (aqq - app) / (2.0 * apq);
+            let t = select(-1.0, 1.0, theta >= 0.0) / (abs(theta) + sqrt(theta * theta + 1.0));
+            let c = inverseSqrt(t * t + 1.0);
+            cs = vec2<f32>(c, t * c);
+          }
+        }
+        ROT[rot + k] = cs;
+      }
+      sync();
+      // Columns: (a_ip, a_iq) ← (c·a_ip − s·a_iq, s·a_ip + c·a_iq), and the same for V.
+      for (var item = lid; item < n * pairs; item += ${LINALG_THREADS}u) {
+        let k = item % pairs;
+        let i = item / pairs;
+        let p = select((r + k) % (m - 1u), m - 1u, k == 0u);
+        let q = select((r + m - 1u - k) % (m - 1u), r, k == 0u);
+        if (p < n && q < n) {
+          let cs = ROT[rot + k];
+          let wp = W[base + i * n + p];
+          let wq = W[base + i * n + q];
+          W[base + i * n + p] = cs.x * wp - cs.y * wq;
+          W[base + i * n + q] = cs.y * wp + cs.x * wq;
+          let vp = V[base + i * n + p];
+          let vq = V[base + i * n + q];
+          V[base + i * n + p] = cs.x * vp - cs.y * vq;
+          V[base + i * n + q] = cs.y * vp + cs.x * vq;
+        }
+      }
+      sync();
+      // Rows: (a_pj, a_qj) ← (c·a_pj − s·a_qj, s·a_pj + c·a_qj).
+      for (var item = lid; item < n * pairs; item += ${LINALG_THREADS}u) {
+        let k = item % pairs;
+        let j = item / pairs;
+        let p = select((r + k) % (m - 1u), m - 1u, k == 0u);
+        let q = select((r + m - 1u - k) % (m - 1u), r, k == 0u);
+        if (p < n && q < n) {
+          let cs = ROT[rot + k];
+          let wp = W[base + p * n + j];
+          let wq = W[base + q * n + j];
+          W[base + p * n + j] = cs.x * wp - cs.y * wq;
+          W[base + q * n + j] = cs.y * wp + cs.x * wq;
+        }
+      }
+      sync();
+    }
+  }
+  // Descending order of the diagonal (ties by index); column i of V goes to column rank(i).
+  for (var i = lid; i < n; i += ${LINALG_THREADS}u) {
+    let d = W[base + i * n + i];
+    var rank = 0u;
+    for (var j = 0u; j < n; j++) {
+      let e = W[base + j * n + j];
+      if (e > d || (e == d && j < i)) { rank++; }
+    }
+    VALS[wid.x * n + rank] = d;
+    for (var row = 0u; row < n; row++) { VECS[base + row * n + rank] = V[base + row * n + i]; }
+  }
+}`;
+
+export const householderQWgsl = /* wgsl */ `${header([
+  storage(1, 'A', 'array<f32>', 'read'),
+  storage(2, 'H', 'array<f32>', 'read_write'),
+  storage(3, 'Q', 'array<f32>', 'read_write'),
+  storage(4, 'BETA', 'array<f32>', 'read_write'),
+])}
+  for (var i = lid; i < n * n; i += ${LINALG_THREADS}u) {
+    H[base + i] = A[base + i];
+    Q[base + i] = select(0.0, 1.0, i / n == i % n);
+  }
+  sync();
+  for (var k = 0u; k < n; k++) {
+    // Reflector for column k below the diagonal: v = x − α·e₁, α = −sign(x₀)‖x‖, β = 2/vᵀv.
+    part[lid] = 0.0;
+    for (var i = k + lid; i < n; i += ${LINALG_THREADS}u) { let x = H[base + i * n + k]; part[lid] += x * x; }
+    workgroupBarrier();
+    for (var w = ${LINALG_THREADS / 2}u; w > 0u; w = w / 2u) {
+      if (lid < w) { part[lid] += part[lid + w]; }
+      workgroupBarrier();
+    }
+    let s = part[0];
+    let x0 = H[base + k * n + k];
+    let alpha = -select(-1.0, 1.0, x0 >= 0.0) * sqrt(s);
+    let v0 = x0 - alpha;
+    let vv = s - x0 * x0 + v0 * v0;
+    let beta = select(0.0, 2.0 / vv, vv > 0.0);
+    sync();
+    if (lid == 0u) {
+      H[base + k * n + k] = v0;
+      BETA[wid.x * n + k] = beta;
+    }
+    sync();
+    for (var j = k + 1u + lid; j < n; j += ${LINALG_THREADS}u) {
+      var d = 0.0;
+      for (var i = k; i < n; i++) { d += H[base + i * n + k] * H[base + i * n + j]; }
+      for (var i = k; i < n; i++) { H[base + i * n + j] -= beta * d * H[base + i * n + k]; }
+    }
+    sync();
+  }
+  // Q = H₀·H₁·…·H_{n−1}: apply the reflectors to I from the last; H_k touches rows and columns ≥ k.
+  for (var kk = 0u; kk < n; kk++) {
+    let k = n - 1u - kk;
+    let beta = BETA[wid.x * n + k];
+    for (var j = k + lid; j < n; j += ${LINALG_THREADS}u) {
+      var d = 0.0;
+      for (var i = k; i < n; i++) { d += H[base + i * n + k] * Q[base + i * n + j]; }
+      for (var i = k; i < n; i++) { Q[base + i * n + j] -= beta * d * H[base + i * n + k]; }
+    }
+    sync();
+  }
+}`.replace('fn sync()', `var<workgroup> part: array<f32, ${LINALG_THREADS}>;\nfn sync()`);
+
+export const rayleighOrderWgsl = /* wgsl */ `${header([
+  storage(1, 'L', 'array<f32>', 'read'),
+  storage(2, 'Q', 'array<f32>', 'read'),
+  storage(3, 'EST', 'array<f32>', 'read_write'),
+  storage(4, 'PERM', 'array<i32>', 'read_write'),
+])}
+  for (var c = lid; c < n; c += ${LINALG_THREADS}u) {
+    var e = 0.0;
+    for (var i = 0u; i < n; i++) {
+      var li = 0.0;
+      for (var j = 0u; j < n; j++) { li += L[base + i * n + j] * Q[base + j * n + c]; }
+      e += Q[base + i * n + c] * li;
+    }
+    EST[wid.x * n + c] = e;
+  }
+  sync();
+  for (var c = lid; c < n; c += ${LINALG_THREADS}u) {
+    let e = EST[wid.x * n + c];
+    var rank = 0u;
+    for (var j = 0u; j < n; j++) {
+      let f = EST[wid.x * n + j];
+      if (f > e || (f == e && j < c)) { rank++; }
+    }
+    PERM[wid.x * n + rank] = i32(c);
+  }
+}`;
