@@ -20,10 +20,12 @@ export { muonScale } from './transforms/muon-scale.js';
 export type { MuonScale } from './transforms/muon-scale.js';
 export type { QkvSplit, SplitOptions } from './transforms/qkv-split.js';
 export {
-  adagrad, adam, adamw, ademamix, lion, momentum, momo, muon, muonH, muonMax, muonMaxMomo, muonMomo, muonWithAdamW, nesterov, normuon, rmsprop, sgd, shampoo,
+  adagrad, adam, adamw, ademamix, lion, momentum, momo, muon, muonH, muonMax, muonMaxMomo, muonMomo, muonWithAdamW, nesterov, normuon, rmsprop, sgd, shampoo, soap,
   signSgd, signum, thesisLabels,
 } from './alias.js';
 export { scaleByShampoo } from './advanced/shampoo.js';
+export { scaleBySoap, soapStep } from './advanced/soap.js';
+export type { SoapOptions, SoapState } from './advanced/soap.js';
 export { ademamixAlpha, ademamixBeta3, scaleByAdemamix } from './transforms/ademamix.js';
 export type { AdemamixOptions } from './transforms/ademamix.js';
 export { normalizeNeurons } from './transforms/neuron-norm.js';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { zeros } from '@optimlab/tensor-wgpu';
-import { ademamix, muon, normuon } from './alias.js';
+import { ademamix, muon, normuon, soap } from './alias.js';
 import { ademamixAlpha, ademamixBeta3 } from './transforms/ademamix.js';
 import * as ref from './recent.ref.js';
 import { compareWithRef, type RefCase } from './test/compare-ref.js';
@@ -15,7 +15,20 @@ const ATTENTION = { 'attn.qkv.weight': [12, 4], 'mlp.w': [6, 5], 'qkv.square': [
 /** Blocks per matrix as the split rule defines them (written out here, not imported). */
 const qkvBlocks = (perProjection: number) => (name: string, shape: readonly number[]): number => (name.includes('qkv') && shape[0] === 3 * shape[1]! ? 3 * perProjection : 1);
 
+/** Square and of full rank, so that the eigenbases are unique up to signs (the update is sign-invariant). */
+const SQUARE = { w1: [6, 6], w2: [5, 5], w3: [8, 8] };
+
 const CASES: Record<string, RefCase & { shapes: Record<string, number[]> }> = {
+  soap: {
+    make: () => soap({ learningRate: 0.003, updateEvery: 3 }),
+    ref: ref.soapRef(0.003, 0.95, 0.95, 1e-8, 0.01, 3),
+    shapes: SQUARE,
+  },
+  'soap (β1 0.9, β2 0.99, wd 0.1, refresh every 4)': {
+    make: () => soap({ learningRate: 0.01, b1: 0.9, b2: 0.99, weightDecay: 0.1, updateEvery: 4 }),
+    ref: ref.soapRef(0.01, 0.9, 0.99, 1e-8, 0.1, 4),
+    shapes: SQUARE,
+  },
   ademamix: {
     make: () => ademamix({ learningRate: 0.01, b3: 0.99, alpha: 5, weightDecay: 0.1 }),
     ref: ref.ademamixRef({ lr: 0.01, b1: 0.9, b2: 0.999, b3: 0.99, alpha: 5, eps: 1e-8, wd: 0.1, alphaWarmup: 0, b3Warmup: 0 }),

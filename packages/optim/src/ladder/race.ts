@@ -34,6 +34,7 @@ export const LADDER: Readonly<Record<string, LadderEntry>> = {
   lion: { grid: [1e-4, 3e-4, 1e-3, 3e-3, 1e-2] },
   muon: { grid: [1e-3, 3e-3, 1e-2, 3e-2, 1e-1], hyper: { momentum: 0.9, nesterov: false } },
   shampoo: { grid: [1e-3, 3e-3, 1e-2, 3e-2, 1e-1], hyper: { updateEvery: 10 } },
+  soap: { grid: [3e-4, 1e-3, 3e-3, 1e-2, 3e-2] },
   muonh: { grid: [3e-3, 1e-2, 3e-2, 1e-1, 3e-1] },
   nesterov: { grid: [1e-2, 3e-2, 1e-1, 3e-1, 1] },
   adagrad: { grid: [3e-3, 1e-2, 3e-2, 1e-1, 3e-1] },

@@ -1,11 +1,13 @@
-/** Shampoo, practical form (see advanced/shampoo.ts): θ ← θ − lr·L^(−1/4)·u·R^(−1/4). 2-D only. */
+/** Shampoo (practical form) and SOAP (Adam in Shampoo's eigenbasis): 2-D matrices only. */
+import { scaleBySoap, soapStep } from '../advanced/soap.js';
 import { scaleByShampoo } from '../advanced/shampoo.js';
 import { chain } from '../combine.js';
-import { integer } from '../registry/fields.js';
+import { integer, real } from '../registry/fields.js';
 import { defineOptimizer } from '../registry/define.js';
-import { positive, unit } from '../registry/knobs.js';
+import { positive, unit, weightDecay } from '../registry/knobs.js';
 import { scaleByLearningRate } from '../transforms/elementwise.js';
 
+/** θ ← θ − lr·L^(−1/4)·u·R^(−1/4) (see advanced/shampoo.ts). */
 export const SHAMPOO = defineOptimizer({
   name: 'shampoo',
   learningRate: 0.1,
@@ -20,4 +22,22 @@ export const SHAMPOO = defineOptimizer({
     rootIterations: integer('coupled-Newton iterations per root', { min: 1, max: 100 }).default(30),
   },
   make: ({ learningRate, ...o }) => chain(scaleByShampoo(o), scaleByLearningRate(learningRate)),
+});
+
+/** SOAP (see advanced/soap.ts), the reference code's defaults and README usage (lr 3e-3). */
+export const SOAP = defineOptimizer({
+  name: 'soap',
+  learningRate: 3e-3,
+  summary: "SOAP: Adam in the eigenbasis of Shampoo's preconditioner (2-D matrices only)",
+  reference: 'Vyas et al. 2024 (arXiv:2409.11321; nikhilvyas/SOAP)',
+  params: 'matrices2d',
+  hyper: {
+    b1: unit('first-moment EMA β1', 0.95),
+    b2: unit('second-moment EMA β2', 0.95),
+    shampooBeta: real('EMA of the preconditioner statistics L, R (−1: β2)', { min: -1, max: 1, maxExclusive: true }).default(-1),
+    eps: positive('ε added to √v', 1e-8),
+    updateEvery: integer('refresh the eigenbases every this many steps', { min: 1, max: 1e6 }).default(10),
+    weightDecay: weightDecay(0.01),
+  },
+  make: ({ learningRate, weightDecay: wd, ...o }) => chain(scaleBySoap(o), soapStep(learningRate, wd)),
 });

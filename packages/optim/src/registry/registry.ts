@@ -15,7 +15,7 @@ import { ADAGRAD, ADAM, ADAMW, ADEMAMIX, RMSPROP } from '../optimizers/adam.js';
 import { LION } from '../optimizers/lion.js';
 import { MOMO, MUON_MOMO, MUONMAX, MUONMAX_MOMO } from '../optimizers/momo.js';
 import { MUON, MUONH, NORMUON } from '../optimizers/muon.js';
-import { SHAMPOO } from '../optimizers/shampoo.js';
+import { SHAMPOO, SOAP } from '../optimizers/shampoo.js';
 import { MOMENTUM, NESTEROV, SGD, SIGNSGD, SIGNUM } from '../optimizers/sgd.js';
 import { OptimizerOptionsError, type OptimizerSpec, type ParamKind } from './define.js';
 import { formatIssues, real } from './fields.js';
@@ -32,7 +32,7 @@ function byName<const T extends readonly OptimizerSpec[]>(...specs: T): { readon
 
 /** The base optimizers, by the name a user types. */
 export const OPTIMIZERS = byName(
-  SGD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM, ADAMW, ADEMAMIX, SIGNSGD, SIGNUM, LION, MUON, NORMUON, SHAMPOO, MUONH, MOMO, MUONMAX, MUONMAX_MOMO, MUON_MOMO,
+  SGD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM, ADAMW, ADEMAMIX, SIGNSGD, SIGNUM, LION, MUON, NORMUON, SHAMPOO, SOAP, MUONH, MOMO, MUONMAX, MUONMAX_MOMO, MUON_MOMO,
 );
 
 export type BaseOptimizerName = keyof typeof OPTIMIZERS;
