@@ -1,7 +1,7 @@
 /**
  * Suite 2: one full optimizer step of every optimizer over the parameter set of a model preset
  * (cpu by default): time per step (GPU completion) and optimizer-state bytes on the GPU, both
- * relative to AdamW. Matrix-only methods (Muon, Shampoo, MuonH) run as their registry `+adamw`
+ * relative to AdamW. Matrix-only methods (Muon, NorMuon, Shampoo, SOAP, MuonH) run as their registry `+adamw`
  * split, as the thesis does for Muon.
  */
 import { createOptimizer, findOptimizer, makeOptimizer, optimizerNames, OPTIMIZERS, type GradientTransformation } from '@optimlab/optim';
@@ -9,7 +9,7 @@ import { initParams, makeConfig, type PresetName } from '@optimlab/moe-model';
 import { memoryStats, randNormal, scope, sync, tensor, type Tensor } from '@optimlab/tensor-wgpu';
 import { timeIt, type SuiteResult } from '../harness.js';
 
-/** Every registry optimizer that takes the whole model (matrix-only ones as their +adamw split), plus Muon with 3 NS steps. */
+/** Every registry optimizer that takes the whole model (matrix-only ones as their +adamw split), plus Muon with 3 NS steps and with q/k/v split. */
 const MAKERS: Record<string, () => GradientTransformation<any>> = {
   ...Object.fromEntries(
     optimizerNames()
@@ -17,12 +17,14 @@ const MAKERS: Record<string, () => GradientTransformation<any>> = {
       .map((n) => [n, () => makeOptimizer(n, { learningRate: findOptimizer(n)!.spec.learningRate, ...(n === 'shampoo+adamw' ? { updateEvery: 10 } : {}) })]),
   ),
   'muon+adamw ns3': () => makeOptimizer('muon+adamw', { learningRate: OPTIMIZERS.muon.learningRate, nsSteps: 3 }),
+  'muon+adamw split qkv': () => makeOptimizer('muon+adamw', { learningRate: OPTIMIZERS.muon.learningRate, split: 'qkv' }),
 };
 
 export async function optimizerStepSuite({ preset }: { preset: PresetName }): Promise<SuiteResult> {
   const c = makeConfig(preset);
+  const makers = { ...MAKERS, 'muon+adamw split heads': () => makeOptimizer('muon+adamw', { learningRate: OPTIMIZERS.muon.learningRate, split: 'heads', heads: c.nHeads }) };
   const rows: { optimizer: string; 'ms/step': number; 'state MB': number; 'time vs AdamW': number; 'state vs AdamW': number }[] = [];
-  for (const [name, make] of Object.entries(MAKERS)) {
+  for (const [name, make] of Object.entries(makers)) {
     const params = initParams(c, 1);
     const grads: Record<string, Tensor> = {};
     Object.entries(params).forEach(([k, p], i) => (grads[k] = randNormal(p.shape, { seed: 2, stream: i, std: 1e-3 }).keep()));
