@@ -4,7 +4,7 @@
  * AdEMAMix, NorMuon, Muon with a split q/k/v projection, and SOAP. Same interface as rules.ref.ts.
  */
 import { newtonSchulzRef, newtonSchulzStackRef, type RefOptimizer } from './rules.ref.js';
-import { eigh } from './test/eigh.js';
+import { eighRef, qrRef } from '@optimlab/tensor-wgpu/testing';
 
 export interface AdemamixRef {
   readonly lr: number;
@@ -112,55 +112,15 @@ const mm = (a: Float64Array, b: Float64Array, r: number, k: number, c: number, {
   return out;
 };
 
-/** Eigenvectors of a symmetric matrix as columns, eigenvalues descending (torch.linalg.eigh, then flipped). */
-function eigenvectorsDescending(a: Float64Array, n: number): Float64Array {
-  const { values, vectors } = eigh(a, n);
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => values[j]! - values[i]!);
-  return permuteColumns(vectors, n, n, order);
-}
 function permuteColumns(x: Float64Array, rows: number, cols: number, order: readonly number[]): Float64Array {
   const out = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) order.forEach((c, j) => (out[i * cols + j] = x[i * cols + c]!));
   return out;
 }
-/** Q of QR by Householder reflections (as torch.linalg.qr / LAPACK geqrf + orgqr). */
-function qrQ(a: Float64Array, n: number): Float64Array {
-  const h = Float64Array.from(a);
-  const q = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) q[i * n + i] = 1;
-  const vs: Float64Array[] = [];
-  for (let k = 0; k < n; k++) {
-    const v = new Float64Array(n);
-    let norm = 0;
-    for (let i = k; i < n; i++) norm += h[i * n + k]! ** 2;
-    norm = Math.sqrt(norm);
-    const x0 = h[k * n + k]!;
-    const alpha = -(x0 >= 0 ? 1 : -1) * norm;
-    for (let i = k; i < n; i++) v[i] = h[i * n + k]!;
-    v[k] = x0 - alpha;
-    const vv = v.reduce((s, x) => s + x * x, 0);
-    vs.push(v.map((x) => (vv > 0 ? x * Math.sqrt(2 / vv) : 0)));
-    const u = vs[k]!;
-    for (let j = 0; j < n; j++) {
-      let d = 0;
-      for (let i = k; i < n; i++) d += u[i]! * h[i * n + j]!;
-      for (let i = k; i < n; i++) h[i * n + j] = h[i * n + j]! - d * u[i]!;
-    }
-  }
-  for (let k = n - 1; k >= 0; k--) {
-    const u = vs[k]!;
-    for (let j = 0; j < n; j++) {
-      let d = 0;
-      for (let i = k; i < n; i++) d += u[i]! * q[i * n + j]!;
-      for (let i = k; i < n; i++) q[i * n + j] = q[i * n + j]! - d * u[i]!;
-    }
-  }
-  return q;
-}
-
 /**
- * SOAP.step for one 2-D parameter, float64, following the reference code line by line: the first
- * call initialises GG and Q (eigh) and skips; then project, Adam in the rotated basis, project
+ * SOAP.step for one 2-D parameter, float64, following the reference code line by line (eigh and
+ * QR from tensor-wgpu's float64 references; the update does not depend on the bases' column
+ * signs): the first call initialises GG and Q (eigh) and skips; then project, Adam in the rotated basis, project
  * back, p ← p − step_size·N, p ← p − lr·wd·p, update_preconditioner (m back, GG lerp, every
  * `freq` steps Q ← qr(GG·Q[:, sort]) with v's index_select, m forward).
  */
@@ -181,7 +141,7 @@ export const soapRef = (lr: number, b1: number, b2: number, eps: number, wd: num
       if (ql.length) m = projectBack(m);
       gl = lerp(gl, mm(g, g, r, c, r, { tb: true }));
       gr = lerp(gr, mm(g, g, c, r, c, { ta: true }));
-      if (!ql.length) [ql, qr] = [eigenvectorsDescending(gl, r), eigenvectorsDescending(gr, c)];
+      if (!ql.length) [ql, qr] = [eighRef(gl, r).vectors, eighRef(gr, c).vectors];
       if (step > 0 && step % freq === 0) {
         const sortBy = (gg: Float64Array, q: Float64Array, n: number): number[] => {
           const est = mm(mm(q, gg, n, n, n, { ta: true }), q, n, n, n);
@@ -191,8 +151,8 @@ export const soapRef = (lr: number, b1: number, b2: number, eps: number, wd: num
         const vRows = new Float64Array(r * c);
         rowOrder.forEach((src, i) => vRows.set(v.subarray(src * c, (src + 1) * c), i * c));
         v = permuteColumns(vRows, r, c, colOrder);
-        ql = qrQ(mm(gl, permuteColumns(ql, r, r, rowOrder), r, r, r), r);
-        qr = qrQ(mm(gr, permuteColumns(qr, c, c, colOrder), c, c, c), c);
+        ql = qrRef(mm(gl, permuteColumns(ql, r, r, rowOrder), r, r, r), r);
+        qr = qrRef(mm(gr, permuteColumns(qr, c, c, colOrder), c, c, c), c);
       }
       if (step > 0) m = project(m);
     };

@@ -18,3 +18,4 @@ export { crossEntropyRef } from './ops/cross-entropy/cross-entropy.ref.js';
 export { linearCrossEntropyRef } from './ops/linear-cross-entropy/linear-cross-entropy.ref.js';
 export { transposeRef } from './ops/layout/layout.ref.js';
 export { philoxRef } from './ops/random/philox.ref.js';
+export { eighRef, qrRef, rayleighOrderRef } from './ops/linalg/linalg.ref.js';

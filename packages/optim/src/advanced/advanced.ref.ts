@@ -3,7 +3,7 @@
  * and MuonMax couple layers. Each takes named params (mutated) and named grads (+ loss). MuonH and
  * the MuonMax family take 3-D stacks (E, rows, cols) as E matrices, slice by slice.
  */
-import { matrixPower } from '../test/eigh.js';
+import { matrixPower } from '../test/matrix-power.js';
 import { newtonSchulzStackRef, POLAR_EXPRESS_REF } from '../rules.ref.js';
 
 export type Named = Record<string, Float64Array>;

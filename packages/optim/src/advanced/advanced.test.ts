@@ -11,7 +11,7 @@ import { momo, muonH, muonMax, muonMaxMomo, muonMomo, shampoo } from '../alias.j
 import { randomArray } from '@optimlab/tensor-wgpu/testing';
 import { momoRef, muonHRef, muonMaxRef, shampooRef, type ModelStep, type Named, type Shapes } from './advanced.ref.js';
 import { inverseRoot } from './inverse-root.js';
-import { matrixPower } from '../test/eigh.js';
+import { matrixPower } from '../test/matrix-power.js';
 
 const STEPS = 10;
 const MATRICES: Shapes = { 'h.w1': [6, 5], 'h.w2': [4, 8] };

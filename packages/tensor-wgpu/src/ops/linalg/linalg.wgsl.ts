@@ -26,7 +26,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let n = pu(0u);
   let base = wid.x * n * n;`;
 
-export const eighWgsl = /* wgsl */ `${header([
+/** Pair k of round r among m (even) indices, circle method: (m−1, r) for k = 0, else ((r+k), (r−k)) mod (m−1); the larger index second. */
+const JACOBI_HELPERS = /* wgsl */ `
+fn pairOf(k: u32, r: u32, m: u32) -> vec2<u32> {
+  let a = select((r + k) % (m - 1u), m - 1u, k == 0u);
+  let b = select((r + m - 1u - k) % (m - 1u), r, k == 0u);
+  return vec2<u32>(min(a, b), max(a, b));
+}
+/** (c·x − s·y, s·x + c·y) for cs = (c, s). */
+fn rotate(xy: vec2<f32>, cs: vec2<f32>) -> vec2<f32> {
+  return vec2<f32>(cs.x * xy.x - cs.y * xy.y, cs.y * xy.x + cs.x * xy.y);
+}`;
+
+export const eighWgsl = /* wgsl */ `${JACOBI_HELPERS}${header([
   storage(1, 'A', 'array<f32>', 'read'),
   storage(2, 'W', 'array<f32>', 'read_write'),
   storage(3, 'V', 'array<f32>', 'read_write'),
@@ -44,16 +56,14 @@ export const eighWgsl = /* wgsl */ `${header([
   sync();
   for (var sweep = 0u; sweep < pu(1u); sweep++) {
     for (var r = 0u; r + 1u < m; r++) {
-      // Pair k of round r (circle method): (m−1, r) for k = 0, else ((r+k) mod (m−1), (r−k) mod (m−1)).
       for (var k = lid; k < pairs; k += ${LINALG_THREADS}u) {
-        let p = select((r + k) % (m - 1u), m - 1u, k == 0u);
-        let q = select((r + m - 1u - k) % (m - 1u), r, k == 0u);
+        let pq = pairOf(k, r, m);
         var cs = vec2<f32>(1.0, 0.0);
-        if (p < n && q < n) {
-          let app = W[base + p * n + p];
-          let aqq = W[base + q * n + q];
-          let apq = W[base + p * n + q];
-          if (abs(apq) > 1e-30 * max(abs(app), abs(aqq)) && apq != 0.0) {
+        if (pq.y < n) {
+          let app = W[base + pq.x * n + pq.x];
+          let aqq = W[base + pq.y * n + pq.y];
+          let apq = W[base + pq.x * n + pq.y];
+          if (apq != 0.0) {
             let theta = (aqq - app) / (2.0 * apq);
             let t = select(-1.0, 1.0, theta >= 0.0) / (abs(theta) + sqrt(theta * theta + 1.0));
             let c = inverseSqrt(t * t + 1.0);
@@ -63,37 +73,28 @@ export const eighWgsl = /* wgsl */ `${header([
         ROT[rot + k] = cs;
       }
       sync();
-      // Columns: (a_ip, a_iq) ← (c·a_ip − s·a_iq, s·a_ip + c·a_iq), and the same for V.
+      // Columns p, q of W and V (A·J), then rows p, q of W (Jᵀ·A).
       for (var item = lid; item < n * pairs; item += ${LINALG_THREADS}u) {
-        let k = item % pairs;
+        let pq = pairOf(item % pairs, r, m);
         let i = item / pairs;
-        let p = select((r + k) % (m - 1u), m - 1u, k == 0u);
-        let q = select((r + m - 1u - k) % (m - 1u), r, k == 0u);
-        if (p < n && q < n) {
-          let cs = ROT[rot + k];
-          let wp = W[base + i * n + p];
-          let wq = W[base + i * n + q];
-          W[base + i * n + p] = cs.x * wp - cs.y * wq;
-          W[base + i * n + q] = cs.y * wp + cs.x * wq;
-          let vp = V[base + i * n + p];
-          let vq = V[base + i * n + q];
-          V[base + i * n + p] = cs.x * vp - cs.y * vq;
-          V[base + i * n + q] = cs.y * vp + cs.x * vq;
+        if (pq.y < n) {
+          let cs = ROT[rot + item % pairs];
+          let w = rotate(vec2<f32>(W[base + i * n + pq.x], W[base + i * n + pq.y]), cs);
+          W[base + i * n + pq.x] = w.x;
+          W[base + i * n + pq.y] = w.y;
+          let v = rotate(vec2<f32>(V[base + i * n + pq.x], V[base + i * n + pq.y]), cs);
+          V[base + i * n + pq.x] = v.x;
+          V[base + i * n + pq.y] = v.y;
         }
       }
       sync();
-      // Rows: (a_pj, a_qj) ← (c·a_pj − s·a_qj, s·a_pj + c·a_qj).
       for (var item = lid; item < n * pairs; item += ${LINALG_THREADS}u) {
-        let k = item % pairs;
+        let pq = pairOf(item % pairs, r, m);
         let j = item / pairs;
-        let p = select((r + k) % (m - 1u), m - 1u, k == 0u);
-        let q = select((r + m - 1u - k) % (m - 1u), r, k == 0u);
-        if (p < n && q < n) {
-          let cs = ROT[rot + k];
-          let wp = W[base + p * n + j];
-          let wq = W[base + q * n + j];
-          W[base + p * n + j] = cs.x * wp - cs.y * wq;
-          W[base + q * n + j] = cs.y * wp + cs.x * wq;
+        if (pq.y < n) {
+          let w = rotate(vec2<f32>(W[base + pq.x * n + j], W[base + pq.y * n + j]), ROT[rot + item % pairs]);
+          W[base + pq.x * n + j] = w.x;
+          W[base + pq.y * n + j] = w.y;
         }
       }
       sync();
