@@ -34,6 +34,10 @@ describe('optimlab CLI', () => {
     expect(md.split('\n').filter((l) => /^\| \d \|/.test(l))).toHaveLength(2);
     expect(existsSync(join(out, 'ladder.svg'))).toBe(true);
     expect(readdirSync(join(out, 'runs'))).toHaveLength(10); // each run saved as it finished
+    const rows = readFileSync(join(out, 'ladder-runs.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('optimizer,lr,steps,final_relative,steps_to_target');
+    expect(rows).toHaveLength(11); // the raw runs beside the leaderboard
+    expect(readFileSync(join(out, 'ladder-curves.csv'), 'utf8').trim().split('\n').length).toBeGreaterThan(10 * 20);
     // Re-running resumes: nothing is run again, the leaderboard is the same.
     const again = cli(['ladder', '--steps', '30', '--optimizers', 'adamw,signsgd', '--out', out, '--json']);
     expect(again.status, again.stderr).toBe(0);

@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { findOptimizer, formatIssues, integer, oneOf, optimizerNames, real, unsupportedParameter } from '@optimlab/optim';
-import { validateConfig, type MoEConfig } from './config.js';
+import { moeConfigSchema, validateConfig, type MoEConfig } from './config.js';
 import { InputError } from './errors.js';
 import { parameterShapes } from './params.js';
 import { PRESET_NAMES, PRESETS, type PresetName } from './presets.js';
@@ -35,22 +35,9 @@ const SCHEDULE_KEYS = new Set(Object.keys(scheduleFields));
 
 const positiveInt = (description: string) => integer(description, { min: 1 });
 
-const modelSchema = z.strictObject({
-  vocabSize: positiveInt('tokenizer vocabulary size'),
-  dModel: positiveInt('residual width'),
-  nHeads: positiveInt('attention heads'),
-  nLayers: positiveInt('transformer blocks'),
-  dFF: positiveInt('hidden width of each expert'),
-  numExperts: positiveInt('experts per MoE layer'),
-  topK: positiveInt('experts per token'),
-  seqLen: positiveInt('tokens per training row'),
-  dropout: real('dropout probability', { min: 0, max: 1, maxExclusive: true }),
-  routerNoiseStd: real('std of the router-logit noise in training', { min: 0 }),
-  loadBalancingWeight: real('load-balancing loss weight', { min: 0 }),
-  ropeBase: real('RoPE base', { min: 0, minExclusive: true }),
-  normEps: real('RMSNorm eps', { min: 0 }),
-  initStd: real('std of the weight init', { min: 0 }),
-}, { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object of model fields (to pick a preset, use "preset": "smoke" | "cpu" | "thesis")' : undefined) }).partial();
+const modelSchema = z
+  .strictObject(moeConfigSchema.shape, { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object of model fields (to pick a preset, use "preset": "smoke" | "cpu" | "thesis")' : undefined) })
+  .partial();
 
 const divergenceSchema = z.strictObject({
   window: integer('consecutive steps the loss must stay too high to stop the run', { min: 1 }).default(5),
@@ -74,32 +61,22 @@ const inputSchema = z.strictObject({
 
 export type RunConfigInput = z.input<typeof inputSchema>;
 
-export interface OptimizerConfig {
-  /** A registry name (`optimlab train --help` lists them). */
-  readonly name: string;
-  readonly learningRate: number;
-  readonly schedule: ScheduleKind;
-  readonly warmupRatio: number;
-  readonly minLrRatio: number;
-  /** The optimizer's own hyperparameters, every default filled in. */
-  readonly [hyper: string]: unknown;
-}
+/** A resolved optimizer config: a registry name, its learning rate and schedule, and its own hyperparameters (every default filled in). */
+const optimizerConfigSchema = z.looseObject({ ...scheduleFields, learningRate: real('peak learning rate', { min: 0, minExclusive: true }) });
+export type OptimizerConfig = Readonly<z.output<typeof optimizerConfigSchema>>;
 
-export interface TrainConfig {
-  readonly preset: PresetName;
-  readonly model: MoEConfig;
-  readonly optimizer: OptimizerConfig;
-  readonly steps: number;
-  readonly batchSize: number;
-  readonly gradAccum: number;
-  readonly clip: number;
-  readonly evalEvery: number;
-  readonly evalBatches: number;
-  readonly seed: number;
-  readonly checkpointEvery: number;
-  /** Stop as diverged when the loss stays above factor·max(initial loss, ln V) for `window` steps. */
-  readonly divergence: { readonly window: number; readonly factor: number };
-}
+/** A resolved run config: the input with the preset's and the registry's defaults filled in. */
+const trainConfigSchema = inputSchema.extend({
+  preset: oneOf('model, batch and horizons', PRESET_NAMES as [PresetName, ...PresetName[]]),
+  model: moeConfigSchema,
+  optimizer: optimizerConfigSchema,
+  steps: positiveInt('optimizer steps'),
+  batchSize: positiveInt('sequences per micro-batch'),
+  gradAccum: positiveInt('micro-batches per optimizer step'),
+  evalEvery: positiveInt('evaluate every N optimizer steps'),
+  evalBatches: positiveInt('validation batches per evaluation'),
+});
+export type TrainConfig = Readonly<z.output<typeof trainConfigSchema>>;
 
 /** The optimizer's hyperparameters alone (what the registry takes besides the learning rate). */
 export function hyperOf(o: OptimizerConfig): Record<string, unknown> {

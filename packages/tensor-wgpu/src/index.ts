@@ -59,7 +59,7 @@ export { mapInPlace } from './ops/map/map.js';
 export type { MapInPlace } from './ops/map/map.js';
 export { decodeSafetensors, encodeSafetensors, tensorsFromSafetensors, tensorsToSafetensors } from './io/safetensors.js';
 export type { HostTensor } from './io/safetensors.js';
-export { rng } from './test/random.js';
+export { rng } from './rng.js';
 export { groupedMatmul, routeByExpert } from './ops/moe/moe.js';
 export { combineExperts } from './ops/moe/combine.js';
 export { routerGates, type RouterGates } from './ops/moe/router.js';

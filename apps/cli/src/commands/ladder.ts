@@ -2,10 +2,12 @@
  * `optimlab ladder`: the optimizer-genealogy race (@optimlab/optim/ladder) with its files: each
  * finished run lands in runs/<optimizer>-lr<lr>.json as it ends (so a crash or Ctrl-C loses at
  * most the run in progress, and re-running resumes), then ladder.md (leaderboard), ladder.svg (race
- * plot, log loss on a log step axis with the target line) and ladder.json.
+ * plot, log loss on a log step axis with the target line), ladder.json, and the raw runs as
+ * ladder-runs.csv (one row per run) and ladder-curves.csv (one row per reading).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
 import { LADDER, LADDER_DIMS, LADDER_TARGET, ladderData, leaderboard, runLadderOne, type LadderRun } from '@optimlab/optim/ladder';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
@@ -66,12 +68,17 @@ export async function writeLadder(dir: string, runs: readonly LadderRun[], steps
     ...board.map((r, i) => `| ${i + 1} | ${r.optimizer} | ${r.lr} | ${Number.isFinite(r.finalRelative) ? r.finalRelative.toExponential(2) : 'diverged'} | ${r.stepsToTarget === null ? 'not reached' : r.stepsToTarget.toFixed(0)} | ${r.stepsToTarget && adamwSteps ? `${(adamwSteps / r.stepsToTarget).toFixed(2)}×` : '—'} |`),
     '',
   ].join('\n');
-  const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#17becf'];
+  // Twenty distinguishable colours (matplotlib's tab20), one per contestant.
+  const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#f7b6d2', '#c7c7c7', '#dbdb8d', '#9edae5'];
   const series = board.map((r, i) => ({ name: `${r.optimizer} (lr ${r.lr})`, color: colors[i % colors.length]!, points: r.curve.filter(([, v]) => v > 0 && Number.isFinite(v)) }));
   const svg = lineChart('Ladder race: full-data loss relative to the start, best LR each', series, { logX: true, logY: true, xLabel: 'step', yLabel: 'relative loss', hLine: { y: LADDER_TARGET, label: `target ${LADDER_TARGET}` } });
   await writeAtomically(join(dir, 'ladder.md'), md);
   await writeAtomically(join(dir, 'ladder.svg'), svg);
   await writeAtomically(join(dir, 'ladder.json'), JSON.stringify({ meta: { steps, dims: LADDER_DIMS, target: LADDER_TARGET }, runs }, null, 2));
+  // The raw runs beside the result: every run's summary, and every reading of every curve.
+  const finite = (v: number): number | string => (Number.isFinite(v) ? v : 'inf');
+  await writeAtomically(join(dir, 'ladder-runs.csv'), stringify(runs.map((r) => ({ optimizer: r.optimizer, lr: r.lr, steps: r.steps, final_relative: finite(r.finalRelative), steps_to_target: r.stepsToTarget ?? '' })), { header: true }));
+  await writeAtomically(join(dir, 'ladder-curves.csv'), stringify(runs.flatMap((r) => r.curve.map(([step, v]) => ({ optimizer: r.optimizer, lr: r.lr, step, relative: finite(v) }))), { header: true }));
   return md;
 }
 
