@@ -3,7 +3,8 @@
  * corpora (SOTU, user files), tokenizers loaded from files, and batching with its on-disk token-id
  * cache. The model itself is in the main entry.
  */
-export { buildOptimizer, evaluate, lrSchedule, train } from './train.js';
+export { buildOptimizer, lrSchedule } from './lr-schedule.js';
+export { evaluate, train } from './train.js';
 export type { EvalInfo, StepInfo, TrainCallbacks, TrainOptions, TrainResult } from './train.js';
 export { loadCorpus, loadSotu, splitDocuments } from './data/corpus.js';
 export type { Document } from './data/corpus.js';

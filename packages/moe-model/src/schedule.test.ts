@@ -1,7 +1,7 @@
 /** The run config's learning-rate schedules, on hand values. */
 import { describe, expect, it } from 'vitest';
 import { resolveOptimizerConfig } from './run-config.js';
-import { lrSchedule } from './train.js';
+import { lrSchedule } from './lr-schedule.js';
 
 describe('lrSchedule', () => {
   it('constant-linear holds the peak for 40% of the steps, then falls linearly to minLrRatio', () => {

@@ -19,7 +19,7 @@ import { createOptimizer } from '@optimlab/optim';
 import type { MoEConfig } from './config.js';
 import { initParams } from './params.js';
 import { forward } from './model.js';
-import { buildOptimizer } from './train.js';
+import { buildOptimizer } from './lr-schedule.js';
 import { resolveOptimizerConfig } from './run-config.js';
 
 /** Kinds of kernel, first match wins; the rest is "other". */

@@ -143,7 +143,7 @@ describe('no hidden readbacks', () => {
   it('a training step (forward, backward, optimizer) reads nothing back to the CPU', async () => {
     const { initParams } = await import('./params.js');
     const { forward } = await import('./model.js');
-    const { buildOptimizer } = await import('./train.js');
+    const { buildOptimizer } = await import('./lr-schedule.js');
     const { backward, createOptimizerOf, runtimeStats, requireGrad, scope, tensor } = {
       ...(await import('@optimlab/tensor-wgpu')),
       createOptimizerOf: (await import('@optimlab/optim')).createOptimizer,

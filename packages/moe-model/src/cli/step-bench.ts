@@ -17,7 +17,7 @@ import { makeConfig, type PresetName } from '../presets.js';
 import { resolveOptimizerConfig } from '../run-config.js';
 import { initParams } from '../params.js';
 import { forward } from '../model.js';
-import { buildOptimizer } from '../train.js';
+import { buildOptimizer } from '../lr-schedule.js';
 import { describeBatchPlan, planBatch } from '../batch-plan.js';
 import { forwardBackward } from '../sub-batches.js';
 import { KERNEL_KINDS, OTHER_KIND } from '../step-profile.js';
