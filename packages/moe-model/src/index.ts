@@ -3,7 +3,7 @@
  * does (browsers included). The data pipeline (corpora, tokenizer files, the token-id cache) and
  * the training loop (checkpoints on disk) touch the file system: they are in `./node` (node.ts).
  */
-export { THESIS_MODEL, validateConfig } from './config.js';
+export { moeConfigSchema, THESIS_MODEL, validateConfig } from './config.js';
 export type { MoEConfig } from './config.js';
 export { makeConfig, PRESET_NAMES, PRESETS } from './presets.js';
 export type { Preset, PresetName } from './presets.js';
