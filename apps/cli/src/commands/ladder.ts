@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { LADDER, LADDER_DIMS, LADDER_TARGET, ladderData, leaderboard, runLadderOne, type LadderRun } from '@optimlab/optim/ladder';
+import { LADDER, LADDER_DIMS, LADDER_TARGET, ladderData, leaderboard, reviveRun, runLadderOne, type LadderRun } from '@optimlab/optim/ladder';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
 import { checkOutputFolder, OUTPUT_FLAGS, readJson, resolvePath, startGpu } from '../context.js';
@@ -36,7 +36,7 @@ export async function runLadder(dir: string, { steps, names, onRun }: { steps: n
     for (const name of names) {
       for (const lr of LADDER[name]!.grid) {
         const file = runFile(dir, name, lr);
-        const saved = existsSync(file) ? (readJson(file, 'The ladder run') as LadderRun) : undefined;
+        const saved = existsSync(file) ? reviveRun(readJson(file, 'The ladder run') as LadderRun) : undefined;
         if (saved && saved.steps === steps) {
           runs.push(saved);
           onRun?.(saved, true);

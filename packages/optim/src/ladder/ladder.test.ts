@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ladderData, type LadderData } from './problem.js';
 import { OPTIMIZERS } from '../registry/registry.js';
-import { LADDER, leaderboard, runLadderOne, stepsTo, type LadderRun } from './race.js';
+import { LADDER, leaderboard, reviveRun, runLadderOne, stepsTo, type LadderRun } from './race.js';
 
 let data: LadderData;
 beforeAll(() => {
@@ -34,5 +34,13 @@ describe('optimizer ladder', () => {
     const run = (optimizer: string, lr: number, finalRelative: number, stepsToTarget: number | null): LadderRun => ({ optimizer, lr, steps: 10, curve: [], finalRelative, stepsToTarget });
     const board = leaderboard([run('a', 1, 0.5, null), run('a', 2, 0.02, 9), run('b', 1, 0.01, 5), run('c', 1, 0.2, null), run('d', 1, 0.1, null)]);
     expect(board.map((r) => `${r.optimizer}@${r.lr}`)).toEqual(['b@1', 'a@2', 'd@1', 'c@1']);
+  });
+
+  it('a diverged run read back from JSON (Infinity written as null) never ranks best', () => {
+    const diverged = JSON.parse(JSON.stringify({ optimizer: 'a', lr: 1, steps: 10, curve: [[1, 0.5], [10, Infinity]], finalRelative: Infinity, stepsToTarget: null })) as LadderRun;
+    expect(diverged.finalRelative).toBeNull();
+    const fine: LadderRun = { optimizer: 'a', lr: 0.1, steps: 10, curve: [[10, 0.2]], finalRelative: 0.2, stepsToTarget: null };
+    expect(leaderboard([reviveRun(diverged), fine]).map((r) => r.lr)).toEqual([0.1]);
+    expect(reviveRun(diverged).curve[1]![1]).toBe(Infinity);
   });
 });

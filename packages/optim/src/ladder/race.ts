@@ -131,6 +131,15 @@ export async function runLadderOne(data: LadderData, name: string, lr: number, s
   return { optimizer: name, lr, steps, curve, finalRelative: curve[curve.length - 1]?.[1] ?? Infinity, stepsToTarget: stepsTo(curve) };
 }
 
+/**
+ * A run read back from JSON, where a diverged run's Infinity was written as null: null is
+ * Infinity again (compared raw, null would rank a diverged run best).
+ */
+export function reviveRun(saved: LadderRun): LadderRun {
+  const finite = (v: number | null): number => (v === null ? Infinity : v);
+  return { ...saved, finalRelative: finite(saved.finalRelative), curve: saved.curve.map(([s, v]) => [s, finite(v)] as [number, number]) };
+}
+
 /** Per optimizer, its best learning rate: lowest final relative loss. */
 export function bestPerOptimizer(runs: readonly LadderRun[]): LadderRun[] {
   const best = new Map<string, LadderRun>();
