@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ladderData, runLadderOne, type LadderRun } from '@optimlab/optim/ladder';
-import { launchChromium, pageLog, serveFolder } from '@optimlab/consumer-test/chromium';
+import { launchChromium, pageLog, serveFolder } from '@optimlab/chromium';
 import type { LadderPageState } from './main.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

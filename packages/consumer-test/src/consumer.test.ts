@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, pageLog, serveFolder } from './chromium.js';
+import { launchChromium, pageLog, serveFolder } from '@optimlab/chromium';
 import { packAndInstall, WORKSPACE, type Installed } from './pack.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
