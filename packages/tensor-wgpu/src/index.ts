@@ -13,7 +13,8 @@ export { flush, sync, runtimeStats, startProfiling, stopProfiling, withProfileLa
 export { Tensor, scope, scopeAsync, shapeStr as shapeOf } from './tensor.js';
 export type { DType, Shape } from './tensor.js';
 export { tensor, zeros, ones, full } from './creation.js';
-export { backward, noGrad, requireGrad, isGradEnabled } from './autodiff/tape.js';
+export { backward } from './autodiff/tape.js';
+export { isGradEnabled, noGrad, requireGrad } from './autodiff/record.js';
 export type { OpName, OpAttrs } from './autodiff/op-attrs.js';
 export {
   unary, binary, compare, where, broadcastTo, fill, addInPlace, copy,

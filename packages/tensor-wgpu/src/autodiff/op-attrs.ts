@@ -3,9 +3,18 @@
  * mapped type over this interface, so adding an op here without a VJP rule fails to compile.
  */
 import type { Shape, Tensor } from '../tensor.js';
-import type { BinaryFn, UnaryFn } from '../ops/elementwise/elementwise.js';
-import type { ReduceOp } from '../ops/reduce/reduce.js';
-import type { DropoutOptions } from '../ops/dropout/dropout.js';
+import type { BinaryFn, UnaryFn } from '../ops/elementwise/functions.js';
+
+/** How `reduce` combines along its axis. */
+export type ReduceOp = 'sum' | 'mean' | 'max';
+
+export interface DropoutOptions {
+  /** Probability of zeroing an element, in [0, 1). */
+  readonly p: number;
+  readonly seed: number;
+  /** Distinguishes dropout sites under one seed (e.g. layer·steps + step). */
+  readonly stream?: number;
+}
 
 export interface OpAttrs {
   unary: { readonly fn: UnaryFn; readonly p: number };

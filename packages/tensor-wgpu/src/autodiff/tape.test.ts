@@ -11,7 +11,8 @@ import { routerGates } from '../ops/moe/router.js';
 import { matmul } from '../ops/matmul/matmul.js';
 import { meanAll, sumAll } from '../ops/reduce/reduce.js';
 import { randNormal } from '../ops/random/random.js';
-import { backward, noGrad, requireGrad } from './tape.js';
+import { backward } from './tape.js';
+import { noGrad, requireGrad } from './record.js';
 import { vjpRules, type VjpRule } from './vjp-rules.js';
 import type { OpName } from './op-attrs.js';
 

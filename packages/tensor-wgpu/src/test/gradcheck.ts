@@ -4,7 +4,8 @@
  */
 import { expect } from 'vitest';
 import { tensor } from '../creation.js';
-import { backward, requireGrad } from '../autodiff/tape.js';
+import { backward } from '../autodiff/tape.js';
+import { requireGrad } from '../autodiff/record.js';
 import { scopeAsync, type Tensor } from '../tensor.js';
 import { randomArray } from './random.js';
 

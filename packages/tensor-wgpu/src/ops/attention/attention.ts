@@ -2,7 +2,7 @@
  * causalAttention(q, k, v): softmax(q·kᵀ/√D + causal mask)·v over (..., T, D), fused
  * (see attention.wgsl.ts). Heads are leading dims: pass (B, H, T, D). Kernels: ATTENTION_KERNELS.
  */
-import { record } from '../../autodiff/tape.js';
+import { record } from '../../autodiff/record.js';
 import { gpuSync } from '../../device.js';
 import type { PooledBuffer } from '../../buffer.js';
 import { dispatch, kernel, type UniformValue } from '../../runtime.js';

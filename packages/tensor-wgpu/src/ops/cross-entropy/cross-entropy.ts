@@ -2,7 +2,7 @@
  * crossEntropy(logits (..., V), targets i32 (...)) → scalar mean over tokens whose target is not
  * `ignoreIndex` (targets outside [0, V) are ignored too). Fused: no softmax tensor in the forward.
  */
-import { record } from '../../autodiff/tape.js';
+import { record } from '../../autodiff/record.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor, shapeStr } from '../../tensor.js';
 import { assertF32, assertI32, grid1d, i32, u32 } from '../common.js';

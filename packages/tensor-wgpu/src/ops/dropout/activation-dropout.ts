@@ -1,5 +1,5 @@
 /** activationDropout(fn, x, options): dropout(f(x)) in one kernel (activation-dropout.wgsl.ts). */
-import { record } from '../../autodiff/tape.js';
+import { record } from '../../autodiff/record.js';
 import { dispatch, kernel, type UniformValue } from '../../runtime.js';
 import { Tensor } from '../../tensor.js';
 import { assertF32, f32, grid1d, u32 } from '../common.js';

@@ -1,18 +1,13 @@
 /** dropout(x, { p, seed, stream }): seeded inverted dropout (identity when p = 0). */
-import { record } from '../../autodiff/tape.js';
+import type { DropoutOptions } from '../../autodiff/op-attrs.js';
+import { record } from '../../autodiff/record.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor } from '../../tensor.js';
 import { assertF32, f32, grid1d, u32 } from '../common.js';
 import { splitSeed } from '../random/philox.ref.js';
 import { dropoutWgsl } from './dropout.wgsl.js';
 
-export interface DropoutOptions {
-  /** Probability of zeroing an element, in [0, 1). */
-  readonly p: number;
-  readonly seed: number;
-  /** Distinguishes dropout sites under one seed (e.g. layer·steps + step). */
-  readonly stream?: number;
-}
+export type { DropoutOptions };
 
 export function dropoutMask(x: Tensor, { p, seed, stream = 0 }: DropoutOptions): Tensor {
   const y = new Tensor(x.shape);

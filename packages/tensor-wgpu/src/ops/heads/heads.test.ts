@@ -4,7 +4,8 @@ import { tensor } from '../../creation.js';
 import { concat, reshape } from '../layout/layout.js';
 import { mul } from '../elementwise/elementwise.js';
 import { sumAll } from '../reduce/reduce.js';
-import { backward, requireGrad } from '../../autodiff/tape.js';
+import { backward } from '../../autodiff/tape.js';
+import { requireGrad } from '../../autodiff/record.js';
 import { qkvHeads } from './heads.js';
 import { qkvHeadsRef } from './heads.ref.js';
 

@@ -1,5 +1,5 @@
 /** qkvHeads: split a fused q/k/v projection into heads, with RoPE on q and k, in one kernel (heads.wgsl.ts). */
-import { recordMulti } from '../../autodiff/tape.js';
+import { recordMulti } from '../../autodiff/record.js';
 import { dispatch, kernel, type UniformValue } from '../../runtime.js';
 import { Tensor, shapeStr } from '../../tensor.js';
 import { assertF32, f32, grid1d, u32 } from '../common.js';

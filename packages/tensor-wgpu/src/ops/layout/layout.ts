@@ -4,7 +4,7 @@
  * A slice or concat along the leading non-trivial axis moves contiguous ranges: buffer copies in
  * queue order, no kernel.
  */
-import { record } from '../../autodiff/tape.js';
+import { record } from '../../autodiff/record.js';
 import { copyBuffer, dispatch, kernel } from '../../runtime.js';
 import { Tensor, type Shape, shapeStr } from '../../tensor.js';
 import { contiguousStrides, grid1d, normAxis, u32 } from '../common.js';

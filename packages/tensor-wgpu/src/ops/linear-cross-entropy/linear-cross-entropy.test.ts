@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkOp, inputData } from '../../test/gradcheck.js';
 import { tensor } from '../../creation.js';
-import { backward, noGrad, requireGrad } from '../../autodiff/tape.js';
+import { backward } from '../../autodiff/tape.js';
+import { noGrad, requireGrad } from '../../autodiff/record.js';
 import { scopeAsync } from '../../tensor.js';
 import { memoryStats, resetPeakMemory, sizeClass } from '../../buffer.js';
 import { matmul } from '../matmul/matmul.js';

@@ -10,7 +10,7 @@
  * The chunk is the largest number of rows whose logits fit one storage binding (and maxBufferSize),
  * capped at 256 MiB; `chunkRows` or `setLinearCrossEntropyChunkRows` force a size.
  */
-import { isGradEnabled, noGrad, record } from '../../autodiff/tape.js';
+import { isGradEnabled, noGrad, record } from '../../autodiff/record.js';
 import { sizeClass } from '../../buffer.js';
 import { gpuSync } from '../../device.js';
 import { copyBuffer, dispatch, kernel } from '../../runtime.js';

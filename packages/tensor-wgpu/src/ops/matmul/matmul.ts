@@ -3,7 +3,7 @@
  * dims (equal, or 1 to broadcast); matmulAdd adds the epilogue α·op(a)·op(b) + β·d (optimizers:
  * not differentiable). The kernel is a row of MATMUL_KERNELS picked for the variant in force.
  */
-import { record } from '../../autodiff/tape.js';
+import { record } from '../../autodiff/record.js';
 import { gpuSync, type Gpu } from '../../device.js';
 import type { PooledBuffer } from '../../buffer.js';
 import { dispatch, kernel, type UniformValue } from '../../runtime.js';

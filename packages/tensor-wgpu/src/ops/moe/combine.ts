@@ -2,7 +2,7 @@
  * combineExperts: a mixture of experts' weighted sum of each token's expert outputs, back in token
  * order, in one kernel (backward: two). See combine.wgsl.ts.
  */
-import { record } from '../../autodiff/tape.js';
+import { record } from '../../autodiff/record.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor, shapeStr } from '../../tensor.js';
 import { assertF32, assertI32, grid1d, u32 } from '../common.js';

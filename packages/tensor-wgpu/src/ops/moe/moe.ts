@@ -4,7 +4,7 @@
  * both X and W). With gatherRows/scatterAddRows these give a mixture of experts that computes only
  * the routed tokens, with no readback. Kernels: GROUPED_MATMUL_KERNELS.
  */
-import { record } from '../../autodiff/tape.js';
+import { record } from '../../autodiff/record.js';
 import { gpuSync } from '../../device.js';
 import type { PooledBuffer } from '../../buffer.js';
 import { dispatch, kernel } from '../../runtime.js';

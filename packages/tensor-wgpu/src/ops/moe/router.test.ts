@@ -6,7 +6,8 @@ import { mul } from '../elementwise/elementwise.js';
 import { sumAll } from '../reduce/reduce.js';
 import { softmax } from '../softmax/softmax.js';
 import { topk } from '../topk/topk.js';
-import { backward, requireGrad } from '../../autodiff/tape.js';
+import { backward } from '../../autodiff/tape.js';
+import { requireGrad } from '../../autodiff/record.js';
 import { routerGates } from './router.js';
 import { routerGatesRef } from './router.ref.js';
 

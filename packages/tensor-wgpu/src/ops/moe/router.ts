@@ -1,5 +1,5 @@
 /** routerGates: softmax, top-k and the gates' softmax of a top-k router in one kernel (router.wgsl.ts). */
-import { recordMulti } from '../../autodiff/tape.js';
+import { recordMulti } from '../../autodiff/record.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor, shapeStr } from '../../tensor.js';
 import { assertF32, grid1d, u32 } from '../common.js';

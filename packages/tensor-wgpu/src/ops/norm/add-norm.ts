@@ -1,5 +1,5 @@
 /** addRmsNorm: the residual sum (with dropout on the branch) and the RMSNorm after it, in one kernel. */
-import { recordMulti } from '../../autodiff/tape.js';
+import { recordMulti } from '../../autodiff/record.js';
 import { dispatch, kernel, type UniformValue } from '../../runtime.js';
 import { Tensor, sameShape, shapeStr } from '../../tensor.js';
 import { assertF32, f32, grid1d, u32 } from '../common.js';

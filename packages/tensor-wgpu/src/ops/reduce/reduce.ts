@@ -2,13 +2,14 @@
  * Reductions over an axis (sum, mean, max), full reductions, and `sumToShape` (the adjoint of
  * broadcasting, used by every broadcasting VJP).
  */
-import { record } from '../../autodiff/tape.js';
+import type { ReduceOp } from '../../autodiff/op-attrs.js';
+import { record } from '../../autodiff/record.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor, type Shape, sameShape, shapeStr } from '../../tensor.js';
 import { assertF32, f32, grid1d, normAxis, prod, u32 } from '../common.js';
 import { type ReduceKind, reduceGroupWgsl, reduceThreadWgsl } from './reduce.wgsl.js';
 
-export type ReduceOp = 'sum' | 'mean' | 'max';
+export type { ReduceOp };
 
 function reduceRaw(kind: ReduceKind, x: Tensor, axis: number, scale: number): Tensor {
   const outer = prod(x.shape.slice(0, axis));

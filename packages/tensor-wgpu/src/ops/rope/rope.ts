@@ -1,5 +1,5 @@
 /** rope(x (..., T, D), { base, offset }): rotary embedding with interleaved pairs. */
-import { record } from '../../autodiff/tape.js';
+import { record } from '../../autodiff/record.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor, shapeStr } from '../../tensor.js';
 import { assertF32, f32, grid1d, u32 } from '../common.js';

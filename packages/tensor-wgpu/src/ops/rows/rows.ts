@@ -2,7 +2,7 @@
  * gatherRows / scatterAddRows (differentiable, each the other's adjoint) and `embedding`, which is
  * gatherRows of the weight table by token ids.
  */
-import { record } from '../../autodiff/tape.js';
+import { record } from '../../autodiff/record.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor, shapeStr } from '../../tensor.js';
 import { assertF32, assertI32, grid1d, u32 } from '../common.js';

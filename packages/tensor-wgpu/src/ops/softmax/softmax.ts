@@ -1,5 +1,5 @@
 /** softmax / logSoftmax over the last axis (see softmax.wgsl.ts). */
-import { record } from '../../autodiff/tape.js';
+import { record } from '../../autodiff/record.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor } from '../../tensor.js';
 import { assertF32, grid1d, u32 } from '../common.js';

@@ -1,5 +1,5 @@
 /** topk(x, k): the k largest values along the last axis (descending) and their i32 indices. */
-import { record } from '../../autodiff/tape.js';
+import { record } from '../../autodiff/record.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor, shapeStr } from '../../tensor.js';
 import { assertF32, grid1d, u32 } from '../common.js';
