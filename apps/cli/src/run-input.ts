@@ -3,7 +3,7 @@
  * parsing and error messages come from one table. Values are range-checked by the run config's
  * schema, whose errors are reworded to name the flag.
  */
-import { InputError, resolveRunConfig, SCHEDULES, type PresetName, type RunConfigInput, type TrainConfig } from '@optimlab/moe-model';
+import { InputError, resolveRunConfig, runConfigDefault, SCHEDULES, type PresetName, type RunConfigInput, type TrainConfig } from '@optimlab/moe-model';
 import { describeOptimizers, optimizerNames } from '@optimlab/optim';
 import type { FlagSpec, FlagValue } from './args.js';
 import { PRESET_FLAG } from './context.js';
@@ -17,18 +17,18 @@ export const RUN_FLAGS = {
   preset: { ...PRESET_FLAG, field: 'preset' },
   optimizer: { kind: 'string', help: 'a registry optimizer (see optimlab train --help)', choices: optimizerNames(), field: 'optimizer.name', value: 'NAME' },
   lr: { kind: 'number', help: 'peak learning rate (default: the optimizer’s)', field: 'optimizer.learningRate' },
-  schedule: { kind: 'string', help: 'learning-rate schedule (default cosine)', choices: SCHEDULES, field: 'optimizer.schedule' },
-  warmup: { kind: 'number', help: 'warmup as a fraction of the steps (default 0.05)', field: 'optimizer.warmupRatio' },
+  schedule: { kind: 'string', help: `learning-rate schedule (default ${String(runConfigDefault('optimizer.schedule'))})`, choices: SCHEDULES, field: 'optimizer.schedule' },
+  warmup: { kind: 'number', help: `warmup as a fraction of the steps (default ${String(runConfigDefault('optimizer.warmupRatio'))})`, field: 'optimizer.warmupRatio' },
   momentum: { kind: 'number', help: 'momentum of optimizers that have one', field: 'optimizer.momentum' },
   'weight-decay': { kind: 'number', help: 'decoupled weight decay (in a +adamw split: the matrix group)', field: 'optimizer.weightDecay' },
   'ns-steps': { kind: 'int', help: 'Newton–Schulz iterations (Muon family)', field: 'optimizer.nsSteps' },
   'adamw-lr': { kind: 'number', help: 'AdamW group learning rate in a +adamw split (default lr/10)', field: 'optimizer.adamwLearningRate' },
-  'adamw-weight-decay': { kind: 'number', help: 'AdamW group weight decay in a +adamw split (default 0.1)', field: 'optimizer.adamwWeightDecay' },
+  'adamw-weight-decay': { kind: 'number', help: `AdamW group weight decay in a +adamw split (default ${String(runConfigDefault('optimizer.adamwWeightDecay'))})`, field: 'optimizer.adamwWeightDecay' },
   steps: { kind: 'int', help: 'optimizer steps (default: the preset’s long horizon)', field: 'steps' },
   'batch-size': { kind: 'int', help: 'sequences per micro-batch (default: the preset’s)', field: 'batchSize' },
   'grad-accum': { kind: 'int', help: 'micro-batches per optimizer step (default: the preset’s)', field: 'gradAccum' },
   'eval-every': { kind: 'int', help: 'evaluate every N steps (default: the preset’s)', field: 'evalEvery' },
-  seed: { kind: 'int', help: 'seed (default 42)', field: 'seed' },
+  seed: { kind: 'int', help: `seed (default ${String(runConfigDefault('seed'))})`, field: 'seed' },
 } as const satisfies Record<string, RunFlag>;
 
 /** `base` (a --config object) with the given flags set on it. */

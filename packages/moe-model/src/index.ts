@@ -17,7 +17,7 @@ export { forwardBackward, splitBatch, subBatchSeed } from './sub-batches.js';
 export type { MicroBatchLoss } from './sub-batches.js';
 export { moeForward } from './moe.js';
 export type { MoEOutput, MoEWeights, Randomness } from './moe.js';
-export { differingFields, hyperOf, resolveOptimizerConfig, resolveRunConfig, SCHEDULES } from './run-config.js';
+export { DEFAULT_OPTIMIZER, differingFields, hyperOf, resolveOptimizerConfig, resolveRunConfig, runConfigDefault, SCHEDULES } from './run-config.js';
 export type { OptimizerConfig, RunConfigInput, ScheduleKind, TrainConfig } from './run-config.js';
 export { sample } from './sample.js';
 export type { SampleOptions } from './sample.js';

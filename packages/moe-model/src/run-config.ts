@@ -13,7 +13,7 @@
  *     "checkpointEvery": 10, "divergence": { "window": 5, "factor": 1.3 } }
  */
 import { z } from 'zod';
-import { findOptimizer, formatIssues, integer, oneOf, optimizerNames, real, unsupportedParameter } from '@optimlab/optim';
+import { fieldInfo, findOptimizer, formatIssues, integer, oneOf, optimizerNames, real, unsupportedParameter } from '@optimlab/optim';
 import { moeConfigSchema, validateConfig, type MoEConfig } from './config.js';
 import { InputError } from './errors.js';
 import { parameterShapes } from './params.js';
@@ -60,6 +60,23 @@ const inputSchema = z.strictObject({
 });
 
 export type RunConfigInput = z.input<typeof inputSchema>;
+
+/**
+ * The documented default of a run-config field by its dotted path ('seed', 'optimizer.schedule',
+ * 'optimizer.adamwWeightDecay' from the registry's +adamw split), for help texts; undefined where
+ * the default is not a constant (the preset's, the optimizer's).
+ */
+export function runConfigDefault(path: string): unknown {
+  const [head, field] = path.split('.') as [string, string | undefined];
+  if (head !== 'optimizer') return fieldInfo(inputSchema.shape[head as keyof typeof inputSchema.shape] ?? z.never()).defaultValue;
+  const schedule = scheduleFields[field as keyof typeof scheduleFields];
+  if (schedule) return fieldInfo(schedule).defaultValue;
+  const hybrid = findOptimizer(`muon+adamw`)!.hyper.shape[field!];
+  return hybrid ? fieldInfo(hybrid).defaultValue : undefined;
+}
+
+/** The optimizer of a run that names none (`optimlab train`, `optimlab sweep`): the thesis's hybrid. */
+export const DEFAULT_OPTIMIZER = 'muon+adamw';
 
 /** A resolved optimizer config: a registry name, its learning rate and schedule, and its own hyperparameters (every default filled in). */
 const optimizerConfigSchema = z.looseObject({ ...scheduleFields, learningRate: real('peak learning rate', { min: 0, minExclusive: true }) });

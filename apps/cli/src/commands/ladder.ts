@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { LADDER, LADDER_DIMS, LADDER_TARGET, ladderData, leaderboard, reviveRun, runLadderOne, type LadderRun } from '@optimlab/optim/ladder';
+import { LADDER, LADDER_DIMS, LADDER_STEPS, LADDER_TARGET, ladderData, leaderboard, reviveRun, runLadderOne, type LadderRun } from '@optimlab/optim/ladder';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
 import { checkOutputFolder, OUTPUT_FLAGS, readJson, resolvePath, startGpu } from '../context.js';
@@ -18,7 +18,7 @@ export const ladderCommand: CommandSpec = {
   name: 'ladder',
   summary: 'the optimizer-genealogy race on a teacher–student MLP: leaderboard and race plot',
   flags: {
-    steps: { kind: 'int', help: 'steps per run (default 600 on a software adapter, 4000 on a GPU)', min: 10 },
+    steps: { kind: 'int', help: `steps per run (default ${LADDER_STEPS.software} on a software adapter, ${LADDER_STEPS.gpu} on a GPU)`, min: 10 },
     optimizers: { kind: 'list', help: `which contestants (default all: ${Object.keys(LADDER).join(', ')})`, choices: Object.keys(LADDER) },
     out: { kind: 'string', help: 'output folder (default runs/<date>_ladder-<steps>)', value: 'DIR' },
     ...OUTPUT_FLAGS,
@@ -88,7 +88,7 @@ export async function runLadderCommand({ flags }: Parsed): Promise<void> {
   const out = flags['out'] === undefined ? undefined : resolvePath(flags['out'] as string);
   if (out) checkOutputFolder(out, '--out', 'runs');
   const { gpu } = await startGpu();
-  const steps = (flags['steps'] as number | undefined) ?? (gpu.info.isSoftware ? 600 : 4000);
+  const steps = (flags['steps'] as number | undefined) ?? (gpu.info.isSoftware ? LADDER_STEPS.software : LADDER_STEPS.gpu);
   const dir = out ?? resolvePath(join('runs', `${new Date().toISOString().slice(0, 10)}_ladder-${steps}`));
   const quiet = Boolean(flags['quiet']);
   const json = Boolean(flags['json']);

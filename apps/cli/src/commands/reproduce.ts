@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { differingFields, InputError, PRESETS, type PresetName } from '@optimlab/moe-model';
-import { LADDER } from '@optimlab/optim/ladder';
+import { LADDER, LADDER_STEPS } from '@optimlab/optim/ladder';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
 import { cacheDir, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, PRESET_FLAG, QUEUE_FLAG, readJson, resolvePath, startGpu, workDir } from '../context.js';
@@ -87,7 +87,7 @@ export async function runReproduce({ flags }: Parsed): Promise<void> {
   }
   progress.done(new Set(state.entries.map((e) => e.run)).size, (performance.now() - start) / 1000);
   if (local && flags['ladder'] && !existsSync(join(dir, 'ladder', 'ladder.md'))) {
-    const steps = preset === 'smoke' ? 40 : local.gpu.info.isSoftware ? 600 : 4000;
+    const steps = preset === 'smoke' ? 40 : local.gpu.info.isSoftware ? LADDER_STEPS.software : LADDER_STEPS.gpu;
     await writeLadder(join(dir, 'ladder'), await runLadder(join(dir, 'ladder'), { steps, names: preset === 'smoke' ? ['adamw', 'muon'] : Object.keys(LADDER) }), steps);
   }
   await writeStudyReport(dir, def, await rawView(dir, studyView(dir, preset, seeds, state)), { model: describeModel(model), corpus: data.corpusName, tokenizer: data.tokenizer.name });

@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, PRESETS, type PresetName, type TrainConfig } from '@optimlab/moe-model';
+import { DEFAULT_OPTIMIZER, InputError, PRESETS, type PresetName, type TrainConfig } from '@optimlab/moe-model';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
 import { cacheDir, checkOutputFolder, DATA_FLAGS, environmentOf, OUTPUT_FLAGS, QUEUE_FLAG, readJson, resolvePath, startGpu } from '../context.js';
@@ -75,7 +75,7 @@ export async function runSweep({ flags }: Parsed): Promise<void> {
   if (flags['grid'] === undefined) throw new UsageError('optimlab sweep: --grid is required, e.g. --grid "lr=0.02,0.05 momentum=0.9,0.95".');
   const axes = parseGrid(flags['grid'] as string);
   // Steps default to the preset's short horizon (the sweep phase of a study).
-  const baseFor = (preset: PresetName): Record<string, unknown> => applyRunFlags({ optimizer: { name: 'muon+adamw' }, steps: PRESETS[preset].study.short }, flags);
+  const baseFor = (preset: PresetName): Record<string, unknown> => applyRunFlags({ optimizer: { name: DEFAULT_OPTIMIZER }, steps: PRESETS[preset].study.short }, flags);
   expandGrid(axes, baseFor((flags['preset'] as PresetName | undefined) ?? 'cpu'), flags, 'cpu'); // everything checked before the adapter starts
   const out = flags['out'] === undefined ? undefined : resolvePath(flags['out'] as string);
   if (out) checkOutputFolder(out, '--out', 'sweep.json');

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { countParameters, differingFields, InputError, type TrainConfig } from '@optimlab/moe-model';
+import { countParameters, DEFAULT_OPTIMIZER, differingFields, InputError, type TrainConfig } from '@optimlab/moe-model';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
 import { cacheDir, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, readJson, resolvePath, stamp, startGpu } from '../context.js';
@@ -32,7 +32,7 @@ export const trainCommand: CommandSpec = {
 function configFrom(flags: Parsed['flags'], preset: 'cpu' | 'thesis' | 'smoke'): TrainConfig {
   const base = flags['config'] === undefined ? {} : readJson(resolvePath(flags['config'] as string), '--config');
   if (base === null || typeof base !== 'object' || Array.isArray(base)) throw new InputError(`--config ${String(flags['config'])} must hold a JSON object (a run config), got ${base === null ? 'null' : Array.isArray(base) ? 'an array' : typeof base}.`);
-  return resolveWithFlags(applyRunFlags({ optimizer: { name: 'muon+adamw' }, ...(base as Record<string, unknown>) }, flags), flags, preset);
+  return resolveWithFlags(applyRunFlags({ optimizer: { name: DEFAULT_OPTIMIZER }, ...(base as Record<string, unknown>) }, flags), flags, preset);
 }
 
 export async function runTrain({ flags }: Parsed): Promise<void> {

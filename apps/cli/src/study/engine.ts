@@ -65,8 +65,9 @@ export async function runPhases(def: StudyDefinition, o: EngineOptions): Promise
       await save();
     },
     async run(phase, request) {
-      const seed = request.seed ?? 42;
-      const train = resolveRunConfig({ preset: o.preset, optimizer: request.optimizer, steps: stepsOf(o.preset, request.horizon), seed });
+      // No seed asked: the run config's default seed.
+      const train = resolveRunConfig({ preset: o.preset, optimizer: request.optimizer, steps: stepsOf(o.preset, request.horizon), ...(request.seed === undefined ? {} : { seed: request.seed }) });
+      const seed = train.seed;
       // One folder per configuration: named by the first label that asked for it, found by its key.
       const key = configKey(train);
       const slug = `${train.optimizer.name}-${request.label}-${request.horizon}-s${seed}`.replace(/[^a-zA-Z0-9.-]+/g, '_').slice(0, 80);

@@ -48,6 +48,9 @@ export const LADDER: Readonly<Record<string, LadderEntry>> = {
   'muon-momo': { grid: [1e-3, 3e-3, 1e-2, 3e-2, 1e-1] },
 };
 
+/** Steps per run: the ladder script's 4000 on a GPU, fewer on a software adapter (a CPU). */
+export const LADDER_STEPS = { gpu: 4000, software: 600 } as const;
+
 /** 10% linear warmup, constant, cosine to 0 over the last 20%. */
 export function ladderSchedule(total: number): Schedule {
   return (t) => {
