@@ -2,7 +2,7 @@
  * Which parameters of the `cpu` model each registry optimizer that takes the whole model treats as
  * matrices (orthogonalises), read from the state the optimizer builds at init. Every Muon-family
  * optimizer draws the same line (@optimlab/optim partition-rule.ts): hidden 2-D weights and each
- * [m, n] slice of the 3-D expert stacks; Shampoo (2-D only) leaves the stacks to AdamW.
+ * [m, n] slice of the 3-D expert stacks; Shampoo and SOAP (2-D only) leave the stacks to AdamW.
  */
 import { describe, expect, it } from 'vitest';
 import { zeros, type Tensor } from '@optimlab/tensor-wgpu';
@@ -33,8 +33,8 @@ const CPU_PARTITION: Record<string, [number[], Group, Group]> = {
 };
 
 /** Whole-model optimizers that orthogonalise: Muon-family (matrices and stacks), and Shampoo's 2-D-only split. */
-const MUON_FAMILY = ['muon+adamw', 'muonh+adamw', 'muonmax', 'muonmax-momo', 'muon-momo'];
-const TWO_D_ONLY = ['shampoo+adamw'];
+const MUON_FAMILY = ['muon+adamw', 'normuon+adamw', 'muonh+adamw', 'muonmax', 'muonmax-momo', 'muon-momo'];
+const TWO_D_ONLY = ['shampoo+adamw', 'soap+adamw'];
 
 /** The parameters an optimizer's state routes to its matrix update: a `+adamw` split's non-AdamW group, MuonMax's Muon layers. */
 function matrixGroup(state: unknown): string[] {

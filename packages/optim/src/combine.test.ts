@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ones, scope, tensor, zeros, type Tensor } from '@optimlab/tensor-wgpu';
+import { ones, runtimeStats, scope, tensor, zeros, type Tensor } from '@optimlab/tensor-wgpu';
 import { randomArray } from '@optimlab/tensor-wgpu/testing';
 import { chain, partition } from './combine.js';
 import { createOptimizer, optimizerByName } from './optimizer.js';
 import { adamw, muon, muonWithAdamW, sgd, thesisLabels } from './alias.js';
 import { clipByGlobalNorm, clipGradientsInPlace } from './transforms/clip-by-global-norm.js';
-import { scaleByLearningRate } from './transforms/elementwise.js';
+import { scaleByAdemamix } from './transforms/ademamix.js';
+import { scaleByAdam, scaleByLearningRate, traceMomentum } from './transforms/elementwise.js';
 
 describe('partition', () => {
   it('labels the thesis way: hidden 2-D and 3-D expert stacks → muon; embeddings, norms, vectors → adamw', () => {
@@ -112,3 +113,28 @@ describe('Muon on a 3-D stack of expert matrices', () => {
     }
   });
 });
+
+describe('chain fusion', () => {
+  it('a stretch whose state needs more than 8 storage buffers runs as two kernels, equal to the chain', async () => {
+    // 3 + 2 + 1 state slots, plus update, parameter and output: 9 buffers.
+    const make = () => chain(scaleByAdemamix({ b1: 0.9, b2: 0.99, b3: 0.999, alpha: 2, eps: 1e-8, alphaWarmup: 0, b3Warmup: 0 }), scaleByAdam({ b1: 0.8, b2: 0.9, eps: 1e-8 }), traceMomentum({ decay: 0.5 }), scaleByLearningRate(0.01));
+    const run = async (fused: boolean): Promise<{ w: Float32Array; dispatches: number }> => {
+      const w = tensor(randomArray(13, 1), [13]).keep();
+      const opt = createOptimizer(make(), { w });
+      let dispatches = 0;
+      for (let t = 0; t < 3; t++) {
+        const before = runtimeStats().dispatches;
+        scope(() => opt.step({ w: tensor(randomArray(13, 5 + t), [13]) }, { fused }));
+        dispatches = runtimeStats().dispatches - before;
+      }
+      const out = { w: (await w.read()) as Float32Array, dispatches };
+      opt.dispose();
+      w.dispose();
+      return out;
+    };
+    const [fused, plain] = [await run(true), await run(false)];
+    expect(fused.dispatches).toBe(2);
+    expect(fused.w).toBeAllclose(plain.w, { rtol: 1e-6, atol: 1e-7 });
+  });
+});
+

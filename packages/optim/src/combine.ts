@@ -1,6 +1,6 @@
 /** chain (apply transformations in order) and partition (route parameters by label). */
 import { applyUpdates, disposeAll, stepWith, type GradientTransformation, type Params, type UpdateExtras } from './base.js';
-import { isElementwise, runElementwise, type ElementwiseState } from './transforms/elementwise-transform.js';
+import { isElementwise, runElementwise, type ElementwiseState, type ElementwiseTransformation } from './transforms/elementwise-transform.js';
 
 type States<T extends readonly GradientTransformation<unknown>[]> = { [K in keyof T]: T[K] extends GradientTransformation<infer S> ? S : never };
 
@@ -26,6 +26,25 @@ export function chain<T extends readonly GradientTransformation<any>[]>(...txs: 
   };
 }
 
+/** Storage buffers one fused kernel may bind: WebGPU's guaranteed maxStorageBuffersPerShaderStage. */
+const MAX_BINDINGS = 8;
+
+/** Consecutive stages split where one kernel would bind more than MAX_BINDINGS buffers (update, parameter, new update, state slots). */
+function kernelsOf(stages: readonly ElementwiseTransformation[]): ElementwiseTransformation[][] {
+  const kernels: ElementwiseTransformation[][] = [];
+  let bindings = Infinity;
+  for (const stage of stages) {
+    const slots = stage.elementwise.state.length;
+    if (bindings + slots > MAX_BINDINGS) {
+      kernels.push([]);
+      bindings = 3;
+    }
+    kernels[kernels.length - 1]!.push(stage);
+    bindings += slots;
+  }
+  return kernels;
+}
+
 function fusedChainStep(txs: readonly GradientTransformation<any>[], states: unknown[], grads: Params, extras: UpdateExtras): void {
   let current = grads;
   const advance = (next: Params): void => {
@@ -40,14 +59,18 @@ function fusedChainStep(txs: readonly GradientTransformation<any>[], states: unk
       i++;
       continue;
     }
-    const specs = txs.slice(i, j).filter(isElementwise).map((tx) => tx.elementwise);
-    const last = j === txs.length;
-    const next = runElementwise(specs, states.slice(i, j) as ElementwiseState[], current, extras.params, last);
-    if (last) {
-      if (current !== grads) disposeAll(current);
-      return;
+    let k = i;
+    const kernels = kernelsOf(txs.slice(i, j).filter(isElementwise));
+    for (const [n, stages] of kernels.entries()) {
+      const last = j === txs.length && n === kernels.length - 1;
+      const next = runElementwise(stages.map((s) => s.elementwise), states.slice(k, k + stages.length) as ElementwiseState[], current, extras.params, last);
+      k += stages.length;
+      if (last) {
+        if (current !== grads) disposeAll(current);
+        return;
+      }
+      advance(next!);
     }
-    advance(next!);
     i = j;
   }
   applyUpdates(extras.params, current);

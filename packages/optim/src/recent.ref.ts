@@ -48,7 +48,7 @@ export const ademamixRef = (o: AdemamixRef): RefOptimizer => ({
 /**
  * NorMuon, arXiv:2510.05491 Algorithm 1, per matrix (m × n; a 3-D shape is a stack of them):
  * M ← β1M + (1−β1)G; O = NS5(M); v ← β2v + (1−β2)·mean_cols(O⊙O); Ô = O ⊘ (√v + ε);
- * η̂ = 0.2·η·√(mn)/‖Ô‖_F; W ← W − ηλW − η̂Ô.
+ * η̂ = 0.2·η·√(mn)/max(‖Ô‖_F, 1e-10); W ← W − ηλW − η̂Ô.
  */
 export const normuonRef = (lr: number, b1: number, b2: number, eps: number, wd: number, nsSteps: number): RefOptimizer => ({
   make: (shape) => {
@@ -69,7 +69,7 @@ export const normuonRef = (lr: number, b1: number, b2: number, eps: number, wd: 
           for (let c = 0; c < n; c++) oHat[r * n + c] = O[base + r * n + c]! / (Math.sqrt(v[e * m + r]!) + eps);
         }
         const norm = Math.sqrt(oHat.reduce((s, x) => s + x * x, 0));
-        const etaHat = (0.2 * lr * Math.sqrt(m * n)) / norm;
+        const etaHat = (0.2 * lr * Math.sqrt(m * n)) / Math.max(norm, 1e-10); // a zero update stays zero
         for (let i = 0; i < m * n; i++) p[base + i] = p[base + i]! - lr * wd * p[base + i]! - etaHat * oHat[i]!;
       }
     };
@@ -124,7 +124,7 @@ function permuteColumns(x: Float64Array, rows: number, cols: number, order: read
  * back, p ← p − step_size·N, p ← p − lr·wd·p, update_preconditioner (m back, GG lerp, every
  * `freq` steps Q ← qr(GG·Q[:, sort]) with v's index_select, m forward).
  */
-export const soapRef = (lr: number, b1: number, b2: number, eps: number, wd: number, freq: number): RefOptimizer => ({
+export const soapRef = (lr: number, b1: number, b2: number, eps: number, wd: number, freq: number, maxDim = 10000): RefOptimizer => ({
   make: (shape) => {
     const [r, c] = shape as [number, number];
     let gl: Float64Array = new Float64Array(r * r);
@@ -134,30 +134,40 @@ export const soapRef = (lr: number, b1: number, b2: number, eps: number, wd: num
     let m: Float64Array = new Float64Array(r * c);
     let v: Float64Array = new Float64Array(r * c);
     let step = 0;
+    let ready = false;
+    const identity = (n: number): Float64Array => Float64Array.from({ length: n * n }, (_, i) => (Math.floor(i / n) === i % n ? 1 : 0));
+    // A dimension over max_precond_dim keeps no statistics and is not rotated (identity).
+    const [rotL, rotR] = [r <= maxDim, c <= maxDim];
     const lerp = (a: Float64Array, b: Float64Array): Float64Array => a.map((x, i) => x + (1 - b2) * (b[i]! - x));
     const project = (x: Float64Array): Float64Array => mm(mm(ql, x, r, r, c, { ta: true }), qr, r, c, c);
     const projectBack = (x: Float64Array): Float64Array => mm(mm(ql, x, r, r, c), qr, r, c, c, { tb: true });
     const updatePreconditioner = (g: Float64Array): void => {
-      if (ql.length) m = projectBack(m);
-      gl = lerp(gl, mm(g, g, r, c, r, { tb: true }));
-      gr = lerp(gr, mm(g, g, c, r, c, { ta: true }));
-      if (!ql.length) [ql, qr] = [eighRef(gl, r).vectors, eighRef(gr, c).vectors];
+      if (ready) m = projectBack(m);
+      if (rotL) gl = lerp(gl, mm(g, g, r, c, r, { tb: true }));
+      if (rotR) gr = lerp(gr, mm(g, g, c, r, c, { ta: true }));
+      if (!ready) [ql, qr, ready] = [rotL ? eighRef(gl, r).vectors : identity(r), rotR ? eighRef(gr, c).vectors : identity(c), true];
       if (step > 0 && step % freq === 0) {
         const sortBy = (gg: Float64Array, q: Float64Array, n: number): number[] => {
           const est = mm(mm(q, gg, n, n, n, { ta: true }), q, n, n, n);
           return Array.from({ length: n }, (_, i) => i).sort((i, j) => est[j * n + j]! - est[i * n + i]!);
         };
-        const [rowOrder, colOrder] = [sortBy(gl, ql, r), sortBy(gr, qr, c)];
-        const vRows = new Float64Array(r * c);
-        rowOrder.forEach((src, i) => vRows.set(v.subarray(src * c, (src + 1) * c), i * c));
-        v = permuteColumns(vRows, r, c, colOrder);
-        ql = qrRef(mm(gl, permuteColumns(ql, r, r, rowOrder), r, r, r), r);
-        qr = qrRef(mm(gr, permuteColumns(qr, c, c, colOrder), c, c, c), c);
+        if (rotL) {
+          const rowOrder = sortBy(gl, ql, r);
+          const vRows = new Float64Array(r * c);
+          rowOrder.forEach((src, i) => vRows.set(v.subarray(src * c, (src + 1) * c), i * c));
+          v = vRows;
+          ql = qrRef(mm(gl, permuteColumns(ql, r, r, rowOrder), r, r, r), r);
+        }
+        if (rotR) {
+          const colOrder = sortBy(gr, qr, c);
+          v = permuteColumns(v, r, c, colOrder);
+          qr = qrRef(mm(gr, permuteColumns(qr, c, c, colOrder), c, c, c), c);
+        }
       }
       if (step > 0) m = project(m);
     };
     return (p, g) => {
-      if (!ql.length) {
+      if (!ready) {
         updatePreconditioner(g);
         return;
       }

@@ -3,7 +3,9 @@
  * (recent.ref.ts): 10 steps on random gradients, through the fused path and the plain chain.
  */
 import { describe, expect, it } from 'vitest';
-import { zeros } from '@optimlab/tensor-wgpu';
+import { scope, tensor, zeros } from '@optimlab/tensor-wgpu';
+import { randomArray } from '@optimlab/tensor-wgpu/testing';
+import { createOptimizer } from './optimizer.js';
 import { ademamix, muon, normuon, soap } from './alias.js';
 import { ademamixAlpha, ademamixBeta3 } from './transforms/ademamix.js';
 import * as ref from './recent.ref.js';
@@ -23,6 +25,11 @@ const CASES: Record<string, RefCase & { shapes: Record<string, number[]> }> = {
     make: () => soap({ learningRate: 0.003, updateEvery: 3 }),
     ref: ref.soapRef(0.003, 0.95, 0.95, 1e-8, 0.01, 3),
     shapes: SQUARE,
+  },
+  'soap (sides over maxPreconditionDim 6 not rotated; a 4×9 matrix rotated on its rows only)': {
+    make: () => soap({ learningRate: 0.003, updateEvery: 3, maxPreconditionDim: 6 }),
+    ref: ref.soapRef(0.003, 0.95, 0.95, 1e-8, 0.01, 3, 6),
+    shapes: { w1: [6, 6], w2: [4, 9], w3: [8, 8] },
   },
   'soap (β1 0.9, β2 0.99, wd 0.1, refresh every 4)': {
     make: () => soap({ learningRate: 0.01, b1: 0.9, b2: 0.99, weightDecay: 0.1, updateEvery: 4 }),
@@ -82,6 +89,26 @@ describe('AdEMAMix warmups', () => {
     expect(1 / Math.log(mid)).toBeCloseTo((1 / Math.log(0.9) + 1 / Math.log(0.9999)) / 2, 6);
     expect(ademamixBeta3(100, 0.9, 0.9999, 100)).toBe(0.9999);
     expect(ademamixBeta3(5, 0.9, 0.9999, 0)).toBe(0.9999);
+    expect(ademamixBeta3(50, 1e-12, 0.99, 100)).toBeCloseTo(ademamixBeta3(50, 0, 0.99, 100), 3); // β1 = 0: the limit
+    expect(ademamixBeta3(50, 0, 0.99, 100)).toBeCloseTo(0.99 ** 2, 12);
+  });
+});
+
+describe('NorMuon on a matrix with no update', () => {
+  it('an expert slice that gets no gradient stays finite and where it was (the norm is floored)', async () => {
+    const w = tensor(randomArray(3 * 5 * 7, 1), [3, 5, 7]).keep();
+    const before = await w.read();
+    const opt = createOptimizer(normuon({ learningRate: 0.05 }), { w });
+    for (let t = 0; t < 3; t++) {
+      const g = randomArray(3 * 5 * 7, 10 + t).fill(0, 35, 70); // slice 1: no tokens, no gradient
+      scope(() => opt.step({ w: tensor(g, [3, 5, 7]) }));
+    }
+    const after = await w.read();
+    expect(after.every(Number.isFinite)).toBe(true);
+    expect(after.subarray(35, 70)).toEqual(before.subarray(35, 70));
+    expect(after.subarray(0, 35)).not.toEqual(before.subarray(0, 35));
+    opt.dispose();
+    w.dispose();
   });
 });
 

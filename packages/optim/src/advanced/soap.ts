@@ -9,7 +9,7 @@
  *   then L, R take G; every `updateEvery` steps each Q is refreshed by one power iteration,
  *   Q ← qr(L·Q) with Q's columns first sorted by their estimated eigenvalue qᵀLq (v permuted
  *   with them), and m re-expressed in the new basis.
- * Every dimension is rotated (the reference skips dimensions above max_precond_dim = 10000).
+ * A side longer than maxPreconditionDim (the reference's max_precond_dim, 10000) is not rotated.
  * Chain it with `soapStep` (lr and the reference's weight decay after the step).
  */
 import {
@@ -26,13 +26,20 @@ export interface SoapOptions {
   readonly eps: number;
   /** Refresh the eigenbases every this many steps. */
   readonly updateEvery: number;
+  /** A side longer than this is not rotated (identity basis, no statistics), as the reference's max_precond_dim. */
+  readonly maxPreconditionDim: number;
 }
 
+/** One side of a matrix: its statistics (L or R) and their eigenbasis. */
+interface Side {
+  stats: Tensor;
+  basis: Tensor;
+}
 interface Slot {
-  l: Tensor;
-  r: Tensor;
-  ql: Tensor;
-  qr: Tensor;
+  /** Rows' side (L = GGᵀ), undefined when not rotated. */
+  left: Side | undefined;
+  /** Columns' side (R = GᵀG), undefined when not rotated. */
+  right: Side | undefined;
   m: Tensor;
   v: Tensor;
 }
@@ -41,28 +48,44 @@ export interface SoapState {
   readonly slots: Record<string, Slot>;
 }
 
-const replace = (slot: Slot, key: keyof Slot, next: Tensor): void => {
-  slot[key].dispose();
-  slot[key] = next.keep();
+const swap = <K extends string>(holder: Record<K, Tensor>, key: K, next: Tensor): void => {
+  holder[key].dispose();
+  holder[key] = next.keep();
 };
 /** x[:, perm]. */
 const gatherColumns = (x: Tensor, perm: Tensor): Tensor => transpose(gatherRows(transpose(x), perm));
+/** Q_Lᵀ X Q_R: X in the rotated basis (an unrotated side is the identity). */
+const project = (slot: Slot, x: Tensor): Tensor => {
+  const l = slot.left ? matmul(slot.left.basis, x, { transA: true }) : x;
+  return slot.right ? matmul(l, slot.right.basis) : l;
+};
+/** Q_L X Q_Rᵀ: back to the parameter's basis. */
+const projectBack = (slot: Slot, x: Tensor): Tensor => {
+  const l = slot.left ? matmul(slot.left.basis, x) : x;
+  return slot.right ? matmul(l, slot.right.basis, { transB: true }) : l;
+};
 
-export function scaleBySoap({ b1, b2, shampooBeta, eps, updateEvery }: SoapOptions): GradientTransformation<SoapState> {
+export function scaleBySoap({ b1, b2, shampooBeta, eps, updateEvery, maxPreconditionDim }: SoapOptions): GradientTransformation<SoapState> {
   checkHyper('b1', b1, { min: 0, max: 1 });
   checkHyper('b2', b2, { min: 0, max: 1 });
   checkHyper('eps', eps, { min: 0 });
   if (!Number.isInteger(updateEvery) || updateEvery < 1) throw new RangeError(`updateEvery must be a positive integer, got ${updateEvery}.`);
-  const beta = shampooBeta < 0 ? b2 : shampooBeta;
-  checkHyper('shampooBeta', beta, { min: 0, max: 1 });
+  if (shampooBeta !== -1) checkHyper('shampooBeta (or −1: b2)', shampooBeta, { min: 0, max: 1 });
+  const beta = shampooBeta === -1 ? b2 : shampooBeta;
   const ema = (old: Tensor, next: Tensor): Tensor => add(mulScalar(old, beta), mulScalar(next, 1 - beta));
+  /** L ← βL + (1−β)GGᵀ and R ← βR + (1−β)GᵀG for the rotated sides. */
+  const accumulate = (slot: Slot, g: Tensor): void => {
+    if (slot.left) swap(slot.left, 'stats', ema(slot.left.stats, matmul(g, g, { transB: true })));
+    if (slot.right) swap(slot.right, 'stats', ema(slot.right.stats, matmul(g, g, { transA: true })));
+  };
+  const side = (n: number): Side | undefined => (n <= maxPreconditionDim ? { stats: zeros([n, n]).keep(), basis: zeros([n, n]).keep() } : undefined);
   return {
     init: (params) => {
       const slots: Record<string, Slot> = {};
       for (const [name, p] of Object.entries(params)) {
         if (p.ndim !== 2) throw new RangeError(`SOAP needs 2-D parameters, but "${name}" has shape [${p.shape.join(', ')}]: route it elsewhere with partition() (soap+adamw).`);
         const [m, n] = p.shape as [number, number];
-        slots[name] = { l: zeros([m, m]).keep(), r: zeros([n, n]).keep(), ql: zeros([m, m]).keep(), qr: zeros([n, n]).keep(), m: zeros(p.shape).keep(), v: zeros(p.shape).keep() };
+        slots[name] = { left: side(m), right: side(n), m: zeros(p.shape).keep(), v: zeros(p.shape).keep() };
       }
       return { count: 0, slots };
     },
@@ -74,24 +97,20 @@ export function scaleBySoap({ b1, b2, shampooBeta, eps, updateEvery }: SoapOptio
         const slot = state.slots[name]!;
         out[name] = scope(() => {
           if (t === 0) {
-            replace(slot, 'l', ema(slot.l, matmul(g, g, { transB: true })));
-            replace(slot, 'r', ema(slot.r, matmul(g, g, { transA: true })));
-            replace(slot, 'ql', symmetricEigh(slot.l, { sweeps: EIGH_SWEEPS }).vectors);
-            replace(slot, 'qr', symmetricEigh(slot.r, { sweeps: EIGH_SWEEPS }).vectors);
+            accumulate(slot, g);
+            for (const s of [slot.left, slot.right]) if (s) swap(s, 'basis', symmetricEigh(s.stats, { sweeps: EIGH_SWEEPS }).vectors);
             return zeros(g.shape).keep();
           }
-          const rotated = matmul(matmul(slot.ql, g, { transA: true }), slot.qr); // Q_Lᵀ G Q_R
           const normalized = zeros(g.shape);
           mapInPlace({
             name: 'soap-adam',
             body: 'out1 = s0 * out1 + (1.0 - s0) * in0; out2 = s1 * out2 + (1.0 - s1) * in0 * in0; out0 = out1 / (sqrt(out2) + s2);',
-            inputs: [rotated],
+            inputs: [project(slot, g)],
             outputs: [normalized, slot.m, slot.v],
             scalars: [b1, b2, eps],
           });
-          const direction = mulScalar(matmul(matmul(slot.ql, normalized), slot.qr, { transB: true }), Math.sqrt(1 - b2 ** t) / (1 - b1 ** t));
-          replace(slot, 'l', ema(slot.l, matmul(g, g, { transB: true })));
-          replace(slot, 'r', ema(slot.r, matmul(g, g, { transA: true })));
+          const direction = mulScalar(projectBack(slot, normalized), Math.sqrt(1 - b2 ** t) / (1 - b1 ** t));
+          accumulate(slot, g);
           if (t % updateEvery === 0) refresh(slot);
           return direction.keep();
         });
@@ -101,15 +120,21 @@ export function scaleBySoap({ b1, b2, shampooBeta, eps, updateEvery }: SoapOptio
   };
 }
 
-/** One power iteration + QR per side, columns sorted first (v with them); m follows the basis. */
+/** One power iteration + QR per rotated side, columns sorted first (v with them); m follows the basis. */
 function refresh(slot: Slot): void {
-  const original = matmul(matmul(slot.ql, slot.m), slot.qr, { transB: true }); // m in the parameter's basis
-  const rows = rayleighOrder(slot.l, slot.ql);
-  const cols = rayleighOrder(slot.r, slot.qr);
-  replace(slot, 'v', gatherColumns(gatherRows(slot.v, rows), cols));
-  replace(slot, 'ql', householderQ(matmul(slot.l, gatherColumns(slot.ql, rows))));
-  replace(slot, 'qr', householderQ(matmul(slot.r, gatherColumns(slot.qr, cols))));
-  replace(slot, 'm', matmul(matmul(slot.ql, original, { transA: true }), slot.qr));
+  if (!slot.left && !slot.right) return; // nothing rotated: Adam in the parameter's basis
+  const original = projectBack(slot, slot.m); // m in the parameter's basis
+  if (slot.left) {
+    const rows = rayleighOrder(slot.left.stats, slot.left.basis);
+    swap(slot, 'v', gatherRows(slot.v, rows));
+    swap(slot.left, 'basis', householderQ(matmul(slot.left.stats, gatherColumns(slot.left.basis, rows))));
+  }
+  if (slot.right) {
+    const cols = rayleighOrder(slot.right.stats, slot.right.basis);
+    swap(slot, 'v', gatherColumns(slot.v, cols));
+    swap(slot.right, 'basis', householderQ(matmul(slot.right.stats, gatherColumns(slot.right.basis, cols))));
+  }
+  swap(slot, 'm', project(slot, original));
 }
 
 /**
@@ -117,6 +142,7 @@ function refresh(slot: Slot): void {
  * nothing at all on the first call (SOAP's set-up step).
  */
 export function soapStep(learningRate: ScalarOrSchedule, weightDecay: number): ElementwiseTransformation {
+  checkHyper('learning rate', learningRate, { min: 0, minInclusive: false });
   checkHyper('weight decay', weightDecay, { min: 0 });
   return elementwiseTransform({
     name: 'soap-step',

@@ -34,9 +34,12 @@ export const SOAP = defineOptimizer({
   hyper: {
     b1: unit('first-moment EMA β1', 0.95),
     b2: unit('second-moment EMA β2', 0.95),
-    shampooBeta: real('EMA of the preconditioner statistics L, R (−1: β2)', { min: -1, max: 1, maxExclusive: true }).default(-1),
+    shampooBeta: real('EMA of the preconditioner statistics L, R (−1: β2)', { min: -1, max: 1, maxExclusive: true })
+      .refine((v) => v === -1 || v >= 0, { error: 'must be -1 (β2) or a number in [0, 1)' })
+      .default(-1),
     eps: positive('ε added to √v', 1e-8),
     updateEvery: integer('refresh the eigenbases every this many steps', { min: 1, max: 1e6 }).default(10),
+    maxPreconditionDim: integer('a side longer than this is not rotated', { min: 0, max: 1e6 }).default(10000),
     weightDecay: weightDecay(0.01),
   },
   make: ({ learningRate, weightDecay: wd, ...o }) => chain(scaleBySoap(o), soapStep(learningRate, wd)),

@@ -30,8 +30,9 @@ export function ademamixAlpha(t: number, alpha: number, warmup: number): number 
 
 /** β3(t), 1-based t. */
 export function ademamixBeta3(t: number, b1: number, b3: number, warmup: number): number {
-  if (warmup <= 0 || t >= warmup || b1 <= 0) return b3;
+  if (warmup <= 0 || t >= warmup) return b3;
   const f = t / warmup;
+  if (b1 === 0) return t === 0 ? 0 : Math.min(b3 ** (1 / f), b3); // the formula's limit as β1 → 0
   return Math.min(Math.exp((Math.log(b1) * Math.log(b3)) / ((1 - f) * Math.log(b3) + f * Math.log(b1))), b3);
 }
 

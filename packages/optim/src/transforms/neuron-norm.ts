@@ -4,12 +4,16 @@
  * Linear (out, in)):
  *   v ← β2·v + (1−β2)·mean_cols(O ⊙ O)     (v ∈ R^m, zeros at start, no bias correction)
  *   Ô = O ⊘ (√v + ε)                         (row-wise)
- *   direction = 0.2·√(mn)·Ô/‖Ô‖_F            (so that −lr·direction is the paper's −η̂·Ô)
+ *   direction = 0.2·√(mn)·Ô/max(‖Ô‖_F, 1e-10) (so that −lr·direction is the paper's −η̂·Ô; the floor,
+ *                                             as modded-nanogpt's, keeps a zero update zero)
  * A 3-D stack (E, m, n) is E matrices: v per slice and row, ‖Ô‖ per slice.
  */
-import { add, div, full, mapInPlace, mul, reduce, scope, sqrt, zeros, type Tensor } from '@optimlab/tensor-wgpu';
+import { add, div, full, mapInPlace, maximum, mul, reduce, scope, sqrt, zeros, type Tensor } from '@optimlab/tensor-wgpu';
 import { checkHyper, type GradientTransformation } from '../base.js';
 import { matrixNorms } from './gpu-scalars.js';
+
+/** The floor of ‖Ô‖_F. */
+const MIN_NORM = 1e-10;
 
 export interface NeuronNormState {
   count: number;
@@ -44,7 +48,8 @@ export function normalizeNeurons({ b2, eps }: { b2: number; eps: number }): Grad
           const rowMeans = reduce('mean', mul(stack, stack), 2, { keepDims: true }); // (E, m, 1)
           mapInPlace({ name: 'neuron-norm-ema', body: 'out0 = s0 * out0 + (1.0 - s0) * in0;', inputs: [rowMeans], outputs: [v], scalars: [b2] });
           const normalized = div(stack, add(sqrt(v), full([], eps)));
-          const scaled = mul(normalized, div(full([], 0.2 * Math.sqrt(m * n)), matrixNorms(normalized)));
+          // ‖Ô‖ floored, so a matrix with no update (an expert that got no tokens) stays at zero, not NaN.
+          const scaled = mul(normalized, div(full([], 0.2 * Math.sqrt(m * n)), maximum(matrixNorms(normalized), full([], MIN_NORM))));
           return scaled.view(o.shape).keep();
         });
       }

@@ -107,3 +107,18 @@ describe('rayleighOrder', () => {
     }
   });
 });
+
+describe('orders with NaN present', () => {
+  it('rayleighOrder and symmetricEigh still write a permutation (NaN ranks last)', async () => {
+    const n = 5;
+    const l = Float64Array.from(randomArray(n * n, 3));
+    l[2 * n + 2] = NaN;
+    const perm = Array.from(await rayleighOrder(tensor(l, [n, n]), tensor(randomArray(n * n, 4), [n, n])).read());
+    expect([...perm].sort()).toEqual([0, 1, 2, 3, 4]);
+    const a = Float64Array.from({ length: n * n }, (_, i) => (Math.floor(i / n) === i % n ? i : 0));
+    a[n + 1] = NaN;
+    const values = Array.from(await symmetricEigh(tensor(a, [n, n]), { sweeps: 1 }).values.read());
+    expect(values.filter(Number.isNaN).length).toBeGreaterThan(0);
+    expect(Number.isNaN(values[n - 1]!)).toBe(true);
+  });
+});

@@ -43,7 +43,10 @@ export function symmetricEigh(a: Tensor, { sweeps = EIGH_SWEEPS }: { sweeps?: nu
   return { vectors, values };
 }
 
-/** Q of A = QR for each matrix (Householder; orthogonal even where A is rank-deficient). Column signs as LAPACK's: R's diagonal is −sign(a_kk)·‖·‖. */
+/**
+ * Q of A = QR for each matrix (Householder; orthogonal even where A is rank-deficient). Column signs
+ * as LAPACK's geqrf: R's diagonal is −sign(a_kk)·‖a_k:‖, or a_kk itself where nothing is under it.
+ */
 export function householderQ(a: Tensor): Tensor {
   const [count, n] = squareStack(a, 'householderQ');
   const q = new Tensor(a.shape);

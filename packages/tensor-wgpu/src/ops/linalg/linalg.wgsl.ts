@@ -8,7 +8,7 @@
  *   pairs, columns then rows (A ← JᵀAJ, V ← VJ), for a fixed number of sweeps; then the
  *   eigenpairs are written in descending order of eigenvalue. Uniforms: [0] n, [1] sweeps.
  * - householderQ: Q of A = QR by Householder reflections (A's columns in order; orthogonal even
- *   when A is rank-deficient), reflectors kept in a scratch copy of A, then Q = H₀…H_{n−1}.
+ *   when A is rank-deficient; no reflection where a column has nothing under the diagonal), reflectors kept in a scratch copy of A, then Q = H₀…H_{n−1}.
  *   Uniforms: [0] n.
  * - rayleighOrder: the columns of Q ordered by qᵢᵀLqᵢ, descending (ties by index): perm[r] = the
  *   column of rank r. Uniforms: [0] n.
@@ -21,6 +21,11 @@ const header = (buffers: string[]): string => `
 ${PARAMS_WGSL}
 ${buffers.join('\n')}
 fn sync() { storageBarrier(); workgroupBarrier(); }
+/** Sort key: NaN ranks last (every rank is still written once); tested on the bits, which no fast-math assumption removes. */
+fn orderKey(v: f32) -> f32 {
+  let b = bitcast<u32>(v);
+  return select(v, -3.0e38, (b & 0x7f800000u) == 0x7f800000u && (b & 0x007fffffu) != 0u);
+}
 @compute @workgroup_size(${LINALG_THREADS})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let n = pu(0u);
@@ -102,13 +107,13 @@ export const eighWgsl = /* wgsl */ `${JACOBI_HELPERS}${header([
   }
   // Descending order of the diagonal (ties by index); column i of V goes to column rank(i).
   for (var i = lid; i < n; i += ${LINALG_THREADS}u) {
-    let d = W[base + i * n + i];
+    let d = orderKey(W[base + i * n + i]);
     var rank = 0u;
     for (var j = 0u; j < n; j++) {
-      let e = W[base + j * n + j];
+      let e = orderKey(W[base + j * n + j]);
       if (e > d || (e == d && j < i)) { rank++; }
     }
-    VALS[wid.x * n + rank] = d;
+    VALS[wid.x * n + rank] = W[base + i * n + i];
     for (var row = 0u; row < n; row++) { VECS[base + row * n + rank] = V[base + row * n + i]; }
   }
 }`;
@@ -127,18 +132,19 @@ export const householderQWgsl = /* wgsl */ `${header([
   for (var k = 0u; k < n; k++) {
     // Reflector for column k below the diagonal: v = x − α·e₁, α = −sign(x₀)‖x‖, β = 2/vᵀv.
     part[lid] = 0.0;
-    for (var i = k + lid; i < n; i += ${LINALG_THREADS}u) { let x = H[base + i * n + k]; part[lid] += x * x; }
+    for (var i = k + 1u + lid; i < n; i += ${LINALG_THREADS}u) { let x = H[base + i * n + k]; part[lid] += x * x; }
     workgroupBarrier();
     for (var w = ${LINALG_THREADS / 2}u; w > 0u; w = w / 2u) {
       if (lid < w) { part[lid] += part[lid + w]; }
       workgroupBarrier();
     }
-    let s = part[0];
+    let below = part[0]; // Σ x_i² under the diagonal
     let x0 = H[base + k * n + k];
-    let alpha = -select(-1.0, 1.0, x0 >= 0.0) * sqrt(s);
+    let alpha = -select(-1.0, 1.0, x0 >= 0.0) * sqrt(below + x0 * x0);
     let v0 = x0 - alpha;
-    let vv = s - x0 * x0 + v0 * v0;
-    let beta = select(0.0, 2.0 / vv, vv > 0.0);
+    let vv = below + v0 * v0;
+    // Nothing under the diagonal: no reflection (LAPACK's τ = 0), so R_kk = x₀.
+    let beta = select(0.0, 2.0 / vv, below > 0.0 && vv > 0.0);
     sync();
     if (lid == 0u) {
       H[base + k * n + k] = v0;
@@ -182,10 +188,10 @@ export const rayleighOrderWgsl = /* wgsl */ `${header([
   }
   sync();
   for (var c = lid; c < n; c += ${LINALG_THREADS}u) {
-    let e = EST[wid.x * n + c];
+    let e = orderKey(EST[wid.x * n + c]);
     var rank = 0u;
     for (var j = 0u; j < n; j++) {
-      let f = EST[wid.x * n + j];
+      let f = orderKey(EST[wid.x * n + j]);
       if (f > e || (f == e && j < c)) { rank++; }
     }
     PERM[wid.x * n + rank] = i32(c);
