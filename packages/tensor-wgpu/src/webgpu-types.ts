@@ -14,3 +14,7 @@ export type WebGpuBuffer = FromGlobal<'GPUBuffer'>;
 export type WebGpuSupportedLimits = FromGlobal<'GPUSupportedLimits'>;
 export type WebGpuComputePipeline = FromGlobal<'GPUComputePipeline'>;
 export type WebGpuBindGroupLayout = FromGlobal<'GPUBindGroupLayout'>;
+export type WebGpuBindGroup = FromGlobal<'GPUBindGroup'>;
+export type WebGpuCommandEncoder = FromGlobal<'GPUCommandEncoder'>;
+export type WebGpuComputePassEncoder = FromGlobal<'GPUComputePassEncoder'>;
+export type WebGpuQuerySet = FromGlobal<'GPUQuerySet'>;

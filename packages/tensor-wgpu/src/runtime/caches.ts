@@ -6,6 +6,7 @@
 import type { PooledBuffer } from '../buffer.js';
 import { gpuSync } from '../device.js';
 import { ARENA_SLOTS, SLOT_BYTES, st, type Kernel, type State, type UniformValue } from './state.js';
+import type { WebGpuBindGroup, WebGpuBindGroupLayout, WebGpuBuffer } from '../webgpu-types.js';
 
 const MAX_BIND_GROUPS = 4096;
 let nextKernelId = 1;
@@ -15,7 +16,7 @@ let nextKernelId = 1;
  * (so one bind group serves every slot of the arena), then storage buffers read or read_write.
  * Layouts are shared by kernels with the same signature, and so are their bind groups.
  */
-function layoutFor(s: State, code: string): { layout: GPUBindGroupLayout; id: string } {
+function layoutFor(s: State, code: string): { layout: WebGpuBindGroupLayout; id: string } {
   const access: string[] = [];
   for (const m of code.matchAll(/@binding\((\d+)\)\s*var<storage,\s*(read_write|read)>/g)) access[Number(m[1]) - 1] = m[2]!;
   const id = access.join(',');
@@ -49,7 +50,7 @@ export function kernel(name: string, wgsl: string | (() => string)): Kernel {
   return k;
 }
 
-export function arena(s: State): GPUBuffer {
+export function arena(s: State): WebGpuBuffer {
   s.arena ??= gpuSync().device.createBuffer({
     size: SLOT_BYTES * ARENA_SLOTS,
     usage: 0x40 | 0x08, // UNIFORM | COPY_DST
@@ -72,7 +73,7 @@ export function writeUniforms(s: State, values: readonly UniformValue[]): number
   return offset;
 }
 
-export function bindGroupFor(s: State, k: Kernel, buffers: readonly PooledBuffer[]): GPUBindGroup {
+export function bindGroupFor(s: State, k: Kernel, buffers: readonly PooledBuffer[]): WebGpuBindGroup {
   // Pooled buffers are reused step after step, so a training loop hits this cache.
   let key = k.layoutId;
   for (const b of buffers) key += `:${b.id}`;

@@ -5,6 +5,7 @@
  */
 import { gpuSync } from '../device.js';
 import type { Profile, State } from './state.js';
+import type { WebGpuCommandEncoder, WebGpuComputePassEncoder } from '../webgpu-types.js';
 
 const PROFILE_QUERIES = 4096;
 let profileLabel = '';
@@ -37,7 +38,7 @@ export function newProfile(): Profile {
 }
 
 /** A timed compute pass for one dispatch of `kernelName`; undefined when the batch's queries are used up (flush first). */
-export function timedPass(profile: Profile, encoder: GPUCommandEncoder, kernelName: string): GPUComputePassEncoder | undefined {
+export function timedPass(profile: Profile, encoder: WebGpuCommandEncoder, kernelName: string): WebGpuComputePassEncoder | undefined {
   const at = profile.pending.length;
   if (at * 2 + 2 > PROFILE_QUERIES) return undefined;
   profile.pending.push(profileLabel ? `${profileLabel}/${kernelName}` : kernelName);

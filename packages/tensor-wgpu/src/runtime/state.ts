@@ -5,7 +5,7 @@
  */
 import { resetPool } from '../buffer.js';
 import { onDeviceDestroy } from '../device.js';
-import type { WebGpuBindGroupLayout, WebGpuComputePipeline } from '../webgpu-types.js';
+import type { WebGpuBindGroup, WebGpuBindGroupLayout, WebGpuBuffer, WebGpuCommandEncoder, WebGpuComputePassEncoder, WebGpuComputePipeline, WebGpuQuerySet } from '../webgpu-types.js';
 
 /** A compiled compute kernel: WGSL with a `Params` uniform at binding 0, storage buffers after. */
 export interface Kernel {
@@ -25,25 +25,25 @@ export const ARENA_SLOTS = 256;
 
 /** GPU timestamps of every dispatch while profiling (see profiler.ts). */
 export interface Profile {
-  readonly querySet: GPUQuerySet;
-  readonly resolve: GPUBuffer;
+  readonly querySet: WebGpuQuerySet;
+  readonly resolve: WebGpuBuffer;
   /** Kernel names of the open batch's dispatches, in order. */
   pending: string[];
   /** Staging buffers of submitted batches with their kernel names. */
-  readonly batches: { staging: GPUBuffer; names: string[] }[];
+  readonly batches: { staging: WebGpuBuffer; names: string[] }[];
 }
 
 export interface State {
   kernels: Map<string, Kernel>;
-  bindGroups: Map<string, { group: GPUBindGroup }>;
-  layouts: Map<string, GPUBindGroupLayout>;
+  bindGroups: Map<string, { group: WebGpuBindGroup }>;
+  layouts: Map<string, WebGpuBindGroupLayout>;
   profile: Profile | undefined;
   /** Readbacks to the CPU so far (tests check a training step makes none it was not asked for). */
   reads: number;
-  encoder: GPUCommandEncoder | undefined;
-  pass: GPUComputePassEncoder | undefined;
+  encoder: WebGpuCommandEncoder | undefined;
+  pass: WebGpuComputePassEncoder | undefined;
   /** Uniform slots of the open batch; rewritten per submit (queue order keeps that safe). */
-  arena: GPUBuffer | undefined;
+  arena: WebGpuBuffer | undefined;
   uniformData: ArrayBuffer;
   slot: number;
   dispatches: number;
