@@ -12,7 +12,6 @@ import { MOMO, MUON_MOMO, MUONMAX, MUONMAX_MOMO } from './optimizers/momo.js';
 import { MUON, MUONH, NORMUON } from './optimizers/muon.js';
 import { SHAMPOO, SOAP } from './optimizers/shampoo.js';
 import { MOMENTUM, NESTEROV, SGD, SIGNSGD, SIGNUM } from './optimizers/sgd.js';
-import type { Options } from './registry/define.js';
 import { withAdamW } from './registry/split.js';
 
 export type SgdOptions = Parameters<typeof SGD.create>[0];
@@ -50,4 +49,3 @@ export function muonWithAdamW({ muon: m, adamw: a, label }: { muon: MuonOptions;
   return withAdamW({ name: 'muon', kind: 'matrices', matrices: MUON.create(m), adamw: ADAMW.create(a), ...(label ? { label } : {}) });
 }
 
-export type { Options };
