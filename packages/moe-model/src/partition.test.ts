@@ -12,23 +12,22 @@ import { parameterShapes } from './params.js';
 
 type Group = 'matrix' | 'other';
 
+/** One block of the `cpu` model: parameter → [shape, group under a Muon-family optimizer, under shampoo+adamw]. */
+const cpuBlock = (b: number): Record<string, [number[], Group, Group]> => ({
+  [`blocks.${b}.norm1.weight`]: [[64], 'other', 'other'],
+  [`blocks.${b}.attn.qkv.weight`]: [[192, 64], 'matrix', 'matrix'],
+  [`blocks.${b}.attn.wo.weight`]: [[64, 64], 'matrix', 'matrix'],
+  [`blocks.${b}.norm2.weight`]: [[64], 'other', 'other'],
+  [`blocks.${b}.moe.router.weight`]: [[8, 64], 'matrix', 'matrix'],
+  [`blocks.${b}.moe.experts.w1`]: [[8, 256, 64], 'matrix', 'other'],
+  [`blocks.${b}.moe.experts.w2`]: [[8, 64, 256], 'matrix', 'other'],
+});
+
 /** The `cpu` model, parameter → [shape, group under a Muon-family optimizer, group under shampoo+adamw]. */
 const CPU_PARTITION: Record<string, [number[], Group, Group]> = {
   'embed.weight': [[1024, 64], 'other', 'other'], // tied with the LM head
-  'blocks.0.norm1.weight': [[64], 'other', 'other'],
-  'blocks.0.attn.qkv.weight': [[192, 64], 'matrix', 'matrix'],
-  'blocks.0.attn.wo.weight': [[64, 64], 'matrix', 'matrix'],
-  'blocks.0.norm2.weight': [[64], 'other', 'other'],
-  'blocks.0.moe.router.weight': [[8, 64], 'matrix', 'matrix'],
-  'blocks.0.moe.experts.w1': [[8, 256, 64], 'matrix', 'other'],
-  'blocks.0.moe.experts.w2': [[8, 64, 256], 'matrix', 'other'],
-  'blocks.1.norm1.weight': [[64], 'other', 'other'],
-  'blocks.1.attn.qkv.weight': [[192, 64], 'matrix', 'matrix'],
-  'blocks.1.attn.wo.weight': [[64, 64], 'matrix', 'matrix'],
-  'blocks.1.norm2.weight': [[64], 'other', 'other'],
-  'blocks.1.moe.router.weight': [[8, 64], 'matrix', 'matrix'],
-  'blocks.1.moe.experts.w1': [[8, 256, 64], 'matrix', 'other'],
-  'blocks.1.moe.experts.w2': [[8, 64, 256], 'matrix', 'other'],
+  ...cpuBlock(0),
+  ...cpuBlock(1),
   'norm.weight': [[64], 'other', 'other'],
 };
 

@@ -13,10 +13,8 @@ export function grid1d(threads: number, size = 256): [number, number] {
   return [65535, Math.ceil(groups / 65535)];
 }
 
-/** WGSL: the linear invocation index `i` of a kernel dispatched with grid1d (needs `nwg`, `gid`). */
-export const linearIndex = (size: number): string => `gid.x + gid.y * nwg.x * ${size}u`;
-export const mainSignature = (size: number): string =>
-  `@compute @workgroup_size(${size})\nfn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>)`;
+/** The grid1d entry point's WGSL, defined with the rest of the kernel vocabulary. */
+export { linearIndex, mainSignature } from './wgsl.js';
 
 export function assertF32(t: Tensor, op: string): void {
   if (t.dtype !== 'f32') throw new TypeError(`${op}: expected an f32 tensor, got ${t.dtype} ${shapeStr(t.shape)}`);

@@ -7,7 +7,7 @@
  * for one head dim D (a multiple of 4), so the per-row vectors live in registers.
  * Grid: (⌈T / 8⌉, B·H). Uniforms: [0] BH, [1] T, [2] D, [3] scale. Arrays are read as vec4s.
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
+import { bindings } from '../wgsl.js';
 
 const LANES = 8;
 /** log(0) for the mask: exp(MASKED − m) is 0 for any finite running max m. */
@@ -23,10 +23,9 @@ const shareRow = (name: string, from: string, row: string, dv: number): string =
 /** Element c of a row shared by `shareRow`. */
 const shared = (name: string, c: number): string => `subgroupBroadcast(${name}L${Math.floor(c / LANES)}, ${c % LANES}u)`;
 
-const header = (bindings: string[]): string => `
+const header = (buffers: Record<string, string>): string => `
 enable subgroups;
-${PARAMS_WGSL}
-${bindings.join('\n')}
+${bindings(buffers)}
 @compute @workgroup_size(${LANES})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
   let T = pu(1u); let scale = pf(3u);
@@ -37,13 +36,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_invocation_id) 
 
 export function attentionForwardSubgroupWgsl(D: number): string {
   const dv = D / 4;
-  return /* wgsl */ `${header([
-    storage(1, 'Q', 'array<vec4<f32>>', 'read'),
-    storage(2, 'K', 'array<vec4<f32>>', 'read'),
-    storage(3, 'V', 'array<vec4<f32>>', 'read'),
-    storage(4, 'O', 'array<vec4<f32>>', 'read_write'),
-    storage(5, 'lse', 'array<f32>', 'read_write'),
-  ])}
+  return /* wgsl */ `${header({ Q: 'read vec4<f32>', K: 'read vec4<f32>', V: 'read vec4<f32>', O: 'rw vec4<f32>', lse: 'rw' })}
   ${each(dv, (c) => `let q${c} = Q[rowC * ${dv}u + ${c}u] * scale;`)}
   ${each(dv, (c) => `var o${c} = vec4<f32>(0.0);`)}
   var m = ${MASKED};
@@ -70,16 +63,7 @@ export function attentionForwardSubgroupWgsl(D: number): string {
 
 export function attentionBackwardQuerySubgroupWgsl(D: number): string {
   const dv = D / 4;
-  return /* wgsl */ `${header([
-    storage(1, 'Q', 'array<vec4<f32>>', 'read'),
-    storage(2, 'K', 'array<vec4<f32>>', 'read'),
-    storage(3, 'V', 'array<vec4<f32>>', 'read'),
-    storage(4, 'O', 'array<vec4<f32>>', 'read'),
-    storage(5, 'dO', 'array<vec4<f32>>', 'read'),
-    storage(6, 'lse', 'array<f32>', 'read'),
-    storage(7, 'delta', 'array<f32>', 'read_write'),
-    storage(8, 'dQ', 'array<vec4<f32>>', 'read_write'),
-  ])}
+  return /* wgsl */ `${header({ Q: 'read vec4<f32>', K: 'read vec4<f32>', V: 'read vec4<f32>', O: 'read vec4<f32>', dO: 'read vec4<f32>', lse: 'read', delta: 'rw', dQ: 'rw vec4<f32>' })}
   ${each(dv, (c) => `let q${c} = Q[rowC * ${dv}u + ${c}u] * scale;`)}
   ${each(dv, (c) => `let g${c} = dO[rowC * ${dv}u + ${c}u];`)}
   ${each(dv, (c) => `var dq${c} = vec4<f32>(0.0);`)}
@@ -103,16 +87,7 @@ export function attentionBackwardQuerySubgroupWgsl(D: number): string {
 
 export function attentionBackwardKeyValueSubgroupWgsl(D: number): string {
   const dv = D / 4;
-  return /* wgsl */ `${header([
-    storage(1, 'Q', 'array<vec4<f32>>', 'read'),
-    storage(2, 'K', 'array<vec4<f32>>', 'read'),
-    storage(3, 'V', 'array<vec4<f32>>', 'read'),
-    storage(4, 'dO', 'array<vec4<f32>>', 'read'),
-    storage(5, 'lse', 'array<f32>', 'read'),
-    storage(6, 'delta', 'array<f32>', 'read'),
-    storage(7, 'dK', 'array<vec4<f32>>', 'read_write'),
-    storage(8, 'dV', 'array<vec4<f32>>', 'read_write'),
-  ])}
+  return /* wgsl */ `${header({ Q: 'read vec4<f32>', K: 'read vec4<f32>', V: 'read vec4<f32>', dO: 'read vec4<f32>', lse: 'read', delta: 'read', dK: 'rw vec4<f32>', dV: 'rw vec4<f32>' })}
   ${each(dv, (c) => `let k${c} = K[rowC * ${dv}u + ${c}u];`)}
   ${each(dv, (c) => `let v${c} = V[rowC * ${dv}u + ${c}u];`)}
   ${each(dv, (c) => `var dk${c} = vec4<f32>(0.0);`)}

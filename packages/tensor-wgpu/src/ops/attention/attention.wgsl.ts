@@ -7,34 +7,26 @@
  *   dk, dv:  dv_j = Σ_{i≥j} p_ij dO_i; dk_j = scale Σ_{i≥j} ds_ij q_i
  * Shapes: q, k, v, o (BH, T, D); lse, δ (BH, T). Uniforms: [0] BH, [1] T, [2] D, [3] scale.
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, perIndex } from '../wgsl.js';
 
 export const MAX_HEAD_DIM = 128;
 
 const load = (into: string, from: string, base: string, factor = ''): string =>
   `for (var d = 0u; d < D; d++) { ${into}[d] = ${from}[${base} + d]${factor}; }`;
 
+/** Opens main, one invocation per row of every head; `pos` is its index in the head's block. */
 const HEAD = /* wgsl */ `
-  let row = ${linearIndex(64)};
-  let T = pu(1u); let D = pu(2u); let scale = pf(3u);
-  if (row >= pu(0u) * T) { return; }
+${perIndex(64, 'row', 'pu(0u) * T', 'let T = pu(1u); let D = pu(2u); let scale = pf(3u);')}
   let pos = row % T;          // query index i (or key index j)
   let kv0 = (row - pos) * D;  // start of this head's (T, D) block
 `;
 
 export const attentionForwardWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'Q', 'array<f32>', 'read')}
-${storage(2, 'K', 'array<f32>', 'read')}
-${storage(3, 'V', 'array<f32>', 'read')}
-${storage(4, 'O', 'array<f32>', 'read_write')}
-${storage(5, 'lse', 'array<f32>', 'read_write')}
+${bindings({ Q: 'read', K: 'read', V: 'read', O: 'rw', lse: 'rw' })}
 fn score(q: ptr<function, array<f32, ${MAX_HEAD_DIM}>>, base: u32, D: u32) -> f32 {
   var acc = 0.0; for (var d = 0u; d < D; d++) { acc += (*q)[d] * K[base + d]; } return acc;
 }
-${mainSignature(64)} {
-  ${HEAD}
+${HEAD}
   var q: array<f32, ${MAX_HEAD_DIM}>;
   var o: array<f32, ${MAX_HEAD_DIM}>;
   ${load('q', 'Q', 'row * D', ' * scale')}
@@ -54,17 +46,8 @@ ${mainSignature(64)} {
 }`;
 
 export const attentionBackwardQueryWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'Q', 'array<f32>', 'read')}
-${storage(2, 'K', 'array<f32>', 'read')}
-${storage(3, 'V', 'array<f32>', 'read')}
-${storage(4, 'O', 'array<f32>', 'read')}
-${storage(5, 'dO', 'array<f32>', 'read')}
-${storage(6, 'lse', 'array<f32>', 'read')}
-${storage(7, 'delta', 'array<f32>', 'read_write')}
-${storage(8, 'dQ', 'array<f32>', 'read_write')}
-${mainSignature(64)} {
-  ${HEAD}
+${bindings({ Q: 'read', K: 'read', V: 'read', O: 'read', dO: 'read', lse: 'read', delta: 'rw', dQ: 'rw' })}
+${HEAD}
   var q: array<f32, ${MAX_HEAD_DIM}>;
   var g: array<f32, ${MAX_HEAD_DIM}>;
   var dq: array<f32, ${MAX_HEAD_DIM}>;
@@ -84,17 +67,8 @@ ${mainSignature(64)} {
 }`;
 
 export const attentionBackwardKeyValueWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'Q', 'array<f32>', 'read')}
-${storage(2, 'K', 'array<f32>', 'read')}
-${storage(3, 'V', 'array<f32>', 'read')}
-${storage(4, 'dO', 'array<f32>', 'read')}
-${storage(5, 'lse', 'array<f32>', 'read')}
-${storage(6, 'delta', 'array<f32>', 'read')}
-${storage(7, 'dK', 'array<f32>', 'read_write')}
-${storage(8, 'dV', 'array<f32>', 'read_write')}
-${mainSignature(64)} {
-  ${HEAD}
+${bindings({ Q: 'read', K: 'read', V: 'read', dO: 'read', lse: 'read', delta: 'read', dK: 'rw', dV: 'rw' })}
+${HEAD}
   let q0 = kv0; // queries share the head's block layout
   var k: array<f32, ${MAX_HEAD_DIM}>;
   var v: array<f32, ${MAX_HEAD_DIM}>;

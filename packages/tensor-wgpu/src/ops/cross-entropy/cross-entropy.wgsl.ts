@@ -5,19 +5,33 @@
  * 3. back:   dx_r = g/count · (softmax(x_r) − onehot(t_r)), 0 for ignored rows
  * Uniforms: [0] N, [1] V, [2] ignore index (i32).
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, perIndex, treeSum } from '../wgsl.js';
+
+/** The one rule for rows that do not count: target = the ignore index (uniform [2]), or outside [0, V). */
+export const IGNORED_WGSL = /* wgsl */ `
+fn ignored(t: i32, V: u32) -> bool { return t == pi(2u) || t < 0 || u32(t) >= V; }`;
+
+/**
+ * Opens a one-workgroup `main` that sums `value` (of WGSL type `type`, read at row r) over the rows
+ * r < N whose target counts, into sums[0] (needs IGNORED_WGSL and a `targets` binding). The caller
+ * writes lane 0's epilogue and the closing brace.
+ */
+export const countedRowSumsWgsl = (type: string, value: string): string => /* wgsl */ `
+var<workgroup> sums: array<${type}, 64>;
+@compute @workgroup_size(64)
+fn main(@builtin(local_invocation_index) lane: u32) {
+  let N = pu(0u); let V = pu(1u);
+  var acc = ${type}(0.0);
+  for (var r = lane; r < N; r += 64u) {
+    if (!ignored(targets[r], V)) { acc += ${value}; }
+  }
+  sums[lane] = acc;
+  ${treeSum('sums', 'lane', 64)}`;
 
 export const crossEntropyRowsWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'xs', 'array<f32>', 'read')}
-${storage(2, 'targets', 'array<i32>', 'read')}
-${storage(3, 'lse', 'array<f32>', 'read_write')}
-${storage(4, 'losses', 'array<f32>', 'read_write')}
-${mainSignature(64)} {
-  let r = ${linearIndex(64)};
-  let V = pu(1u);
-  if (r >= pu(0u)) { return; }
+${bindings({ xs: 'read', targets: 'read i32', lse: 'rw', losses: 'rw' })}
+${IGNORED_WGSL}
+${perIndex(64, 'r', 'pu(0u)', 'let V = pu(1u);')}
   let base = r * V;
   var m = -3.4028234663852886e38;
   for (var j = 0u; j < V; j++) { m = max(m, xs[base + j]); }
@@ -26,30 +40,13 @@ ${mainSignature(64)} {
   let l = m + log(s);
   lse[r] = l;
   let t = targets[r];
-  if (t == pi(2u) || t < 0 || u32(t) >= V) { losses[r] = 0.0; } else { losses[r] = l - xs[base + u32(t)]; }
+  if (ignored(t, V)) { losses[r] = 0.0; } else { losses[r] = l - xs[base + u32(t)]; }
 }`;
 
 export const crossEntropyReduceWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'losses', 'array<f32>', 'read')}
-${storage(2, 'targets', 'array<i32>', 'read')}
-${storage(3, 'out', 'array<f32>', 'read_write')}
-${storage(4, 'count', 'array<f32>', 'read_write')}
-var<workgroup> sums: array<vec2<f32>, 64>;
-@compute @workgroup_size(64)
-fn main(@builtin(local_invocation_index) lane: u32) {
-  let N = pu(0u); let V = pu(1u);
-  var acc = vec2<f32>(0.0);
-  for (var r = lane; r < N; r += 64u) {
-    let t = targets[r];
-    if (!(t == pi(2u) || t < 0 || u32(t) >= V)) { acc += vec2<f32>(losses[r], 1.0); }
-  }
-  sums[lane] = acc;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s >>= 1u) {
-    if (lane < s) { sums[lane] += sums[lane + s]; }
-    workgroupBarrier();
-  }
+${bindings({ losses: 'read', targets: 'read i32', out: 'rw', count: 'rw' })}
+${IGNORED_WGSL}
+${countedRowSumsWgsl('vec2<f32>', 'vec2<f32>(losses[r], 1.0)')}
   if (lane == 0u) {
     out[0] = sums[0].x / max(sums[0].y, 1.0);
     count[0] = sums[0].y;
@@ -57,21 +54,13 @@ fn main(@builtin(local_invocation_index) lane: u32) {
 }`;
 
 export const crossEntropyBackwardWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'xs', 'array<f32>', 'read')}
-${storage(2, 'targets', 'array<i32>', 'read')}
-${storage(3, 'lse', 'array<f32>', 'read')}
-${storage(4, 'count', 'array<f32>', 'read')}
-${storage(5, 'g', 'array<f32>', 'read')}
-${storage(6, 'dx', 'array<f32>', 'read_write')}
-${mainSignature(256)} {
-  let i = ${linearIndex(256)};
-  let N = pu(0u); let V = pu(1u);
-  if (i >= N * V) { return; }
+${bindings({ xs: 'read', targets: 'read i32', lse: 'read', count: 'read', g: 'read', dx: 'rw' })}
+${IGNORED_WGSL}
+${perIndex(256, 'i', 'N * V', 'let N = pu(0u); let V = pu(1u);')}
   let r = i / V;
   let j = i % V;
   let t = targets[r];
-  if (t == pi(2u) || t < 0 || u32(t) >= V) { dx[i] = 0.0; return; }
+  if (ignored(t, V)) { dx[i] = 0.0; return; }
   let scale = g[0] / max(count[0], 1.0);
   let onehot = select(0.0, 1.0, u32(t) == j);
   dx[i] = scale * (exp(xs[i] - lse[r]) - onehot);

@@ -3,8 +3,7 @@
  * (seed, stream, i). The mask is recomputed, never stored: the backward is the same kernel on g.
  * Uniforms: [0] n, [1] seed lo, [2] seed hi, [3] stream, [4] p.
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, linearIndex, mainSignature } from '../wgsl.js';
 import { PHILOX_WGSL } from '../random/philox.wgsl.js';
 
 /**
@@ -18,11 +17,9 @@ fn dropoutKeep(i4: u32, stream: u32, seed: vec2<u32>, p: f32) -> vec4<f32> {
 }`;
 
 export const dropoutWgsl = /* wgsl */ `
-${PARAMS_WGSL}
+${bindings({ xs: 'read vec4<f32>', ys: 'rw vec4<f32>' })}
 ${PHILOX_WGSL}
 ${DROPOUT_KEEP_WGSL}
-${storage(1, 'xs', 'array<vec4<f32>>', 'read')}
-${storage(2, 'ys', 'array<vec4<f32>>', 'read_write')}
 ${mainSignature(64)} {
   let i = ${linearIndex(64)};
   if (i * 4u >= pu(0u)) { return; }

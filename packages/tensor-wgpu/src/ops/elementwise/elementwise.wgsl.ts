@@ -5,21 +5,16 @@
  * 3-D grid without index division when the collapsed walk has rank ≤ 3.
  * Expressions are written over an alias `T` (f32 or vec4<f32>) so one table serves both paths.
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, perIndex } from '../wgsl.js';
 
 export const MAX_RANK = 6;
 const WG = 256;
 
 /** y = f(x, p) over vec4s; uniforms: [0] n4 (vec4 count), [1] p. */
 export const unaryWgsl = (expr: string): string => /* wgsl */ `
-${PARAMS_WGSL}
+${bindings({ xs: 'read vec4<f32>', ys: 'rw vec4<f32>' })}
 alias T = vec4<f32>;
-${storage(1, 'xs', 'array<vec4<f32>>', 'read')}
-${storage(2, 'ys', 'array<vec4<f32>>', 'read_write')}
-${mainSignature(WG)} {
-  let i = ${linearIndex(WG)};
-  if (i >= pu(0u)) { return; }
+${perIndex(WG, 'i', 'pu(0u)')}
   let x = xs[i];
   let p = T(pf(1u));
   ys[i] = ${expr};
@@ -27,15 +22,9 @@ ${mainSignature(WG)} {
 
 /** dx = g · f'(x, y, p) over vec4s; uniforms as unaryWgsl. */
 export const unaryGradWgsl = (derivative: string): string => /* wgsl */ `
-${PARAMS_WGSL}
+${bindings({ gs: 'read vec4<f32>', xs: 'read vec4<f32>', ys: 'read vec4<f32>', dx: 'rw vec4<f32>' })}
 alias T = vec4<f32>;
-${storage(1, 'gs', 'array<vec4<f32>>', 'read')}
-${storage(2, 'xs', 'array<vec4<f32>>', 'read')}
-${storage(3, 'ys', 'array<vec4<f32>>', 'read')}
-${storage(4, 'dx', 'array<vec4<f32>>', 'read_write')}
-${mainSignature(WG)} {
-  let i = ${linearIndex(WG)};
-  if (i >= pu(0u)) { return; }
+${perIndex(WG, 'i', 'pu(0u)')}
   let x = xs[i];
   let y = ys[i];
   let p = T(pf(1u));
@@ -44,15 +33,15 @@ ${mainSignature(WG)} {
 
 const NAMES = ['a', 'b', 'c'];
 
+/** The bindings of an n-ary kernel: in_a, in_b, in_c (as many as the arity), then out. */
+const operands = (arity: number, element: string): string =>
+  bindings({ ...Object.fromEntries(NAMES.slice(0, arity).map((n) => [`in_${n}`, `read ${element}`])), out: `rw ${element}` });
+
 /** out = f(a, b, c) for same-shape operands, vec4; uniforms: [0] n4. */
 export const naryVec4Wgsl = (arity: number, expr: string): string => /* wgsl */ `
-${PARAMS_WGSL}
+${operands(arity, 'vec4<f32>')}
 alias T = vec4<f32>;
-${NAMES.slice(0, arity).map((n, k) => storage(k + 1, `in_${n}`, 'array<vec4<f32>>', 'read')).join('\n')}
-${storage(arity + 1, 'out', 'array<vec4<f32>>', 'read_write')}
-${mainSignature(WG)} {
-  let i = ${linearIndex(WG)};
-  if (i >= pu(0u)) { return; }
+${perIndex(WG, 'i', 'pu(0u)')}
   ${NAMES.slice(0, arity).map((n) => `let ${n} = in_${n}[i];`).join('\n  ')}
   out[i] = ${expr};
 }`;
@@ -63,13 +52,9 @@ ${mainSignature(WG)} {
  * then the rank actually walked (the last dims; see collapseDims in elementwise.ts).
  */
 export const naryBroadcastWgsl = (arity: number, expr: string): string => /* wgsl */ `
-${PARAMS_WGSL}
+${operands(arity, 'f32')}
 alias T = f32;
-${NAMES.slice(0, arity).map((n, k) => storage(k + 1, `in_${n}`, 'array<f32>', 'read')).join('\n')}
-${storage(arity + 1, 'out', 'array<f32>', 'read_write')}
-${mainSignature(WG)} {
-  let i = ${linearIndex(WG)};
-  if (i >= pu(0u)) { return; }
+${perIndex(WG, 'i', 'pu(0u)')}
   var rem = i;
   var offsets = array<u32, 3>(0u, 0u, 0u);
   for (var d = ${MAX_RANK - 1}i; d >= ${MAX_RANK}i - i32(pu(${1 + MAX_RANK + arity * MAX_RANK}u)); d--) {
@@ -88,10 +73,8 @@ ${mainSignature(WG)} {
  */
 export const GRID3_WG = 64;
 export const naryGrid3Wgsl = (arity: number, expr: string): string => /* wgsl */ `
-${PARAMS_WGSL}
+${operands(arity, 'f32')}
 alias T = f32;
-${NAMES.slice(0, arity).map((n, k) => storage(k + 1, `in_${n}`, 'array<f32>', 'read')).join('\n')}
-${storage(arity + 1, 'out', 'array<f32>', 'read_write')}
 @compute @workgroup_size(${GRID3_WG})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let d1 = pu(5u); let d2 = pu(6u);
@@ -107,21 +90,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 
 /** Fills n4 vec4s with a constant; uniforms: [0] n4, [1] value (bits). */
 export const fillWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'out', 'array<vec4<u32>>', 'read_write')}
-${mainSignature(WG)} {
-  let i = ${linearIndex(WG)};
-  if (i >= pu(0u)) { return; }
+${bindings({ out: 'rw vec4<u32>' })}
+${perIndex(WG, 'i', 'pu(0u)')}
   out[i] = vec4<u32>(pu(1u));
 }`;
 
 /** dst += src over vec4s (gradient accumulation); uniforms: [0] n4. */
 export const addInPlaceWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'src', 'array<vec4<f32>>', 'read')}
-${storage(2, 'dst', 'array<vec4<f32>>', 'read_write')}
-${mainSignature(WG)} {
-  let i = ${linearIndex(WG)};
-  if (i >= pu(0u)) { return; }
+${bindings({ src: 'read vec4<f32>', dst: 'rw vec4<f32>' })}
+${perIndex(WG, 'i', 'pu(0u)')}
   dst[i] = dst[i] + src[i];
 }`;

@@ -2,12 +2,10 @@
  * Sum of squares of one tensor by one workgroup of 256 (vec4 loads, tree in workgroup memory),
  * written to partials[slot]; then out = sqrt(Σ partials). Uniforms: [0] n, [1] slot / count.
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
+import { bindings, treeSum } from '../wgsl.js';
 
 export const sumSquaresWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'xs', 'array<vec4<f32>>', 'read')}
-${storage(2, 'partials', 'array<f32>', 'read_write')}
+${bindings({ xs: 'read vec4<f32>', partials: 'rw' })}
 var<workgroup> sums: array<f32, 256>;
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) lane: u32) {
@@ -20,18 +18,12 @@ fn main(@builtin(local_invocation_index) lane: u32) {
     for (var j = 0u; j < n - full * 4u; j++) { acc += x[j] * x[j]; } // ragged tail
   }
   sums[lane] = acc;
-  workgroupBarrier();
-  for (var s = 128u; s > 0u; s >>= 1u) {
-    if (lane < s) { sums[lane] += sums[lane + s]; }
-    workgroupBarrier();
-  }
+  ${treeSum('sums', 'lane', 256)}
   if (lane == 0u) { partials[pu(1u)] = sums[0]; }
 }`;
 
 export const sqrtOfSumWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'partials', 'array<f32>', 'read')}
-${storage(2, 'out', 'array<f32>', 'read_write')}
+${bindings({ partials: 'read', out: 'rw' })}
 @compute @workgroup_size(1)
 fn main() {
   var acc = 0.0;

@@ -10,8 +10,7 @@
  * θ = (t + offset)·base^(−2i/D) (rope.wgsl.ts's ropeAngle). Uniforms: [0] pairs (B·T·3·H·D/2),
  * [1] T, [2] H, [3] D, [4] base, [5] offset, [6] rotate (0/1), [7] which gradients exist (bits).
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, perIndex } from '../wgsl.js';
 import { ROPE_ANGLE_WGSL } from '../rope/rope.wgsl.js';
 
 /** Where input pair i goes: which part, the pair's index in that part, the position and its angle. */
@@ -35,33 +34,22 @@ fn place(i: u32) -> Place {
   return Place(which, at, c, s);
 }`;
 
-export const qkvHeadsWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'xs', 'array<vec2<f32>>', 'read')}
-${storage(2, 'q', 'array<vec2<f32>>', 'read_write')}
-${storage(3, 'k', 'array<vec2<f32>>', 'read_write')}
-${storage(4, 'v', 'array<vec2<f32>>', 'read_write')}
+/** A kernel's bindings, place(), and `main` up to `p`: the place of this invocation's input pair. */
+const opening = (buffers: Record<string, string>): string => /* wgsl */ `
+${bindings(buffers)}
 ${PLACE_WGSL}
-${mainSignature(256)} {
-  let i = ${linearIndex(256)};
-  if (i >= pu(0u)) { return; }
-  let p = place(i);
+${perIndex(256, 'i', 'pu(0u)')}
+  let p = place(i);`;
+
+export const qkvHeadsWgsl = /* wgsl */ `
+${opening({ xs: 'read vec2<f32>', q: 'rw vec2<f32>', k: 'rw vec2<f32>', v: 'rw vec2<f32>' })}
   let x = xs[i];
   let y = vec2<f32>(x.x * p.c - x.y * p.s, x.x * p.s + x.y * p.c);
   if (p.which == 0u) { q[p.at] = y; } else if (p.which == 1u) { k[p.at] = y; } else { v[p.at] = y; }
 }`;
 
 export const qkvHeadsBackwardWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'gq', 'array<vec2<f32>>', 'read')}
-${storage(2, 'gk', 'array<vec2<f32>>', 'read')}
-${storage(3, 'gv', 'array<vec2<f32>>', 'read')}
-${storage(4, 'dx', 'array<vec2<f32>>', 'read_write')}
-${PLACE_WGSL}
-${mainSignature(256)} {
-  let i = ${linearIndex(256)};
-  if (i >= pu(0u)) { return; }
-  let p = place(i);
+${opening({ gq: 'read vec2<f32>', gk: 'read vec2<f32>', gv: 'read vec2<f32>', dx: 'rw vec2<f32>' })}
   var g = vec2<f32>(0.0);
   if ((pu(7u) & (1u << p.which)) != 0u) {
     if (p.which == 0u) { g = gq[p.at]; } else if (p.which == 1u) { g = gk[p.at]; } else { g = gv[p.at]; }

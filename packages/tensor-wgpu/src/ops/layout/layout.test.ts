@@ -30,29 +30,12 @@ describe('layout ops', () => {
   ])('slice %j axis %i [%i, %i)', async (shape, axis, start, end) => {
     await checkOp({ inputs: [{ shape }], gpu: ([x]) => slice(x!, axis, start, end), ref: ([x]) => sliceRef(x!, shape, axis, start, end) });
   });
-  it('concat along an inner axis', async () => {
-    const shapes = [[2, 3, 4], [2, 1, 4], [2, 5, 4]];
-    await checkOp({
-      inputs: shapes.map((shape) => ({ shape })),
-      gpu: (xs) => concat(xs, 1),
-      ref: (xs) => concatRef(xs, shapes, 1),
-    });
-  });
-  it('concat along the leading axis (buffer copies)', async () => {
-    const shapes = [[2, 3, 5], [1, 3, 5], [4, 3, 5]];
-    await checkOp({
-      inputs: shapes.map((shape) => ({ shape })),
-      gpu: (xs) => concat(xs, 0),
-      ref: (xs) => concatRef(xs, shapes, 0),
-    });
-  });
-  it('concat along the last axis in vec4 runs', async () => {
-    const shapes = [[3, 4], [3, 8], [3, 4]];
-    await checkOp({
-      inputs: shapes.map((shape) => ({ shape })),
-      gpu: (xs) => concat(xs, 1),
-      ref: (xs) => concatRef(xs, shapes, 1),
-    });
+  it.each<[string, number[][], number]>([
+    ['an inner axis', [[2, 3, 4], [2, 1, 4], [2, 5, 4]], 1],
+    ['the leading axis (buffer copies)', [[2, 3, 5], [1, 3, 5], [4, 3, 5]], 0],
+    ['the last axis in vec4 runs', [[3, 4], [3, 8], [3, 4]], 1],
+  ])('concat along %s', async (_, shapes, axis) => {
+    await checkOp({ inputs: shapes.map((shape) => ({ shape })), gpu: (xs) => concat(xs, axis), ref: (xs) => concatRef(xs, shapes, axis) });
   });
   it('transposes i32 tensors, scalar and vec4', async () => {
     const x = tensor(Array.from({ length: 24 }, (_, i) => i), [3, 2, 4], 'i32');

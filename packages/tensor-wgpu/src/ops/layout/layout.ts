@@ -10,7 +10,7 @@ import { Tensor, type Shape, shapeStr } from '../../tensor.js';
 import { contiguousStrides, grid1d, normAxis, u32 } from '../common.js';
 import { collapseDims, fill } from '../elementwise/elementwise.js';
 import { MAX_RANK } from '../elementwise/elementwise.wgsl.js';
-import { gatherStridedWgsl, scatterStridedWgsl } from './layout.wgsl.js';
+import { stridedCopyWgsl } from './layout.wgsl.js';
 
 /**
  * The strided walk in its cheapest form: size-1 dims dropped and runs that are contiguous on both
@@ -42,7 +42,7 @@ export function gatherStrided(x: Tensor, dims: readonly number[], strides: reado
   if (out.size > 0) {
     const plan = stridedPlan(out.size, dims, strides, offset);
     const type = elementType(x.dtype, plan.vec4);
-    dispatch(kernel(`gather-strided:${type}`, () => gatherStridedWgsl(type)), plan.uniforms, [x.buffer, out.buffer], grid1d(plan.threads));
+    dispatch(kernel(`gather-strided:${type}`, () => stridedCopyWgsl(type, 'gather')), plan.uniforms, [x.buffer, out.buffer], grid1d(plan.threads));
   }
   return out;
 }
@@ -52,7 +52,7 @@ export function scatterStrided(into: Tensor, x: Tensor, strides: readonly number
   if (x.size === 0) return;
   const plan = stridedPlan(x.size, x.shape, strides, offset);
   const type = elementType(x.dtype, plan.vec4);
-  dispatch(kernel(`scatter-strided:${type}`, () => scatterStridedWgsl(type)), plan.uniforms, [x.buffer, into.buffer], grid1d(plan.threads));
+  dispatch(kernel(`scatter-strided:${type}`, () => stridedCopyWgsl(type, 'scatter')), plan.uniforms, [x.buffer, into.buffer], grid1d(plan.threads));
 }
 
 /** Same data, new shape (one dim may be -1). Shares storage. */

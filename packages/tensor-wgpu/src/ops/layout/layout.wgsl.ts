@@ -6,8 +6,7 @@
  * - gather: out[i] = x[offset + Σ coord_d · stride_d] (out contiguous)
  * - scatter: out[offset + Σ coord_d · stride_d] = x[i] (x contiguous; writes into an existing buffer)
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, perIndex } from '../wgsl.js';
 
 const stridedIndex = /* wgsl */ `
 fn strided(i: u32) -> u32 {
@@ -21,24 +20,10 @@ fn strided(i: u32) -> u32 {
   return at;
 }`;
 
-export const gatherStridedWgsl = (type: string): string => /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'xs', `array<${type}>`, 'read')}
-${storage(2, 'out', `array<${type}>`, 'read_write')}
+/** The strided copy: `gather` reads the strided side into a contiguous out, `scatter` writes x there. */
+export const stridedCopyWgsl = (type: string, direction: 'gather' | 'scatter'): string => /* wgsl */ `
+${bindings({ xs: `read ${type}`, out: `rw ${type}` })}
 ${stridedIndex}
-${mainSignature(256)} {
-  let i = ${linearIndex(256)};
-  if (i >= pu(0u)) { return; }
-  out[i] = xs[strided(i)];
-}`;
-
-export const scatterStridedWgsl = (type: string): string => /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'xs', `array<${type}>`, 'read')}
-${storage(2, 'out', `array<${type}>`, 'read_write')}
-${stridedIndex}
-${mainSignature(256)} {
-  let i = ${linearIndex(256)};
-  if (i >= pu(0u)) { return; }
-  out[strided(i)] = xs[i];
+${perIndex(256, 'i', 'pu(0u)')}
+  ${direction === 'gather' ? 'out[i] = xs[strided(i)];' : 'out[strided(i)] = xs[i];'}
 }`;

@@ -13,13 +13,12 @@
  * - rayleighOrder: the columns of Q ordered by qᵢᵀLqᵢ, descending (ties by index): perm[r] = the
  *   column of rank r. Uniforms: [0] n.
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
+import { bindings, treeSum } from '../wgsl.js';
 
 export const LINALG_THREADS = 256;
 
-const header = (buffers: string[]): string => `
-${PARAMS_WGSL}
-${buffers.join('\n')}
+const header = (buffers: Record<string, string>): string => `
+${bindings(buffers)}
 fn sync() { storageBarrier(); workgroupBarrier(); }
 /** Sort key: NaN ranks last (every rank is still written once); tested on the bits, which no fast-math assumption removes. */
 fn orderKey(v: f32) -> f32 {
@@ -43,14 +42,7 @@ fn rotate(xy: vec2<f32>, cs: vec2<f32>) -> vec2<f32> {
   return vec2<f32>(cs.x * xy.x - cs.y * xy.y, cs.y * xy.x + cs.x * xy.y);
 }`;
 
-export const eighWgsl = /* wgsl */ `${JACOBI_HELPERS}${header([
-  storage(1, 'A', 'array<f32>', 'read'),
-  storage(2, 'W', 'array<f32>', 'read_write'),
-  storage(3, 'V', 'array<f32>', 'read_write'),
-  storage(4, 'VECS', 'array<f32>', 'read_write'),
-  storage(5, 'VALS', 'array<f32>', 'read_write'),
-  storage(6, 'ROT', 'array<vec2<f32>>', 'read_write'),
-])}
+export const eighWgsl = /* wgsl */ `${JACOBI_HELPERS}${header({ A: 'read', W: 'rw', V: 'rw', VECS: 'rw', VALS: 'rw', ROT: 'rw vec2<f32>' })}
   let m = n + (n % 2u);          // even: index n is a dummy partner when n is odd
   let pairs = m / 2u;
   let rot = wid.x * pairs;
@@ -118,12 +110,7 @@ export const eighWgsl = /* wgsl */ `${JACOBI_HELPERS}${header([
   }
 }`;
 
-export const householderQWgsl = /* wgsl */ `${header([
-  storage(1, 'A', 'array<f32>', 'read'),
-  storage(2, 'H', 'array<f32>', 'read_write'),
-  storage(3, 'Q', 'array<f32>', 'read_write'),
-  storage(4, 'BETA', 'array<f32>', 'read_write'),
-])}
+export const householderQWgsl = /* wgsl */ `${header({ A: 'read', H: 'rw', Q: 'rw', BETA: 'rw' })}
   for (var i = lid; i < n * n; i += ${LINALG_THREADS}u) {
     H[base + i] = A[base + i];
     Q[base + i] = select(0.0, 1.0, i / n == i % n);
@@ -133,11 +120,7 @@ export const householderQWgsl = /* wgsl */ `${header([
     // Reflector for column k below the diagonal: v = x − α·e₁, α = −sign(x₀)‖x‖, β = 2/vᵀv.
     part[lid] = 0.0;
     for (var i = k + 1u + lid; i < n; i += ${LINALG_THREADS}u) { let x = H[base + i * n + k]; part[lid] += x * x; }
-    workgroupBarrier();
-    for (var w = ${LINALG_THREADS / 2}u; w > 0u; w = w / 2u) {
-      if (lid < w) { part[lid] += part[lid + w]; }
-      workgroupBarrier();
-    }
+    ${treeSum('part', 'lid', LINALG_THREADS)}
     let below = part[0]; // Σ x_i² under the diagonal
     let x0 = H[base + k * n + k];
     let alpha = -select(-1.0, 1.0, x0 >= 0.0) * sqrt(below + x0 * x0);
@@ -171,12 +154,7 @@ export const householderQWgsl = /* wgsl */ `${header([
   }
 }`.replace('fn sync()', `var<workgroup> part: array<f32, ${LINALG_THREADS}>;\nfn sync()`);
 
-export const rayleighOrderWgsl = /* wgsl */ `${header([
-  storage(1, 'L', 'array<f32>', 'read'),
-  storage(2, 'Q', 'array<f32>', 'read'),
-  storage(3, 'EST', 'array<f32>', 'read_write'),
-  storage(4, 'PERM', 'array<i32>', 'read_write'),
-])}
+export const rayleighOrderWgsl = /* wgsl */ `${header({ L: 'read', Q: 'read', EST: 'rw', PERM: 'rw i32' })}
   for (var c = lid; c < n; c += ${LINALG_THREADS}u) {
     var e = 0.0;
     for (var i = 0u; i < n; i++) {

@@ -12,25 +12,31 @@
  *            out = Σ loss / max(count, 1); stats = [Σ loss, Σ correct, count].
  * Uniforms: [0] rows (N for reduce), [1] V, [2] ignore index (i32), [3] r0.
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, perIndex, workgroupTree } from '../wgsl.js';
+import { countedRowSumsWgsl, IGNORED_WGSL as IGNORED } from '../cross-entropy/cross-entropy.wgsl.js';
 
 export const LCE_LANES = 64;
 
-const IGNORED = /* wgsl */ `
-fn ignored(t: i32, V: u32) -> bool { return t == pi(2u) || t < 0 || u32(t) >= V; }`;
-
 export const lceRowsWgsl = /* wgsl */ `
-${PARAMS_WGSL}
+${bindings({ logits: 'read', targets: 'read i32', lse: 'rw', losses: 'rw', correct: 'rw' })}
 ${IGNORED}
-${storage(1, 'logits', 'array<f32>', 'read')} // (rows, V): this chunk
-${storage(2, 'targets', 'array<i32>', 'read')} // (N)
-${storage(3, 'lse', 'array<f32>', 'read_write')} // (N)
-${storage(4, 'losses', 'array<f32>', 'read_write')} // (N)
-${storage(5, 'correct', 'array<f32>', 'read_write')} // (N)
 var<workgroup> ms: array<vec2<f32>, ${LCE_LANES}>; // (max, Σ exp(x − max)) per lane
 var<workgroup> bestValue: array<f32, ${LCE_LANES}>; // each lane's argmax: its value
 var<workgroup> bestColumn: array<u32, ${LCE_LANES}>; // and its column
+// Lane a absorbs lane b: logsumexp pairs merge, and the larger value wins the argmax (on a tie,
+// the lower column: the reference's first maximum).
+fn mergeLanes(a: u32, b: u32) {
+  let p = ms[a];
+  let q = ms[b];
+  let mm = max(p.x, q.x);
+  ms[a] = vec2<f32>(mm, p.y * exp(p.x - mm) + q.y * exp(q.x - mm));
+  let qv = bestValue[b];
+  let qj = bestColumn[b];
+  if (qv > bestValue[a] || (qv == bestValue[a] && qj < bestColumn[a])) {
+    bestValue[a] = qv;
+    bestColumn[a] = qj;
+  }
+}
 @compute @workgroup_size(${LCE_LANES})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
   let r = wg.x;
@@ -49,23 +55,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   ms[lane] = vec2<f32>(m, s);
   bestValue[lane] = bv;
   bestColumn[lane] = bj;
-  workgroupBarrier();
-  for (var half = ${LCE_LANES / 2}u; half > 0u; half >>= 1u) {
-    if (lane < half) {
-      let a = ms[lane];
-      let b = ms[lane + half];
-      let mm = max(a.x, b.x);
-      ms[lane] = vec2<f32>(mm, a.y * exp(a.x - mm) + b.y * exp(b.x - mm));
-      let qv = bestValue[lane + half];
-      let qj = bestColumn[lane + half];
-      // The larger value wins; on a tie, the lower column (the reference's first maximum).
-      if (qv > bestValue[lane] || (qv == bestValue[lane] && qj < bestColumn[lane])) {
-        bestValue[lane] = qv;
-        bestColumn[lane] = qj;
-      }
-    }
-    workgroupBarrier();
-  }
+  ${workgroupTree(LCE_LANES, 'lane', (half) => `mergeLanes(lane, lane + ${half});`)}
   if (lane == 0u) {
     let row = pu(3u) + r;
     let l = ms[0].x + log(ms[0].y);
@@ -82,15 +72,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 }`;
 
 export const lceGradWgsl = /* wgsl */ `
-${PARAMS_WGSL}
+${bindings({ targets: 'read i32', lse: 'read', logits: 'rw' })} // logits (rows, V) become dlogits
 ${IGNORED}
-${storage(1, 'targets', 'array<i32>', 'read')} // (N)
-${storage(2, 'lse', 'array<f32>', 'read')} // (N)
-${storage(3, 'logits', 'array<f32>', 'read_write')} // (rows, V): becomes dlogits
-${mainSignature(256)} {
-  let i = ${linearIndex(256)};
-  let V = pu(1u);
-  if (i >= pu(0u) * V) { return; }
+${perIndex(256, 'i', 'pu(0u) * V', 'let V = pu(1u);')}
   let row = pu(3u) + i / V;
   let t = targets[row];
   if (ignored(t, V)) { logits[i] = 0.0; return; }
@@ -99,27 +83,9 @@ ${mainSignature(256)} {
 }`;
 
 export const lceReduceWgsl = /* wgsl */ `
-${PARAMS_WGSL}
+${bindings({ losses: 'read', correct: 'read', targets: 'read i32', out: 'rw', stats: 'rw' })} // out: the mean loss; stats: Σ loss, Σ correct, count
 ${IGNORED}
-${storage(1, 'losses', 'array<f32>', 'read')} // (N)
-${storage(2, 'correct', 'array<f32>', 'read')} // (N)
-${storage(3, 'targets', 'array<i32>', 'read')} // (N)
-${storage(4, 'out', 'array<f32>', 'read_write')} // []: the mean loss
-${storage(5, 'stats', 'array<f32>', 'read_write')} // (3): Σ loss, Σ correct, count
-var<workgroup> sums: array<vec3<f32>, 64>;
-@compute @workgroup_size(64)
-fn main(@builtin(local_invocation_index) lane: u32) {
-  let N = pu(0u); let V = pu(1u);
-  var acc = vec3<f32>(0.0);
-  for (var r = lane; r < N; r += 64u) {
-    if (!ignored(targets[r], V)) { acc += vec3<f32>(losses[r], correct[r], 1.0); }
-  }
-  sums[lane] = acc;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s >>= 1u) {
-    if (lane < s) { sums[lane] += sums[lane + s]; }
-    workgroupBarrier();
-  }
+${countedRowSumsWgsl('vec3<f32>', 'vec3<f32>(losses[r], correct[r], 1.0)')}
   if (lane == 0u) {
     out[0] = sums[0].x / max(sums[0].z, 1.0);
     stats[0] = sums[0].x;

@@ -9,19 +9,11 @@
  * took twice as many. Deterministic: every output element is one invocation's sum, in a fixed order.
  * Uniforms: [0] N, [1] k, [2] d.
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, perIndex } from '../wgsl.js';
 
 export const combineExpertsWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'ys', 'array<f32>', 'read')}
-${storage(2, 'gates', 'array<f32>', 'read')}
-${storage(3, 'position', 'array<i32>', 'read')}
-${storage(4, 'out', 'array<f32>', 'read_write')}
-${mainSignature(256)} {
-  let i = ${linearIndex(256)};
-  let N = pu(0u); let k = pu(1u); let d = pu(2u);
-  if (i >= N * d) { return; }
+${bindings({ ys: 'read', gates: 'read', position: 'read i32', out: 'rw' })}
+${perIndex(256, 'i', 'N * d', 'let N = pu(0u); let k = pu(1u); let d = pu(2u);')}
   let n = i / d; let c = i % d;
   var acc = 0.0;
   for (var j = 0u; j < k; j++) {
@@ -32,29 +24,15 @@ ${mainSignature(256)} {
 }`;
 
 export const combineExpertsRowsGradWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'g', 'array<f32>', 'read')}
-${storage(2, 'gates', 'array<f32>', 'read')}
-${storage(3, 'order', 'array<i32>', 'read')}
-${storage(4, 'dys', 'array<f32>', 'read_write')}
-${mainSignature(256)} {
-  let i = ${linearIndex(256)};
-  let N = pu(0u); let k = pu(1u); let d = pu(2u);
-  if (i >= N * k * d) { return; }
+${bindings({ g: 'read', gates: 'read', order: 'read i32', dys: 'rw' })}
+${perIndex(256, 'i', 'N * k * d', 'let N = pu(0u); let k = pu(1u); let d = pu(2u);')}
   let s = u32(order[i / d]);
   dys[i] = gates[s] * g[(s / k) * d + i % d];
 }`;
 
 export const combineExpertsGatesGradWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'g', 'array<f32>', 'read')}
-${storage(2, 'ys', 'array<f32>', 'read')}
-${storage(3, 'position', 'array<i32>', 'read')}
-${storage(4, 'dgates', 'array<f32>', 'read_write')}
-${mainSignature(64)} {
-  let s = ${linearIndex(64)};
-  let N = pu(0u); let k = pu(1u); let d = pu(2u);
-  if (s >= N * k) { return; }
+${bindings({ g: 'read', ys: 'read', position: 'read i32', dgates: 'rw' })}
+${perIndex(64, 's', 'N * k', 'let N = pu(0u); let k = pu(1u); let d = pu(2u);')}
   let y0 = u32(position[s]) * d;
   let g0 = (s / k) * d;
   var acc = 0.0;

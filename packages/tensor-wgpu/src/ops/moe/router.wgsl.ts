@@ -12,21 +12,13 @@
  * A missing gradient (bit 0: probs, bit 1: gates, uniform [3]) counts as zero.
  * Uniforms: [0] rows, [1] E, [2] k, [3] gradients present (backward).
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, perIndex } from '../wgsl.js';
 import { topkInsertionWgsl } from '../topk/topk.wgsl.js';
 import { softmaxDotWgsl, softmaxStatsWgsl } from '../softmax/softmax.wgsl.js';
 
 export const routerGatesWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'logits', 'array<f32>', 'read')}
-${storage(2, 'probs', 'array<f32>', 'read_write')}
-${storage(3, 'gates', 'array<f32>', 'read_write')}
-${storage(4, 'indices', 'array<i32>', 'read_write')}
-${mainSignature(64)} {
-  let r = ${linearIndex(64)};
-  let n = pu(1u); let k = pu(2u);
-  if (r >= pu(0u)) { return; }
+${bindings({ logits: 'read', probs: 'rw', gates: 'rw', indices: 'rw i32' })}
+${perIndex(64, 'r', 'pu(0u)', 'let n = pu(1u); let k = pu(2u);')}
   let base = r * n;
   ${softmaxStatsWgsl('n', (j) => `logits[base + ${j}]`)}
   let inv = 1.0 / s;
@@ -41,17 +33,8 @@ ${mainSignature(64)} {
 }`;
 
 export const routerGatesBackwardWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'gp', 'array<f32>', 'read')}
-${storage(2, 'gg', 'array<f32>', 'read')}
-${storage(3, 'probs', 'array<f32>', 'read')}
-${storage(4, 'gates', 'array<f32>', 'read')}
-${storage(5, 'indices', 'array<i32>', 'read')}
-${storage(6, 'dlogits', 'array<f32>', 'read_write')}
-${mainSignature(64)} {
-  let r = ${linearIndex(64)};
-  let n = pu(1u); let k = pu(2u);
-  if (r >= pu(0u)) { return; }
+${bindings({ gp: 'read', gg: 'read', probs: 'read', gates: 'read', indices: 'read i32', dlogits: 'rw' })}
+${perIndex(64, 'r', 'pu(0u)', 'let n = pu(1u); let k = pu(2u);')}
   let base = r * n;
   let withP = (pu(3u) & 1u) != 0u;
   let withG = (pu(3u) & 2u) != 0u;

@@ -12,8 +12,8 @@
  * or 1 without dropout. Uniforms: [0] rows, [1] C, [2] eps, [3] has gs (0/1), [4] seed lo,
  * [5] seed hi, [6] stream, [7] p, [8] dropout (0/1).
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, perIndex } from '../wgsl.js';
+import { NORM_DX_WGSL } from './norm.wgsl.js';
 import { PHILOX_WGSL } from '../random/philox.wgsl.js';
 import { DROPOUT_KEEP_WGSL } from '../dropout/dropout.wgsl.js';
 
@@ -28,18 +28,9 @@ fn keepAt(e: u32, j: u32, keep4: ptr<function, vec4<f32>>) -> f32 {
 }`;
 
 export const addRmsNormWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'xs', 'array<f32>', 'read')}
-${storage(2, 'branch', 'array<f32>', 'read')}
-${storage(3, 'w', 'array<f32>', 'read')}
-${storage(4, 'sums', 'array<f32>', 'read_write')}
-${storage(5, 'ys', 'array<f32>', 'read_write')}
-${storage(6, 'stats', 'array<vec2<f32>>', 'read_write')}
+${bindings({ xs: 'read', branch: 'read', w: 'read', sums: 'rw', ys: 'rw', stats: 'rw vec2<f32>' })}
 ${KEEP_AT_WGSL}
-${mainSignature(64)} {
-  let r = ${linearIndex(64)};
-  let C = pu(1u);
-  if (r >= pu(0u)) { return; }
+${perIndex(64, 'r', 'pu(0u)', 'let C = pu(1u);')}
   let base = r * C;
   var keep4 = vec4<f32>(1.0);
   var ss = 0.0;
@@ -55,19 +46,10 @@ ${mainSignature(64)} {
 }`;
 
 export const addRmsNormBackwardWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'gs', 'array<f32>', 'read')}
-${storage(2, 'gy', 'array<f32>', 'read')}
-${storage(3, 'sums', 'array<f32>', 'read')}
-${storage(4, 'w', 'array<f32>', 'read')}
-${storage(5, 'stats', 'array<vec2<f32>>', 'read')}
-${storage(6, 'dx', 'array<f32>', 'read_write')}
-${storage(7, 'dbranch', 'array<f32>', 'read_write')}
+${bindings({ gs: 'read', gy: 'read', sums: 'read', w: 'read', stats: 'read vec2<f32>', dx: 'rw', dbranch: 'rw' })}
 ${KEEP_AT_WGSL}
-${mainSignature(64)} {
-  let r = ${linearIndex(64)};
-  let C = pu(1u);
-  if (r >= pu(0u)) { return; }
+${NORM_DX_WGSL}
+${perIndex(64, 'r', 'pu(0u)', 'let C = pu(1u);')}
   let base = r * C;
   let rstd = stats[r].y;
   var m = 0.0; // mean(w ⊙ gy ⊙ ŝ)
@@ -77,7 +59,7 @@ ${mainSignature(64)} {
   var keep4 = vec4<f32>(1.0);
   for (var j = 0u; j < C; j++) {
     let e = base + j;
-    var d = rstd * (w[j] * gy[e] - sums[e] * rstd * m);
+    var d = normDx(rstd, w[j] * gy[e], 0.0, sums[e] * rstd, m);
     if (withGs) { d += gs[e]; }
     dx[e] = d;
     if (pu(8u) == 1u) { dbranch[e] = d * keepAt(e, j, &keep4); }

@@ -8,20 +8,20 @@
  * and per column (one invocation each): dw = Σ_rows g ⊙ xhat, db = Σ_rows g.
  * Uniforms: [0] rows, [1] C, [2] eps, [3] centered (0/1).
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, perIndex } from '../wgsl.js';
+
+/**
+ * dx of a norm's row from wg = w ⊙ g, x̂ and the row's means of wg (0 for RMSNorm) and wg ⊙ x̂:
+ * the one statement of the formula (add-norm.wgsl.ts's RMSNorm backward calls it too).
+ */
+export const NORM_DX_WGSL = /* wgsl */ `
+fn normDx(rstd: f32, wg: f32, meanWg: f32, xhat: f32, meanWgXhat: f32) -> f32 {
+  return rstd * (wg - meanWg - xhat * meanWgXhat);
+}`;
 
 export const normForwardWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'xs', 'array<f32>', 'read')}
-${storage(2, 'w', 'array<f32>', 'read')}
-${storage(3, 'b', 'array<f32>', 'read')}
-${storage(4, 'ys', 'array<f32>', 'read_write')}
-${storage(5, 'stats', 'array<vec2<f32>>', 'read_write')} // (mean, rstd) per row
-${mainSignature(64)} {
-  let r = ${linearIndex(64)};
-  let C = pu(1u);
-  if (r >= pu(0u)) { return; }
+${bindings({ xs: 'read', w: 'read', b: 'read', ys: 'rw', stats: 'rw vec2<f32>' })} // stats: (mean, rstd) per row
+${perIndex(64, 'r', 'pu(0u)', 'let C = pu(1u);')}
   let centered = pu(3u) == 1u;
   let base = r * C;
   var mu = 0.0;
@@ -40,16 +40,9 @@ ${mainSignature(64)} {
 }`;
 
 export const normBackwardInputWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'gs', 'array<f32>', 'read')}
-${storage(2, 'xs', 'array<f32>', 'read')}
-${storage(3, 'w', 'array<f32>', 'read')}
-${storage(4, 'stats', 'array<vec2<f32>>', 'read')}
-${storage(5, 'dx', 'array<f32>', 'read_write')}
-${mainSignature(64)} {
-  let r = ${linearIndex(64)};
-  let C = pu(1u);
-  if (r >= pu(0u)) { return; }
+${bindings({ gs: 'read', xs: 'read', w: 'read', stats: 'read vec2<f32>', dx: 'rw' })}
+${NORM_DX_WGSL}
+${perIndex(64, 'r', 'pu(0u)', 'let C = pu(1u);')}
   let centered = pu(3u) == 1u;
   let base = r * C;
   let mu = stats[r].x;
@@ -65,21 +58,13 @@ ${mainSignature(64)} {
   meanWgXhat = meanWgXhat / f32(C);
   for (var j = 0u; j < C; j++) {
     let xhat = (xs[base + j] - mu) * rstd;
-    dx[base + j] = rstd * (w[j] * gs[base + j] - meanWg - xhat * meanWgXhat);
+    dx[base + j] = normDx(rstd, w[j] * gs[base + j], meanWg, xhat, meanWgXhat);
   }
 }`;
 
 export const normBackwardParamsWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'gs', 'array<f32>', 'read')}
-${storage(2, 'xs', 'array<f32>', 'read')}
-${storage(3, 'stats', 'array<vec2<f32>>', 'read')}
-${storage(4, 'dw', 'array<f32>', 'read_write')}
-${storage(5, 'db', 'array<f32>', 'read_write')}
-${mainSignature(64)} {
-  let j = ${linearIndex(64)};
-  let rows = pu(0u); let C = pu(1u);
-  if (j >= C) { return; }
+${bindings({ gs: 'read', xs: 'read', stats: 'read vec2<f32>', dw: 'rw', db: 'rw' })}
+${perIndex(64, 'j', 'C', 'let rows = pu(0u); let C = pu(1u);')}
   var accW = 0.0;
   var accB = 0.0;
   for (var r = 0u; r < rows; r++) {

@@ -6,16 +6,14 @@
  * and divide.
  * Uniforms: [0] elements per matrix in units of `vec` (1 or 4), [1] scale (f32), [2] eps (f32).
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
+import { bindings } from '../wgsl.js';
 
 export const NORMALIZE_THREADS = 64;
 
 export const normalizeMatricesWgsl = (vec: 1 | 4): string => {
   const T = vec === 4 ? 'vec4<f32>' : 'f32';
   return /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'X', `array<${T}>`, 'read')}
-${storage(2, 'Y', `array<${T}>`, 'read_write')}
+${bindings({ X: `read ${T}`, Y: `rw ${T}` })}
 var<workgroup> part: array<f32, ${NORMALIZE_THREADS}>;
 @compute @workgroup_size(${NORMALIZE_THREADS})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {

@@ -2,17 +2,13 @@
  * Seeded uniform and normal tensors. Uniforms: [0] blocks (vec4 count), [1] seed lo, [2] seed hi,
  * [3] stream, [4] a, [5] b. Uniform: a + (b − a)·u. Normal (Box–Muller on pairs): a + b·z.
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, perIndex } from '../wgsl.js';
 import { PHILOX_WGSL } from './philox.wgsl.js';
 
 export const randomWgsl = (dist: 'uniform' | 'normal'): string => /* wgsl */ `
-${PARAMS_WGSL}
+${bindings({ out: 'rw vec4<f32>' })}
 ${PHILOX_WGSL}
-${storage(1, 'out', 'array<vec4<f32>>', 'read_write')}
-${mainSignature(64)} {
-  let i = ${linearIndex(64)};
-  if (i >= pu(0u)) { return; }
+${perIndex(64, 'i', 'pu(0u)')}
   let bits = philox(vec4<u32>(i, pu(3u), 0u, 0u), vec2<u32>(pu(1u), pu(2u)));
   let a = pf(4u); let b = pf(5u);
   ${

@@ -5,21 +5,15 @@
  *   workgroup memory (long axes, e.g. a full sum of a large tensor).
  * Uniforms: [0] outer, [1] n, [2] inner, [3] scale applied to the result (1/n for mean).
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, perIndex, treeSum } from '../wgsl.js';
 
 export type ReduceKind = 'sum' | 'max';
 const INIT = { sum: '0.0', max: '-3.4028234663852886e38' } as const;
 const COMBINE = { sum: (a: string, b: string) => `${a} + ${b}`, max: (a: string, b: string) => `max(${a}, ${b})` } as const;
 
 export const reduceThreadWgsl = (kind: ReduceKind): string => /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'xs', 'array<f32>', 'read')}
-${storage(2, 'ys', 'array<f32>', 'read_write')}
-${mainSignature(64)} {
-  let o = ${linearIndex(64)};
-  let outer = pu(0u); let n = pu(1u); let inner = pu(2u);
-  if (o >= outer * inner) { return; }
+${bindings({ xs: 'read', ys: 'rw' })}
+${perIndex(64, 'o', 'outer * inner', 'let outer = pu(0u); let n = pu(1u); let inner = pu(2u);')}
   let base = (o / inner) * n * inner + o % inner;
   var acc = ${INIT[kind]};
   for (var j = 0u; j < n; j++) { acc = ${COMBINE[kind]('acc', 'xs[base + j * inner]')}; }
@@ -27,9 +21,7 @@ ${mainSignature(64)} {
 }`;
 
 export const reduceGroupWgsl = (kind: ReduceKind): string => /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'xs', 'array<f32>', 'read')}
-${storage(2, 'ys', 'array<f32>', 'read_write')}
+${bindings({ xs: 'read', ys: 'rw' })}
 var<workgroup> partial: array<f32, 64>;
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
@@ -42,10 +34,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     for (var j = lane; j < n; j += 64u) { acc = ${COMBINE[kind]('acc', 'xs[base + j * inner]')}; }
   }
   partial[lane] = acc;
-  workgroupBarrier();
-  for (var stride = 32u; stride > 0u; stride >>= 1u) {
-    if (lane < stride) { partial[lane] = ${COMBINE[kind]('partial[lane]', 'partial[lane + stride]')}; }
-    workgroupBarrier();
-  }
+  ${treeSum('partial', 'lane', 64, COMBINE[kind])}
   if (valid && lane == 0u) { ys[o] = partial[0] * pf(3u); }
 }`;

@@ -5,8 +5,7 @@
  *   backward (dir = −1): the inverse rotation applied to g.
  * Uniforms: [0] pairs (size/2), [1] T, [2] D, [3] base, [4] offset, [5] dir.
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, perIndex } from '../wgsl.js';
 
 /** θ of pair `pair` (of D/2) at position `pos`: pos·base^(−2·pair/D). Shared by every RoPE kernel. */
 export const ROPE_ANGLE_WGSL = /* wgsl */ `
@@ -15,13 +14,9 @@ fn ropeAngle(pos: u32, pair: u32, D: u32, base: f32) -> f32 {
 }`;
 
 export const ropeWgsl = /* wgsl */ `
-${PARAMS_WGSL}
+${bindings({ xs: 'read vec2<f32>', ys: 'rw vec2<f32>' })}
 ${ROPE_ANGLE_WGSL}
-${storage(1, 'xs', 'array<vec2<f32>>', 'read')}
-${storage(2, 'ys', 'array<vec2<f32>>', 'read_write')}
-${mainSignature(256)} {
-  let i = ${linearIndex(256)};
-  if (i >= pu(0u)) { return; }
+${perIndex(256, 'i', 'pu(0u)')}
   let T = pu(1u); let half = pu(2u) / 2u;
   let pair = i % half;
   let t = (i / half) % T;

@@ -13,8 +13,7 @@
  * Rows outside [0, N) read zeros / are dropped. Uniforms: [0] M, [1] C, [2] N, [3] div,
  * [4] stripes.
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, perIndex } from '../wgsl.js';
 
 /** The row of index m, or -1: idx[m] / div for a non-negative index. */
 const ROW_OF = /* wgsl */ `
@@ -25,30 +24,18 @@ fn rowOf(m: u32) -> i32 {
 }`;
 
 export const gatherRowsWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'xs', 'array<f32>', 'read')}
-${storage(2, 'idx', 'array<i32>', 'read')}
-${storage(3, 'out', 'array<f32>', 'read_write')}
+${bindings({ xs: 'read', idx: 'read i32', out: 'rw' })}
 ${ROW_OF}
-${mainSignature(256)} {
-  let i = ${linearIndex(256)};
-  let M = pu(0u); let C = pu(1u); let N = pu(2u);
-  if (i >= M * C) { return; }
+${perIndex(256, 'i', 'M * C', 'let M = pu(0u); let C = pu(1u); let N = pu(2u);')}
   let row = rowOf(i / C);
   if (row < 0 || u32(row) >= N) { out[i] = 0.0; return; }
   out[i] = xs[u32(row) * C + i % C];
 }`;
 
 export const scatterAddRowsWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'src', 'array<f32>', 'read')}
-${storage(2, 'idx', 'array<i32>', 'read')}
-${storage(3, 'out', 'array<f32>', 'read_write')}
+${bindings({ src: 'read', idx: 'read i32', out: 'rw' })}
 ${ROW_OF}
-${mainSignature(64)} {
-  let c = ${linearIndex(64)};
-  let M = pu(0u); let C = pu(1u); let N = pu(2u);
-  if (c >= C) { return; }
+${perIndex(64, 'c', 'C', 'let M = pu(0u); let C = pu(1u); let N = pu(2u);')}
   for (var n = 0u; n < N; n++) { out[n * C + c] = 0.0; }
   for (var m = 0u; m < M; m++) {
     let row = rowOf(m);
@@ -59,10 +46,7 @@ ${mainSignature(64)} {
 export const SCATTER_VEC4_LANES = 8;
 
 export const scatterAddRowsVec4Wgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'src', 'array<vec4<f32>>', 'read')}
-${storage(2, 'idx', 'array<i32>', 'read')}
-${storage(3, 'out', 'array<vec4<f32>>', 'read_write')}
+${bindings({ src: 'read vec4<f32>', idx: 'read i32', out: 'rw vec4<f32>' })}
 ${ROW_OF}
 @compute @workgroup_size(${SCATTER_VEC4_LANES})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {

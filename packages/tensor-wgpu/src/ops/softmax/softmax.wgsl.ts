@@ -5,8 +5,7 @@
  *   softmax:     dx = y ⊙ (g − Σ g⊙y)
  *   log-softmax: dx = g − exp(y) · Σ g
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, perIndex } from '../wgsl.js';
 
 /**
  * Statements leaving a row's max in m<id> and Σ exp(x − max) in s<id>, over `read('j')` for j in
@@ -24,13 +23,8 @@ export const softmaxDotWgsl = (len: string, g: (j: string) => string, y: (j: str
   for (var j = 0u; j < ${len}; j++) { dot${id} += ${g('j')} * ${y('j')}; }`;
 
 export const softmaxForwardWgsl = (log: boolean): string => /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'xs', 'array<f32>', 'read')}
-${storage(2, 'ys', 'array<f32>', 'read_write')}
-${mainSignature(64)} {
-  let r = ${linearIndex(64)};
-  let n = pu(1u);
-  if (r >= pu(0u)) { return; }
+${bindings({ xs: 'read', ys: 'rw' })}
+${perIndex(64, 'r', 'pu(0u)', 'let n = pu(1u);')}
   let base = r * n;
   ${softmaxStatsWgsl('n', (j) => `xs[base + ${j}]`)}
   ${
@@ -41,14 +35,8 @@ ${mainSignature(64)} {
 }`;
 
 export const softmaxBackwardWgsl = (log: boolean): string => /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'gs', 'array<f32>', 'read')}
-${storage(2, 'ys', 'array<f32>', 'read')}
-${storage(3, 'dx', 'array<f32>', 'read_write')}
-${mainSignature(64)} {
-  let r = ${linearIndex(64)};
-  let n = pu(1u);
-  if (r >= pu(0u)) { return; }
+${bindings({ gs: 'read', ys: 'read', dx: 'rw' })}
+${perIndex(64, 'r', 'pu(0u)', 'let n = pu(1u);')}
   let base = r * n;
   ${softmaxDotWgsl('n', (j) => `gs[base + ${j}]`, (j) => (log ? '1.0' : `ys[base + ${j}]`))}
   for (var j = 0u; j < n; j++) {

@@ -3,8 +3,7 @@
  * Ties keep the lower index first. Uniforms: [0] rows, [1] n, [2] k.
  * Backward (values only): dx is g written at the chosen positions, zeros elsewhere.
  */
-import { PARAMS_WGSL, storage } from '../wgsl.js';
-import { linearIndex, mainSignature } from '../common.js';
+import { bindings, perIndex } from '../wgsl.js';
 
 export const MAX_K = 8;
 
@@ -31,14 +30,8 @@ export const topkInsertionWgsl = (valueOf: (j: string) => string): string => /* 
   }`;
 
 export const topkWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'xs', 'array<f32>', 'read')}
-${storage(2, 'values', 'array<f32>', 'read_write')}
-${storage(3, 'indices', 'array<i32>', 'read_write')}
-${mainSignature(64)} {
-  let r = ${linearIndex(64)};
-  let n = pu(1u); let k = pu(2u);
-  if (r >= pu(0u)) { return; }
+${bindings({ xs: 'read', values: 'rw', indices: 'rw i32' })}
+${perIndex(64, 'r', 'pu(0u)', 'let n = pu(1u); let k = pu(2u);')}
   ${topkInsertionWgsl((j) => `xs[r * n + ${j}]`)}
   for (var s = 0u; s < k; s++) {
     values[r * k + s] = bestV[s];
@@ -47,13 +40,7 @@ ${mainSignature(64)} {
 }`;
 
 export const topkBackwardWgsl = /* wgsl */ `
-${PARAMS_WGSL}
-${storage(1, 'gs', 'array<f32>', 'read')}
-${storage(2, 'indices', 'array<i32>', 'read')}
-${storage(3, 'dx', 'array<f32>', 'read_write')} // zeroed by the caller
-${mainSignature(64)} {
-  let r = ${linearIndex(64)};
-  let n = pu(1u); let k = pu(2u);
-  if (r >= pu(0u)) { return; }
+${bindings({ gs: 'read', indices: 'read i32', dx: 'rw' })} // dx: zeroed by the caller
+${perIndex(64, 'r', 'pu(0u)', 'let n = pu(1u); let k = pu(2u);')}
   for (var s = 0u; s < k; s++) { dx[r * n + u32(indices[r * k + s])] += gs[r * k + s]; }
 }`;
