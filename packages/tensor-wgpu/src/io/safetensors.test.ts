@@ -42,7 +42,7 @@ describe('safetensors', () => {
     expect(JSON.parse(metadata['crc32']!)).toEqual({ a: '2e3fa576', b: 'bc93e7a5' });
     expect(crc32(new TextEncoder().encode('123456789'))).toBe('cbf43926'); // the standard check value
     const flipped = bytes.slice();
-    flipped[flipped.length - 5] ^= 0x01; // a byte inside tensor "a"'s data (the last 4 bytes are b's)
+    flipped[flipped.length - 5]! ^= 0x01; // a byte inside tensor "a"'s data (the last 4 bytes are b's)
     expect(() => decodeSafetensors(flipped, 'ckpt')).toThrow(/ckpt is not a valid safetensors file: tensor "a" fails its checksum/);
   });
   it('decodes a file without checksums (older optimlab, other tools) unverified', () => {
