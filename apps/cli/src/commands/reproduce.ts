@@ -29,7 +29,7 @@ export const reproduceCommand: CommandSpec = {
     study: { kind: 'string', help: 'which study (default thesis; see --list)', choices: Object.keys(STUDIES) },
     list: { kind: 'switch', help: 'list the studies' },
     preset: PRESET_FLAG,
-    seeds: { kind: 'int', help: 'seeds of the seeded comparisons (default: the study’s, e.g. 5 on cpu)', min: 1 },
+    seeds: { kind: 'int', help: 'seeds of the seeded comparisons (default: the study’s, e.g. 5 on cpu)', min: 1, max: 100 },
     only: { kind: 'string', help: 'stop after this phase', choices: phaseNames },
     ladder: { kind: 'switch', help: 'also run the optimizer ladder into the study folder' },
     out: { kind: 'string', help: 'study folder (default runs/<date>_<study>-<preset>, the latest one resumed)', value: 'DIR' },

@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_OPTIMIZER, InputError, PRESETS, type PresetName, type TrainConfig } from '@optimlab/moe-model';
+import { showValue, truncate } from '@optimlab/optim';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
 import { cacheDir, checkOutputFolder, DATA_FLAGS, environmentOf, OUTPUT_FLAGS, QUEUE_FLAG, readJson, resolvePath, startGpu } from '../context.js';
@@ -38,7 +39,7 @@ export function parseGrid(grid: string): Axis[] {
   const axes = grid.trim().split(/\s+/).filter(Boolean).map((part): Axis => {
     const m = /^([A-Za-z][\w-]*)=([^=]+)$/.exec(part);
     const values = m?.[2]!.split(',') ?? [];
-    if (!m || values.some((v) => v === '')) throw new UsageError(`optimlab sweep: --grid entries are knob=v1,v2 (e.g. lr=0.02,0.05), got "${part}".`);
+    if (!m || values.some((v) => v === '')) throw new UsageError(`optimlab sweep: --grid entries are knob=v1,v2 (e.g. lr=0.02,0.05), got ${showValue(part)}.`);
     return [m[1]!, values];
   });
   if (axes.length === 0) throw new UsageError('optimlab sweep: --grid is empty; give knob=v1,v2 pairs, e.g. --grid "lr=0.02,0.05".');
@@ -66,7 +67,7 @@ export function expandGrid(axes: readonly Axis[], base: Record<string, unknown>,
     try {
       return { label, config: resolveWithFlags(input, flags, preset) };
     } catch (err) {
-      throw err instanceof InputError ? new InputError(`optimlab sweep: ${label}: ${err.message}`) : err;
+      throw err instanceof InputError ? new InputError(`optimlab sweep: ${combo.map(([k, v]) => `${truncate(k, 30)} ${truncate(v, 30)}`).join(', ')}: ${err.message}`) : err;
     }
   });
 }
