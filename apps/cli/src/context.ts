@@ -6,7 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statfsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { countParameters, InputError, PRESET_NAMES, type MoEConfig, type PresetName } from '@optimlab/moe-model';
+import { checkModelFits, countParameters, InputError, PRESET_NAMES, type MoEConfig, type PresetName } from '@optimlab/moe-model';
+import { totalmem } from 'node:os';
 import { truncate } from '@optimlab/optim';
 import { getGpu, type Gpu } from '@optimlab/tensor-wgpu';
 import { UsageError, type FlagSpec, type FlagSpecs } from './args.js';
@@ -35,6 +36,14 @@ export const PRESET_FLAG: FlagSpec = { kind: 'string', help: 'model, batch and h
 export const signalHandler: { current?: (signal: NodeJS.Signals) => void } = {};
 
 export const QUEUE_FLAG: FlagSpec = { kind: 'string', help: 'make the runs on workers through a Redis job queue (see optimlab worker)', value: 'redis://[:PASS@]HOST[:PORT][/DB]' };
+
+/**
+ * Refuses a model that cannot run on this adapter, before any data or file work: a tensor over the
+ * one-buffer limit, or on a software adapter (whose memory is this machine's) a step over the RAM.
+ */
+export function checkFits(gpu: Gpu, c: MoEConfig, batchSize: number): void {
+  checkModelFits(c, batchSize, gpu.limits, gpu.info.isSoftware ? { memoryBytes: totalmem() } : {});
+}
 
 /** The GPU, started after input checks; the default preset follows the adapter. */
 export async function startGpu(): Promise<{ gpu: Gpu; defaultPreset: PresetName }> {

@@ -24,7 +24,7 @@ import type { TrainConfig } from './run-config.js';
 import { initParams } from './params.js';
 import { forward } from './model.js';
 import { evalBatches, trainBatch, type Batch, type Blocks } from './data/dataset.js';
-import { planBatch, type BatchPlan } from './batch-plan.js';
+import { checkModelFits, planBatch, type BatchPlan } from './batch-plan.js';
 import { forwardBackward, splitBatch } from './sub-batches.js';
 
 export interface StepInfo {
@@ -174,6 +174,7 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
       throw new InputError(`The ${split} tokens use ids up to ${maxId}, but config.vocabSize is ${c.vocabSize}: set vocabSize ≥ ${maxId + 1} (the tokenizer's vocabulary size).`);
     }
   }
+  checkModelFits(c, config.batchSize, gpuSync().limits); // before any GPU allocation: one line naming the tensor, not a RangeError
   const params = initParams(c, config.seed);
   for (const p of Object.values(params)) requireGrad(p);
   const opt = createOptimizer(buildOptimizer(config.optimizer, config.steps), params);

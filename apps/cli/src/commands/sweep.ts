@@ -10,7 +10,7 @@ import { DEFAULT_OPTIMIZER, InputError, PRESETS, type PresetName, type TrainConf
 import { showValue, truncate } from '@optimlab/optim';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
-import { cacheDir, checkOutputFolder, DATA_FLAGS, environmentOf, OUTPUT_FLAGS, QUEUE_FLAG, readJson, resolvePath, startGpu } from '../context.js';
+import { cacheDir, checkFits, checkOutputFolder, DATA_FLAGS, environmentOf, OUTPUT_FLAGS, QUEUE_FLAG, readJson, resolvePath, startGpu } from '../context.js';
 import { prepareData } from '../data.js';
 import { createProgress } from '../progress.js';
 import { checkQueue, queueAddress, queueRunnerFor } from '../queue/options.js';
@@ -85,6 +85,7 @@ export async function runSweep({ flags }: Parsed): Promise<void> {
   const local = queue ? undefined : await startGpu(); // with a queue, the workers' GPUs make the runs
   const preset = (flags['preset'] as PresetName | undefined) ?? local!.defaultPreset;
   const runs = expandGrid(axes, baseFor(preset), flags, preset);
+  if (local) for (const { config } of runs) checkFits(local.gpu, config.model, config.batchSize);
   const first = runs[0]!.config;
   const dir = out ?? resolvePath(join('runs', `${new Date().toISOString().slice(0, 10)}_sweep-${first.optimizer.name.replace('+', '-')}-${preset}`));
   const data = await prepareData({ corpus: flags['corpus'] as string | undefined, tokenizer: (flags['tokenizer'] as string | undefined) ?? 'bpe', vocabSize: first.model.vocabSize, seqLen: first.model.seqLen, cacheDir: cacheDir() });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { countParameters, DEFAULT_OPTIMIZER, differingFields, InputError, type TrainConfig } from '@optimlab/moe-model';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
-import { cacheDir, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, readJson, resolvePath, stamp, startGpu } from '../context.js';
+import { cacheDir, checkFits, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, readJson, resolvePath, stamp, startGpu } from '../context.js';
 import { prepareData } from '../data.js';
 import { executeRun } from '../runs.js';
 import { applyRunFlags, optimizerNotes, resolveWithFlags, RUN_FLAGS } from '../run-input.js';
@@ -41,6 +41,7 @@ export async function runTrain({ flags }: Parsed): Promise<void> {
   if (out) checkOutputFolder(out, '--out', 'config.json');
   const { gpu, defaultPreset } = await startGpu();
   const config = configFrom(flags, defaultPreset);
+  checkFits(gpu, config.model, config.batchSize);
   const dir = out ?? resolvePath(join('runs', `${stamp()}_train-${config.optimizer.name.replace('+', '-')}`));
   const data = await prepareData({ corpus: flags['corpus'] as string | undefined, tokenizer: (flags['tokenizer'] as string | undefined) ?? 'bpe', vocabSize: config.model.vocabSize, seqLen: config.model.seqLen, cacheDir: cacheDir() });
   if (data.tokenizer.vocabSize > config.model.vocabSize) {
