@@ -150,7 +150,7 @@ const CASES: [string, () => string[], RegExp][] = [
   ['resume with another optimizer', () => ['train', '--config', join(run, 'config.json'), '--optimizer', 'lion', '--out', run, '--corpus', small], /holds a run with other settings \(optimizer.name.*--force/],
   ['resume with another preset', () => ['train', '--config', join(run, 'config.json'), '--preset', 'cpu', '--out', run, '--corpus', small], /holds a run with other settings \(preset\)/],
   ['resume with more steps', () => ['train', '--config', join(run, 'config.json'), '--steps', '4', '--out', run, '--corpus', small], /holds a run with other settings \(steps\)/],
-  ['resume with another corpus', () => ['train', '--config', join(run, 'config.json'), '--out', run], /holds a run with other settings \(tokenizer\)/],
+  ['resume with another corpus', () => ['train', '--config', join(run, 'config.json'), '--out', run], /holds a run with other settings \(tokenizer, data\)/],
   // Sweep.
   ['sweep without grid', () => ['sweep'], /--grid is required/],
   ['sweep unknown knob', () => ['sweep', '--preset', 'smoke', '--grid', 'speed=1,2'], /speed 1: optimizer: Unrecognized key: "speed"/],
