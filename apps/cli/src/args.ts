@@ -5,6 +5,7 @@
  * validated as a whole by its schema.
  */
 import { parseArgs as nodeParseArgs } from 'node:util';
+import { showValue } from '@optimlab/optim';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -18,6 +19,8 @@ export interface FlagSpec {
   /** Inclusive lower bound, or exclusive when `minExclusive`. */
   readonly min?: number;
   readonly minExclusive?: boolean;
+  /** Inclusive upper bound: every number flag that sets no run-config field has one (the schema bounds the others). */
+  readonly max?: number;
   /** The value's name in help (default: by kind). */
   readonly value?: string;
 }
@@ -44,20 +47,22 @@ const HELP_FLAG: FlagSpec = { kind: 'switch', help: 'show this help' };
 function convert(command: string, name: string, s: FlagSpec, raw: string): FlagValue {
   if (s.kind === 'list') {
     const items = raw.split(',').map((v) => v.trim());
-    if (items.some((v) => v === '')) throw new UsageError(`optimlab ${command}: --${name} takes a comma-separated list without empty items, got "${raw}".`);
-    for (const v of items) if (s.choices && !s.choices.includes(v)) throw new UsageError(`optimlab ${command}: --${name}: "${v}" is not one of ${s.choices.join(', ')}.`);
+    if (items.some((v) => v === '')) throw new UsageError(`optimlab ${command}: --${name} takes a comma-separated list without empty items, got ${showValue(raw)}.`);
+    for (const v of items) if (s.choices && !s.choices.includes(v)) throw new UsageError(`optimlab ${command}: --${name}: ${showValue(v)} is not one of ${s.choices.join(', ')}.`);
     return items;
   }
   if (s.kind === 'string') {
-    if (s.choices && !s.choices.includes(raw)) throw new UsageError(`optimlab ${command}: --${name} must be one of ${s.choices.join(', ')}, got "${raw}".`);
+    if (s.choices && !s.choices.includes(raw)) throw new UsageError(`optimlab ${command}: --${name} must be one of ${s.choices.join(', ')}, got ${showValue(raw)}.`);
     if (raw === '') throw new UsageError(`optimlab ${command}: --${name} needs a non-empty value (${s.help}).`);
     return raw;
   }
   const v = raw.trim() === '' ? NaN : Number(raw);
   const aboveMin = s.min === undefined || (s.minExclusive ? v > s.min : v >= s.min);
-  if (Number.isFinite(v) && (s.kind !== 'int' || Number.isInteger(v)) && aboveMin) return v;
-  const range = s.min === undefined ? '' : ` ${s.minExclusive ? '>' : '≥'} ${s.min}`;
-  throw new UsageError(`optimlab ${command}: --${name} must be ${s.kind === 'int' ? 'an integer' : 'a number'}${range}, got "${raw}".`);
+  const belowMax = s.max === undefined || v <= s.max;
+  if (Number.isFinite(v) && (s.kind !== 'int' || Number.isInteger(v)) && aboveMin && belowMax) return v;
+  const low = s.min === undefined ? '' : `${s.minExclusive ? '>' : '≥'} ${s.min}`;
+  const range = s.max === undefined ? (low ? ` ${low}` : '') : s.min === undefined ? ` ≤ ${s.max}` : ` in ${s.minExclusive ? '(' : '['}${s.min}, ${s.max}]`;
+  throw new UsageError(`optimlab ${command}: --${name} must be ${s.kind === 'int' ? 'an integer' : 'a number'}${range}, got ${showValue(raw)}.`);
 }
 
 /** Parses argv against the command's flags; `--help`/`-h` is added to every command. */

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '@optimlab/moe-model';
-import { OptimizerOptionsError } from '@optimlab/optim';
+import { OptimizerOptionsError, showValue } from '@optimlab/optim';
 import { NoAdapterError } from '@optimlab/tensor-wgpu';
 import { parseArgs, renderHelp, UsageError, type CommandSpec, type Parsed } from './args.js';
 import { doctorCommand, runDoctor } from './commands/doctor.js';
@@ -55,14 +55,14 @@ async function dispatch(argv: readonly string[]): Promise<void> {
     return;
   }
   const command = COMMANDS.find(([c]) => c.name === name);
-  if (!command) throw new UsageError(`optimlab: unknown command "${name}" (commands: ${COMMANDS.map(([c]) => c.name).join(', ')}; see optimlab --help).`);
+  if (!command) throw new UsageError(`optimlab: unknown command ${showValue(name)} (commands: ${COMMANDS.map(([c]) => c.name).join(', ')}; see optimlab --help).`);
   const [spec, run] = command;
   const parsed = parseArgs(spec.name, rest, spec.flags);
   if (parsed.help) {
     console.log(renderHelp(spec));
     return;
   }
-  if (!spec.positional && parsed.positional.length) throw new UsageError(`optimlab ${spec.name}: unexpected argument "${parsed.positional[0]}" (see optimlab ${spec.name} --help).`);
+  if (!spec.positional && parsed.positional.length) throw new UsageError(`optimlab ${spec.name}: unexpected argument ${showValue(parsed.positional[0])} (see optimlab ${spec.name} --help).`);
   await run(parsed);
 }
 
@@ -74,13 +74,44 @@ export async function cli(argv: readonly string[]): Promise<number> {
     return Number(process.exitCode ?? 0);
   } catch (err) {
     if (err instanceof UsageError || err instanceof InputError || err instanceof OptimizerOptionsError || err instanceof NoAdapterError) {
-      console.error((err as Error).message.split('\n')[0]); // bad input (or no adapter): one line, no stack
+      console.error(oneLine((err as Error).message)); // bad input (or no adapter): one line, no stack
       return err instanceof NoAdapterError ? 1 : 2;
     }
     if (err instanceof RunFailedError) {
-      console.error(err.message); // a run that failed for good (e.g. on a queue worker): its reason, no stack
+      console.error(oneLine(err.message)); // a run that failed for good (e.g. on a queue worker): its reason, no stack
       return 1;
+    }
+    const fs = fileSystemProblem(err);
+    if (fs) {
+      console.error(oneLine(fs)); // a path the system refuses (a file where a folder should be, no permission): one line
+      return 2;
     }
     throw err;
   }
+}
+
+/** Longest error line printed: values inside are already cut (showValue); this bounds what is left, paths included. */
+const MAX_LINE = 600;
+
+/** The first line of `message`, at most MAX_LINE characters. */
+export function oneLine(message: string): string {
+  const first = message.split('\n')[0]!;
+  return first.length <= MAX_LINE ? first : `${first.slice(0, MAX_LINE)}… (${first.length.toLocaleString('en')} characters)`;
+}
+
+/** Errors of the file system that come from where the user pointed us: one line naming the path, or undefined. */
+function fileSystemProblem(err: unknown): string | undefined {
+  const e = err as NodeJS.ErrnoException;
+  const why: Record<string, string> = {
+    ENOTDIR: 'a file stands where a folder is needed',
+    EISDIR: 'a folder stands where a file is needed',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    ENAMETOOLONG: 'the path is too long',
+    ELOOP: 'too many symbolic links',
+  };
+  if (!(err instanceof Error) || typeof e.code !== 'string' || !why[e.code]) return undefined;
+  return `optimlab: cannot use ${e.path ?? 'a path'}: ${why[e.code]} (${e.code}); check the path and its permissions.`;
 }

@@ -4,9 +4,11 @@
  * GPU started only once the input has been validated.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statfsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { countParameters, InputError, PRESET_NAMES, type MoEConfig, type PresetName } from '@optimlab/moe-model';
+import { checkModelFits, countParameters, InputError, PRESET_NAMES, type MoEConfig, type PresetName } from '@optimlab/moe-model';
+import { totalmem } from 'node:os';
+import { truncate } from '@optimlab/optim';
 import { getGpu, type Gpu } from '@optimlab/tensor-wgpu';
 import { UsageError, type FlagSpec, type FlagSpecs } from './args.js';
 import type { RunEnvironment } from './runs.js';
@@ -35,13 +37,21 @@ export const signalHandler: { current?: (signal: NodeJS.Signals) => void } = {};
 
 export const QUEUE_FLAG: FlagSpec = { kind: 'string', help: 'make the runs on workers through a Redis job queue (see optimlab worker)', value: 'redis://[:PASS@]HOST[:PORT][/DB]' };
 
+/**
+ * Refuses a model that cannot run on this adapter, before any data or file work: a tensor over the
+ * one-buffer limit, or on a software adapter (whose memory is this machine's) a step over the RAM.
+ */
+export function checkFits(gpu: Gpu, c: MoEConfig, batchSize: number): void {
+  checkModelFits(c, batchSize, gpu.limits, gpu.info.isSoftware ? { memoryBytes: totalmem() } : {});
+}
+
 /** The GPU, started after input checks; the default preset follows the adapter. */
 export async function startGpu(): Promise<{ gpu: Gpu; defaultPreset: PresetName }> {
   const gpu = await getGpu();
   return { gpu, defaultPreset: gpu.info.isSoftware ? 'cpu' : 'thesis' };
 }
 
-/** A JSON file's contents; a missing or malformed file is an InputError naming it. */
+/** A JSON file's contents; a missing or malformed file is an InputError naming it. A leading BOM is accepted. */
 export function readJson(path: string, what: string): unknown {
   let text: string;
   try {
@@ -50,25 +60,43 @@ export function readJson(path: string, what: string): unknown {
     throw new InputError(`${what} ${path} cannot be read: check the path.`);
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new InputError(`${what} ${path} is not valid JSON (${(err as Error).message}).`);
+    throw new InputError(`${what} ${path} is not valid JSON (${truncate((err as Error).message, 120)}).`);
   }
 }
 
-/**
- * An output folder that can be created or reused: refuses a path that is a file or lies under a
- * file, and an existing non-empty folder that lacks `marker` (not one of ours). Creates nothing.
- */
-export function checkOutputFolder(path: string, flag: string, marker: string): { exists: boolean } {
+/** File systems that are not storage: a folder there hangs or fails (Node's recursive mkdir loops on /proc). */
+const PSEUDO_FILE_SYSTEMS: Record<number, string> = { 0x9fa0: 'proc', 0x62656572: 'sysfs', 0x27e0eb: 'cgroup', 0x63677270: 'cgroup2', 0x64626720: 'debugfs', 0x73636673: 'securityfs' };
+const PSEUDO_ROOTS = ['/proc', '/sys', '/dev'];
+
+/** The nearest existing folder at or above `path` (its real path), or a UsageError when a file stands in the way. */
+function nearestFolder(path: string, flag: string): string {
   for (let p = path; ; p = dirname(p)) {
     if (existsSync(p)) {
       if (!statSync(p).isDirectory()) {
         throw new UsageError(p === path ? `${flag} ${path} is a file, not a folder: pick a folder path.` : `${flag} ${path} lies under ${p}, which is a file: pick a folder path.`);
       }
-      break;
+      return realpathSync(p);
     }
-    if (dirname(p) === p) break;
+    if (dirname(p) === p) return p;
+  }
+}
+
+/**
+ * An output folder that can be created or reused: refuses a path that is a file or lies under a
+ * file, one on a pseudo file system (/proc, /sys, /dev) or where this user cannot write, and an
+ * existing non-empty folder that lacks `marker` (not one of ours). Creates nothing.
+ */
+export function checkOutputFolder(path: string, flag: string, marker: string): { exists: boolean } {
+  const folder = nearestFolder(path, flag);
+  const fsType = PSEUDO_FILE_SYSTEMS[statfsSync(folder).type];
+  const root = PSEUDO_ROOTS.find((r) => path === r || path.startsWith(`${r}/`) || folder === r || folder.startsWith(`${r}/`));
+  if (fsType || root) throw new UsageError(`${flag} ${path} lies on ${fsType ? `a ${fsType} pseudo file system` : root}, which holds no files: pick a folder on a disk.`);
+  try {
+    accessSync(folder, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new UsageError(`${flag} ${path}: ${folder} is not writable by this user: pick a folder you can write to.`);
   }
   if (!existsSync(path)) return { exists: false };
   if (readdirSync(path).length > 0 && !existsSync(join(path, marker))) {
@@ -91,7 +119,8 @@ export function projectCommit(): string {
   const here = dirname(new URL(import.meta.url).pathname);
   try {
     const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    // --no-optional-locks: status must not refresh (write) the checkout's index, which another git may hold.
+    const dirty = execFileSync('git', ['--no-optional-locks', 'status', '--porcelain', '--untracked-files=no'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
     return dirty ? `${head}+dirty` : head;
   } catch {
     return 'unknown';

@@ -4,14 +4,21 @@
  * atomically when the run ends). A folder with a complete result.json is finished and skipped; a
  * result.json that is unreadable or incomplete counts as unfinished. An unfinished run resumes
  * from its checkpoint when it keeps one, and otherwise starts again.
+ *
+ * A result must prove it belongs to its folder: its run id and the key of its configuration
+ * (config-key.ts) must be the folder's. One that does not (copied from another run) is foreign: it
+ * is ignored and the run made again, with a warning. A finished result holds a finite final loss;
+ * one that does not is incomplete and made again.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { describeBatchPlan, type OptimizerConfig, type TrainConfig } from '@optimlab/moe-model';
+import { describeBatchPlan, InputError, resolveRunConfig, type OptimizerConfig, type TrainConfig } from '@optimlab/moe-model';
 import { train, type EvalInfo, type StepInfo } from '@optimlab/moe-model/node';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
+import { configKey } from './config-key.js';
 import type { Data } from './data.js';
+import { evalLines, readLog } from './run-log.js';
 
 export interface RunSpec {
   /** Unique, filesystem-safe. */
@@ -36,6 +43,8 @@ export interface RunEnvironment {
 
 const resultSchema = z.object({
   id: z.string(),
+  /** configKey(config) of the run's resolved config: ties the result to its folder (absent in results made before it was kept). */
+  configKey: z.string().optional(),
   phase: z.string(),
   label: z.string(),
   horizon: horizonSchema,
@@ -58,7 +67,7 @@ const resultSchema = z.object({
   utilisation: z.array(z.array(z.number())),
   /** `worker`: the queue worker that made the run (absent for a run made in the command's own process). */
   environment: z.object({ commit: z.string(), adapter: z.string(), worker: z.string().optional() }),
-});
+}).refine((r) => r.status !== 'finished' || r.finalLoss !== null, { message: 'a finished run must hold a finite final loss', path: ['finalLoss'] });
 export type RunResult = Omit<z.infer<typeof resultSchema>, 'optimizer'> & { readonly optimizer: OptimizerConfig };
 
 export interface RunProgress {
@@ -76,22 +85,63 @@ export function parseResult(value: unknown): RunResult | undefined {
   return r.success ? (r.data as RunResult) : undefined;
 }
 
-/** The finished run's result, or undefined when the folder holds no complete, readable result. */
-export function readResult(dir: string): RunResult | undefined {
-  const file = join(dir, 'result.json');
-  if (!existsSync(file)) return undefined;
-  try {
-    return parseResult(JSON.parse(readFileSync(file, 'utf8')));
-  } catch {
-    return undefined;
-  }
+/** Warnings go to stderr once per message (a study view reads the same folders many times). */
+const warned = new Set<string>();
+export function warn(text: string): void {
+  if (warned.has(text)) return;
+  warned.add(text);
+  console.warn(`warning: ${text}`);
 }
 
-/** Keeps the log lines up to `step` (a run resumed from a checkpoint at `step`). */
+/** Why the result in `dir` does not belong there (foreign or incomplete), or undefined when it does. */
+function mismatch(dir: string, r: RunResult, spec: RunSpec | undefined): string | undefined {
+  let train = spec?.train;
+  if (!train) {
+    // No run asked for: the folder's own config.json says what the result must be.
+    try {
+      train = resolveRunConfig(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8').replace(/^\uFEFF/, '')));
+    } catch {
+      return 'its folder has no valid config.json to check it against';
+    }
+  }
+  if (spec && r.id !== spec.id) return `its run id is "${r.id.slice(0, 60)}", the folder's is "${spec.id}"`;
+  if (r.configKey !== undefined && r.configKey !== configKey(train)) return `its configuration key ${r.configKey.slice(0, 20)} is not the folder's (${configKey(train)})`;
+  // A result from before keys were kept: its optimizer and seed must be the folder's.
+  if (r.configKey === undefined && (JSON.stringify(r.optimizer) !== JSON.stringify(train.optimizer) || r.seed !== train.seed)) return "its optimizer or seed is not the folder's";
+  return undefined;
+}
+
+/**
+ * The finished run's result, or undefined when the folder holds no complete result of its own. A
+ * result that is unreadable, incomplete (finished without a finite loss) or foreign (another run's)
+ * is ignored with a warning, and the run is made again. `spec`: the run the folder is for
+ * (otherwise the folder's config.json decides).
+ */
+export function readResult(dir: string, spec?: RunSpec): RunResult | undefined {
+  const file = join(dir, 'result.json');
+  if (!existsSync(file)) return undefined;
+  let r: RunResult | undefined;
+  try {
+    r = parseResult(JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')));
+  } catch {
+    r = undefined;
+  }
+  if (!r) {
+    warn(`${file} is unreadable or incomplete (not a finished run with a finite final loss); the run is made again.`);
+    return undefined;
+  }
+  const why = mismatch(dir, r, spec);
+  if (why) {
+    warn(`${file} is not this folder's result (${why}): a foreign result; the run is made again.`);
+    return undefined;
+  }
+  return r;
+}
+
+/** Keeps the log lines up to `step` (a run resumed from a checkpoint at `step`); torn or junk lines are dropped. */
 function trimLog(log: string, step: number): void {
-  if (!existsSync(log)) return;
-  const kept = readFileSync(log, 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as { step?: number }).step! <= step);
-  writeFileSync(log, kept.map((l) => `${l}\n`).join(''));
+  const kept = readLog(log, warn).filter((l) => l.step !== undefined && l.step <= step); // plan lines are written again
+  writeFileSync(log, kept.map((l) => `${JSON.stringify(l)}\n`).join(''));
 }
 
 export interface RunOptions {
@@ -106,9 +156,12 @@ export interface RunOptions {
 
 /** Runs `spec` in `dir` unless it is finished there; returns its result. */
 export async function executeRun(spec: RunSpec, dir: string, data: Data, progress: RunProgress, { checkpoint = false, environment, profileOptimizerSteps = 0, signal }: RunOptions): Promise<RunResult> {
-  const done = readResult(dir);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError(`${dir} should be a run folder but is a file: move it away, then run again.`);
+  const done = readResult(dir, spec);
   if (done) return done;
-  const resumable = checkpoint && existsSync(join(dir, 'checkpoint.safetensors'));
+  // A result here that is not this run's (foreign or incomplete): nothing in the folder can be trusted, start over.
+  const distrusted = existsSync(join(dir, 'result.json'));
+  const resumable = checkpoint && !distrusted && existsSync(join(dir, 'checkpoint.safetensors'));
   // Interrupted without a checkpoint: start it again (other files in the folder stay).
   if (!resumable) for (const f of ['checkpoint.safetensors', 'log.jsonl', 'result.json']) rmSync(join(dir, f), { force: true });
   mkdirSync(dir, { recursive: true });
@@ -124,12 +177,10 @@ export async function executeRun(spec: RunSpec, dir: string, data: Data, progres
     {
       onResume: (step) => {
         trimLog(log, step);
-        for (const l of readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
-          const e = JSON.parse(l) as EvalInfo & { type: string };
-          if (e.type === 'eval') (curve.push([e.step, e.valLoss]), (last = e));
-        }
+        for (const e of evalLines(readLog(log, warn))) if (Number.isFinite(e.valLoss)) (curve.push([e.step, e.valLoss]), (last = e as unknown as EvalInfo));
         progress.onResume?.(spec, step);
       },
+      onWarning: (text) => warn(text),
       onBatchPlan: (plan) => {
         const text = describeBatchPlan(plan);
         appendFileSync(log, `${JSON.stringify({ type: 'plan', text, subBatches: plan.subBatches })}\n`);
@@ -141,13 +192,14 @@ export async function executeRun(spec: RunSpec, dir: string, data: Data, progres
       },
       onEval: (e) => {
         appendFileSync(log, `${JSON.stringify({ type: 'eval', ...e })}\n`);
+        if (!Number.isFinite(e.valLoss)) return; // the run is stopped as diverged next
         curve.push([e.step, e.valLoss]);
         last = e;
         progress.onEval?.(spec, e);
       },
       onDiverged: (step, loss, why) => {
         reason = why;
-        appendFileSync(log, `${JSON.stringify({ type: 'diverged', step, loss, reason: why })}\n`);
+        appendFileSync(log, `${JSON.stringify({ type: 'diverged', step, loss: Number.isFinite(loss) ? loss : String(loss), reason: why })}\n`);
       },
     },
     { checkpointDir: checkpoint ? dir : undefined, profileOptimizerSteps, signal },
@@ -155,6 +207,7 @@ export async function executeRun(spec: RunSpec, dir: string, data: Data, progres
   for (const p of Object.values(result.params)) p.dispose();
   const out: RunResult = {
     id: spec.id,
+    configKey: configKey(spec.train),
     phase: spec.phase,
     label: spec.label,
     horizon: spec.horizon,
@@ -164,7 +217,7 @@ export async function executeRun(spec: RunSpec, dir: string, data: Data, progres
     steps: result.steps,
     ...(reason ? { reason } : {}),
     bestLoss: curve.length ? Math.min(...curve.map(([, v]) => v)) : null,
-    finalLoss: result.status === 'finished' && last ? last.valLoss : null,
+    finalLoss: result.status === 'finished' && last ? last.valLoss : null, // finite: a non-finite evaluation stops the run as diverged
     finalAccuracy: result.status === 'finished' && last ? last.accuracy : 0,
     seconds: (performance.now() - start) / 1000,
     optimizerGpuMs: result.optimizerGpuMs,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sizeClass } from '@optimlab/tensor-wgpu';
 import { makeConfig } from './presets.js';
-import { describeBatchPlan, describePresetBatches, evenSplit, planBatch } from './batch-plan.js';
+import { checkModelFits, describeBatchPlan, describePresetBatches, evenSplit, planBatch } from './batch-plan.js';
+import { InputError } from './errors.js';
 
 const LAVAPIPE = { maxStorageBufferBindingSize: 128 * 2 ** 20, maxBufferSize: 2 ** 31 };
 const BIG_GPU = { maxStorageBufferBindingSize: 2 ** 32 - 4, maxBufferSize: 2 ** 32 };
@@ -42,9 +43,16 @@ describe('batch plan', () => {
   it('says what does not fit: a weight over the limit, or one row over it', () => {
     const wide = planBatch(makeConfig('thesis', { vocabSize: 400_000 }), 24, LAVAPIPE);
     expect(wide.fits).toBe(false);
-    expect(describeBatchPlan(wide)).toMatch(/^micro-batch 24 does not fit this adapter: the tied embedding \(V, d\) is \d+ bytes/);
+    expect(describeBatchPlan(wide)).toMatch(/^micro-batch 24 does not fit this adapter: the largest tensor, embed.weight \[400000, 384\], is 585.9 MiB, over this adapter's 128 MiB limit/);
     const long = planBatch(makeConfig('thesis', { seqLen: 16384 }), 4, LAVAPIPE);
     expect(long.fits).toBe(false);
-    expect(long.reason).toMatch(/experts' hidden activations .* of a single row/);
+    expect(long.reason).toMatch(/the largest tensor, the experts' hidden activations .*, is [\d.,]+ MiB for a single row/);
+  });
+
+  it('checkModelFits refuses in one line naming the largest tensor and the limit (dModel 16384: a 1 GiB attention weight)', () => {
+    const huge = makeConfig('cpu', { dModel: 16384, nHeads: 128 });
+    expect(() => checkModelFits(huge, 8, LAVAPIPE)).toThrow(new InputError("The model does not fit this adapter: the largest tensor, blocks.0.attn.qkv.weight [49152, 16384], is 3,072 MiB, over this adapter's 128 MiB limit for one buffer; make the model (dModel, vocabSize, dFF, numExperts) or the batch smaller."));
+    expect(() => checkModelFits(makeConfig('cpu'), 8, LAVAPIPE)).not.toThrow();
+    expect(() => checkModelFits(makeConfig('cpu'), 8, BIG_GPU, { memoryBytes: 1e6 })).toThrow(/over the memory budget of 1 MiB/);
   });
 });

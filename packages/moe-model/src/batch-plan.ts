@@ -10,8 +10,9 @@
  */
 import { sizeClass } from '@optimlab/tensor-wgpu';
 import type { MoEConfig } from './config.js';
+import { InputError } from './errors.js';
 import { PRESETS } from './presets.js';
-import { countParameters } from './params.js';
+import { countParameters, parameterShapes } from './params.js';
 
 /** The two adapter limits that bound one tensor. */
 export interface DeviceLimits {
@@ -50,12 +51,11 @@ function batchTensors(c: MoEConfig, rows: number): Array<[string, number]> {
   ].sort((a, b) => (b[1] as number) - (a[1] as number)) as Array<[string, number]>;
 }
 
-/** Weights (and their gradients) that do not depend on the batch, in f32 elements. */
+/** Weights (and their gradients) that do not depend on the batch, in f32 elements, largest first: every parameter tensor. */
 function fixedTensors(c: MoEConfig): Array<[string, number]> {
-  return [
-    ['the tied embedding (V, d)', c.vocabSize * c.dModel],
-    ["one layer's experts (E, dFF, d)", c.numExperts * c.dFF * c.dModel],
-  ];
+  return Object.entries(parameterShapes(c))
+    .map(([name, shape]): [string, number] => [`${name} [${shape.join(', ')}]`, shape.reduce((a, b) => a * b, 1)])
+    .sort((a, b) => b[1] - a[1]);
 }
 
 /**
@@ -83,6 +83,9 @@ function estimatePeak(c: MoEConfig, rows: number, limit: number, stateFloatsPerP
   return 4 * (weights + activations + transient) + logitsChunk;
 }
 
+/** Bytes as MiB for messages: "256 MiB". */
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toLocaleString('en', { maximumFractionDigits: 1 })} MiB`;
+
 /** `batchSize` rows split into `parts` sub-batches whose sizes differ by at most one. */
 export function evenSplit(batchSize: number, parts: number): number[] {
   const base = Math.floor(batchSize / parts);
@@ -101,7 +104,7 @@ export function planBatch(c: MoEConfig, batchSize: number, limits: DeviceLimits,
   const peakOf = (rows: number): number => estimatePeak(c, rows, limit, stateFloatsPerParam);
   const tooBig = fixedTensors(c).find(([, floats]) => !fitsLimit(floats));
   if (tooBig) {
-    const reason = `${tooBig[0]} is ${tooBig[1] * 4} bytes, over this adapter's ${limit}-byte limit for one buffer`;
+    const reason = `the largest tensor, ${tooBig[0]}, is ${mib(tooBig[1] * 4)}, over this adapter's ${mib(limit)} limit for one buffer`;
     return { batchSize, subBatches: [batchSize], largest: { name: tooBig[0], bytes: tooBig[1] * 4 }, peakBytes: peakOf(batchSize), fits: false, reason };
   }
   for (let parts = 1; parts <= batchSize; parts++) {
@@ -110,12 +113,12 @@ export function planBatch(c: MoEConfig, batchSize: number, limits: DeviceLimits,
     const inBudget = memoryBudgetBytes === undefined || peakOf(rows) <= memoryBudgetBytes;
     if (inLimit && (inBudget || rows === 1)) {
       const fits = inBudget;
-      const reason = fits ? undefined : `one row needs about ${peakOf(1)} bytes, over the memory budget of ${memoryBudgetBytes}`;
+      const reason = fits ? undefined : `one row needs about ${mib(peakOf(1))} (largest tensor ${largestOf(1).name}), over the memory budget of ${mib(memoryBudgetBytes!)}`;
       return { batchSize, subBatches: evenSplit(batchSize, parts), largest: largestOf(rows), peakBytes: peakOf(rows), fits, ...(reason ? { reason } : {}) };
     }
   }
   const [name, floats] = batchTensors(c, 1)[0]!;
-  return { batchSize, subBatches: evenSplit(batchSize, batchSize), largest: { name, bytes: floats * 4 }, peakBytes: peakOf(1), fits: false, reason: `${name} of a single row is ${floats * 4} bytes, over this adapter's ${limit}-byte limit` };
+  return { batchSize, subBatches: evenSplit(batchSize, batchSize), largest: { name, bytes: floats * 4 }, peakBytes: peakOf(1), fits: false, reason: `the largest tensor, ${name}, is ${mib(floats * 4)} for a single row, over this adapter's ${mib(limit)} limit for one buffer` };
 }
 
 /** One line: "micro-batch 24 runs as 2 × 12 on this adapter (…)" — for logs and `optimlab doctor`. */
@@ -135,4 +138,14 @@ export function describeBatchPlan(plan: BatchPlan): string {
  */
 export function describePresetBatches(limits: DeviceLimits): string[] {
   return Object.entries(PRESETS).map(([name, p]) => `${name}: ${describeBatchPlan(planBatch(p.model, p.batchSize, limits))}`);
+}
+
+/**
+ * Refuses, before any work, a model and micro-batch that cannot run on this adapter: a tensor over
+ * its one-buffer limit, or (with `memoryBytes`) a step whose estimated peak exceeds the memory. One
+ * line naming the largest tensor and the limit (an InputError).
+ */
+export function checkModelFits(c: MoEConfig, batchSize: number, limits: DeviceLimits, { memoryBytes }: { memoryBytes?: number } = {}): void {
+  const plan = planBatch(c, batchSize, limits, memoryBytes === undefined ? {} : { memoryBudgetBytes: memoryBytes });
+  if (!plan.fits) throw new InputError(`The model does not fit this adapter: ${plan.reason}; make the model (dModel, vocabSize, dFF, numExperts) or the batch smaller.`);
 }

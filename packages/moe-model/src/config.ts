@@ -8,24 +8,25 @@ import { formatIssues, integer, real } from '@optimlab/optim';
 import { KERNEL_LIMITS } from '@optimlab/tensor-wgpu';
 import { InputError } from './errors.js';
 
-const positiveInt = (description: string) => integer(description, { min: 1 });
+/** An integer in [1, max]: every field has an upper bound a machine can run (the adapter check in fit.ts then decides what fits). */
+const positiveInt = (description: string, max: number) => integer(description, { min: 1, max });
 
 /** The model's fields, each with its range; the type below is inferred from it. */
 export const moeConfigSchema = z.strictObject({
-  vocabSize: positiveInt("tokenizer vocabulary size (49,152 for SmolLM's tokenizer, the thesis's)"),
-  dModel: positiveInt('residual width d'),
-  nHeads: positiveInt('attention heads; head dim = dModel / nHeads (48 in the thesis)'),
-  nLayers: positiveInt('transformer blocks'),
-  dFF: positiveInt("hidden width of each expert's SiLU MLP"),
-  numExperts: positiveInt('experts per MoE layer'),
-  topK: positiveInt('experts per token (gates: softmax over the chosen k)'),
-  seqLen: positiveInt('training sequence length (tokens per row)'),
+  vocabSize: positiveInt("tokenizer vocabulary size (49,152 for SmolLM's tokenizer, the thesis's)", 2 ** 20),
+  dModel: positiveInt('residual width d', 16384),
+  nHeads: positiveInt('attention heads; head dim = dModel / nHeads (48 in the thesis)', 1024),
+  nLayers: positiveInt('transformer blocks', 1024),
+  dFF: positiveInt("hidden width of each expert's SiLU MLP", 65536),
+  numExperts: positiveInt('experts per MoE layer', 1024),
+  topK: positiveInt('experts per token (gates: softmax over the chosen k)', 1024),
+  seqLen: positiveInt('training sequence length (tokens per row)', 65536),
   dropout: real("dropout after the embedding, on both residual branches, in the experts' hidden layer and before the head", { min: 0, max: 1, maxExclusive: true }),
-  routerNoiseStd: real('std of the Gaussian noise on router logits in training (0.1 in the thesis)', { min: 0 }),
-  loadBalancingWeight: real('load-balancing loss weight (0.01: hard-coded in the thesis code; the config value there is ignored)', { min: 0 }),
-  ropeBase: real('RoPE base', { min: 0, minExclusive: true }),
-  normEps: real("RMSNorm eps (PyTorch's default for f32: machine epsilon)", { min: 0 }),
-  initStd: real('std of the N(0, σ²) init of every linear and embedding weight', { min: 0 }),
+  routerNoiseStd: real('std of the Gaussian noise on router logits in training (0.1 in the thesis)', { min: 0, max: 100 }),
+  loadBalancingWeight: real('load-balancing loss weight (0.01: hard-coded in the thesis code; the config value there is ignored)', { min: 0, max: 1000 }),
+  ropeBase: real('RoPE base', { min: 0, minExclusive: true, max: 1e12 }),
+  normEps: real("RMSNorm eps (PyTorch's default for f32: machine epsilon)", { min: 0, max: 1 }),
+  initStd: real('std of the N(0, σ²) init of every linear and embedding weight', { min: 0, max: 100 }),
 });
 
 export type MoEConfig = Readonly<z.infer<typeof moeConfigSchema>>;

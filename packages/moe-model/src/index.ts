@@ -11,7 +11,7 @@ export { countParameters, initParams, parameterShapes } from './params.js';
 export type { ParamShapes } from './params.js';
 export { forward, forwardHidden, lastLogits } from './model.js';
 export type { ForwardOptions, ForwardResult, HiddenResult } from './model.js';
-export { describeBatchPlan, describePresetBatches, evenSplit, planBatch } from './batch-plan.js';
+export { checkModelFits, describeBatchPlan, describePresetBatches, evenSplit, planBatch } from './batch-plan.js';
 export type { BatchPlan, DeviceLimits, PlanOptions } from './batch-plan.js';
 export { forwardBackward, splitBatch, subBatchSeed } from './sub-batches.js';
 export type { MicroBatchLoss } from './sub-batches.js';

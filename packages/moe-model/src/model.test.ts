@@ -14,7 +14,7 @@ describe('config and parameters', () => {
     expect(() => makeConfig('smoke', { topK: 5 })).toThrow(/config.topK: 5 cannot exceed config.numExperts \(4\)/);
     expect(() => makeConfig('smoke', { dModel: 33 })).toThrow(/divisible by config.nHeads/);
     expect(() => makeConfig('smoke', { dropout: 1 })).toThrow(/config.dropout: must be a number in \[0, 1\)/);
-    expect(() => makeConfig('smoke', { nLayers: 0 })).toThrow(/config.nLayers: must be an integer ≥ 1, got 0/);
+    expect(() => makeConfig('smoke', { nLayers: 0 })).toThrow(/config.nLayers: must be an integer in \[1, 1024\], got 0/);
   });
   it('init: N(0, 0.02) weights, unit norms, reproducible', async () => {
     const c = makeConfig('smoke');

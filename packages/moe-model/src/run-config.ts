@@ -23,25 +23,29 @@ import { PRESET_NAMES, PRESETS, type PresetName } from './presets.js';
 export const SCHEDULES = ['cosine', 'linear', 'step', 'constant', 'constant-linear'] as const;
 export type ScheduleKind = (typeof SCHEDULES)[number];
 
+/** Upper bounds: what a machine can run in a lifetime (gradAccum 1e12 would never finish a step). */
+const MAX_STEPS = 10_000_000;
+const MAX_LEARNING_RATE = 1e6;
+
 /** The fields every optimizer has (schedule included); the rest are the registry's hyperparameters. */
 const scheduleFields = {
   name: z.string({ error: `must be an optimizer name (${optimizerNames().join(', ')})` }).describe('a registry name'),
-  learningRate: real('peak learning rate (default: the optimizer’s registry default)', { min: 0, minExclusive: true }).optional(),
+  learningRate: real('peak learning rate (default: the optimizer’s registry default)', { min: 0, minExclusive: true, max: MAX_LEARNING_RATE }).optional(),
   schedule: oneOf('learning-rate multiplier over the run', SCHEDULES).default('cosine'),
   warmupRatio: real('linear warmup as a fraction of the optimizer steps', { min: 0, max: 1, maxExclusive: true }).default(0.05),
   minLrRatio: real('floor of the decay as a fraction of the peak (thesis 0.1)', { min: 0, max: 1 }).default(0.1),
 };
 const SCHEDULE_KEYS = new Set(Object.keys(scheduleFields));
 
-const positiveInt = (description: string) => integer(description, { min: 1 });
+const positiveInt = (description: string, max = MAX_STEPS) => integer(description, { min: 1, max });
 
 const modelSchema = z
   .strictObject(moeConfigSchema.shape, { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object of model fields (to pick a preset, use "preset": "smoke" | "cpu" | "thesis")' : undefined) })
   .partial();
 
 const divergenceSchema = z.strictObject({
-  window: integer('consecutive steps the loss must stay too high to stop the run', { min: 1 }).default(5),
-  factor: real('too high: above factor × max(first loss, ln V)', { min: 1, minExclusive: true }).default(1.3),
+  window: integer('consecutive steps the loss must stay too high to stop the run', { min: 1, max: MAX_STEPS }).default(5),
+  factor: real('too high: above factor × max(first loss, ln V)', { min: 1, minExclusive: true, max: 1e6 }).default(1.3),
 });
 
 const inputSchema = z.strictObject({
@@ -49,11 +53,11 @@ const inputSchema = z.strictObject({
   model: modelSchema.optional(),
   optimizer: z.looseObject(scheduleFields, { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object with at least a "name", e.g. { "name": "adamw" }' : undefined) }),
   steps: positiveInt('optimizer steps (default: the preset’s long study horizon)').optional(),
-  batchSize: positiveInt('sequences per micro-batch (default: the preset’s)').optional(),
-  gradAccum: positiveInt('micro-batches per optimizer step (default: the preset’s)').optional(),
-  clip: real('global gradient-norm clip; 0 turns it off', { min: 0 }).default(1),
+  batchSize: positiveInt('sequences per micro-batch (default: the preset’s)', 4096).optional(),
+  gradAccum: positiveInt('micro-batches per optimizer step (default: the preset’s)', 4096).optional(),
+  clip: real('global gradient-norm clip; 0 turns it off', { min: 0, max: 1e6 }).default(1),
   evalEvery: positiveInt('evaluate every N optimizer steps (default: the preset’s)').optional(),
-  evalBatches: positiveInt('validation batches per evaluation (default: the preset’s)').optional(),
+  evalBatches: positiveInt('validation batches per evaluation (default: the preset’s)', 100_000).optional(),
   seed: integer('seed of the init, data order, dropout and router noise', { min: 0, max: 2 ** 31 - 1 }).default(42),
   checkpointEvery: positiveInt('write a checkpoint every N steps (and at the end)').default(10),
   divergence: divergenceSchema.default({ window: 5, factor: 1.3 }),
@@ -79,7 +83,7 @@ export function runConfigDefault(path: string): unknown {
 export const DEFAULT_OPTIMIZER = 'muon+adamw';
 
 /** A resolved optimizer config: a registry name, its learning rate and schedule, and its own hyperparameters (every default filled in). */
-const optimizerConfigSchema = z.looseObject({ ...scheduleFields, learningRate: real('peak learning rate', { min: 0, minExclusive: true }) });
+const optimizerConfigSchema = z.looseObject({ ...scheduleFields, learningRate: real('peak learning rate', { min: 0, minExclusive: true, max: MAX_LEARNING_RATE }) });
 export type OptimizerConfig = Readonly<z.output<typeof optimizerConfigSchema>>;
 
 /** A resolved run config: the input with the preset's and the registry's defaults filled in. */
@@ -88,10 +92,10 @@ const trainConfigSchema = inputSchema.extend({
   model: moeConfigSchema,
   optimizer: optimizerConfigSchema,
   steps: positiveInt('optimizer steps'),
-  batchSize: positiveInt('sequences per micro-batch'),
-  gradAccum: positiveInt('micro-batches per optimizer step'),
+  batchSize: positiveInt('sequences per micro-batch', 4096),
+  gradAccum: positiveInt('micro-batches per optimizer step', 4096),
   evalEvery: positiveInt('evaluate every N optimizer steps'),
-  evalBatches: positiveInt('validation batches per evaluation'),
+  evalBatches: positiveInt('validation batches per evaluation', 100_000),
 });
 export type TrainConfig = Readonly<z.output<typeof trainConfigSchema>>;
 

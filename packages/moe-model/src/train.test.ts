@@ -129,6 +129,21 @@ describe('training on SOTU', () => {
     expect(result.steps).toBeLessThan(40);
   });
 
+  it('the divergence streak is in the checkpoint: a run resumed inside a streak stops where the uninterrupted one does', async () => {
+    const blowUp = config({ steps: 40, evalEvery: 40, checkpointEvery: 1, optimizer: { name: 'adamw', learningRate: 10, schedule: 'constant', warmupRatio: 0 } });
+    const whole = await train(blowUp, data, {}, { checkpointDir: mkdtempSync(join(tmpdir(), 'optimlab-streak-')) });
+    expect(whole.status).toBe('diverged');
+    const stopAt = whole.steps; // the 5th step in a row above the limit
+    const dir = mkdtempSync(join(tmpdir(), 'optimlab-streak-'));
+    // Interrupted inside the streak: the last checkpoint (step stopAt - 3) holds a streak of 2.
+    await expect(train(blowUp, data, { onStep: (s) => { if (s.step === stopAt - 2) throw new Error('interrupted'); } }, { checkpointDir: dir })).rejects.toThrow('interrupted');
+    let reason = '';
+    const resumed = await train(blowUp, data, { onDiverged: (_, __, why) => (reason = why) }, { checkpointDir: dir });
+    expect(resumed.status).toBe('diverged');
+    expect(resumed.steps).toBe(stopAt);
+    expect(reason).toMatch(/for 5 steps/);
+  });
+
   it('Muon+AdamW holds GPU memory flat over 50 steps (no per-step leak)', async () => {
     const live: number[] = [];
     const result = await train(config({ steps: 50, evalEvery: 50, evalBatches: 1 }), data, { onStep: (s) => live.push(s.liveBytes) });

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   add as addT, addScalar, gpuSync, memoryStats, mulScalar, requireGrad, resetPeakMemory, log as logT, mul, noGrad, scopeAsync, startProfiling, stopProfiling, sumAll,
-  tensor, type Tensor,
+  tensor, CHECKSUM_KEY, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { clipGradientsInPlace, createOptimizer, type Optimizer } from '@optimlab/optim';
@@ -24,7 +24,7 @@ import type { TrainConfig } from './run-config.js';
 import { initParams } from './params.js';
 import { forward } from './model.js';
 import { evalBatches, trainBatch, type Batch, type Blocks } from './data/dataset.js';
-import { planBatch, type BatchPlan } from './batch-plan.js';
+import { checkModelFits, planBatch, type BatchPlan } from './batch-plan.js';
 import { forwardBackward, splitBatch } from './sub-batches.js';
 
 export interface StepInfo {
@@ -70,6 +70,8 @@ export interface TrainCallbacks {
   onResume?(step: number): void;
   /** Once, before the first step: how the micro-batch runs on this adapter (see describeBatchPlan). */
   onBatchPlan?(plan: BatchPlan): void;
+  /** Something the user should know that does not stop the run (a checkpoint without checksums). */
+  onWarning?(text: string): void;
 }
 
 export interface TrainOptions {
@@ -135,13 +137,20 @@ async function resume(file: string, opt: Optimizer<unknown>, params: Record<stri
   }
 }
 
-/** Counts consecutive steps whose loss is above factor·max(first loss, ln V). */
-function divergenceWatch({ window, factor }: TrainConfig['divergence'], vocabSize: number, firstLoss: number | undefined) {
+/**
+ * Counts consecutive steps whose loss is above factor·max(first loss, ln V). Its state (first loss,
+ * streak) goes into every checkpoint, so a resumed run stops at exactly the step the uninterrupted
+ * one would.
+ */
+function divergenceWatch({ window, factor }: TrainConfig['divergence'], vocabSize: number, firstLoss: number | undefined, streak = 0) {
   let first = firstLoss;
-  let over = 0;
+  let over = streak;
   return {
     get firstLoss() {
       return first;
+    },
+    get streak() {
+      return over;
     },
     /** A reason when the run has diverged, else undefined. */
     check(loss: number): string | undefined {
@@ -165,18 +174,22 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
       throw new InputError(`The ${split} tokens use ids up to ${maxId}, but config.vocabSize is ${c.vocabSize}: set vocabSize ≥ ${maxId + 1} (the tokenizer's vocabulary size).`);
     }
   }
+  checkModelFits(c, config.batchSize, gpuSync().limits); // before any GPU allocation: one line naming the tensor, not a RangeError
   const params = initParams(c, config.seed);
   for (const p of Object.values(params)) requireGrad(p);
   const opt = createOptimizer(buildOptimizer(config.optimizer, config.steps), params);
   const schedule = lrSchedule(config.optimizer, config.steps);
   const ckpt = checkpointDir ? join(checkpointDir, 'checkpoint.safetensors') : undefined;
   let firstLoss: number | undefined;
+  let streak = 0;
   if (ckpt && existsSync(ckpt)) {
     const meta = await resume(ckpt, opt, params);
-    firstLoss = meta['firstLoss'] ? Number(meta['firstLoss']) : undefined;
+    firstLoss = meta['firstLoss'] && Number.isFinite(Number(meta['firstLoss'])) ? Number(meta['firstLoss']) : undefined;
+    streak = Number.isInteger(Number(meta['divergenceStreak'])) ? Number(meta['divergenceStreak']) : 0;
+    if (!(CHECKSUM_KEY in meta)) callbacks.onWarning?.(`${ckpt} has no checksums (made by an older optimlab): resuming from it unverified.`);
     callbacks.onResume?.(opt.steps);
   }
-  const watch = divergenceWatch(config.divergence, c.vocabSize, firstLoss);
+  const watch = divergenceWatch(config.divergence, c.vocabSize, firstLoss, streak);
   const canProfile = profileOptimizerSteps > 0 && gpuSync().features.includes('timestamp-query');
   const optimizerMs: number[] = [];
   const optimizerGpuMs = (): number | null => (optimizerMs.length ? optimizerMs.reduce((a, b) => a + b, 0) / optimizerMs.length : null);
@@ -230,10 +243,16 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
     if ((step + 1) % config.evalEvery === 0 || done) {
       lastEval = await evaluate(c, params, data.val, config.batchSize, config.evalBatches, step + 1);
       callbacks.onEval?.(lastEval);
+      // A non-finite validation loss is divergence too, whatever the training loss said.
+      if (!Number.isFinite(lastEval.valLoss)) {
+        callbacks.onDiverged?.(step + 1, lastEval.valLoss, `validation loss is ${lastEval.valLoss} at step ${step + 1}`);
+        opt.dispose();
+        return { status: 'diverged', steps: step + 1, lastEval, params, optimizerGpuMs: optimizerGpuMs() };
+      }
     }
     if (ckpt && (done || (step + 1) % config.checkpointEvery === 0)) {
       mkdirSync(checkpointDir!, { recursive: true });
-      await saveCheckpoint(ckpt, opt, params, { config: JSON.stringify(config), firstLoss: String(watch.firstLoss) });
+      await saveCheckpoint(ckpt, opt, params, { config: JSON.stringify(config), firstLoss: String(watch.firstLoss), divergenceStreak: String(watch.streak) });
       await writeAtomically(join(checkpointDir!, 'config.json'), JSON.stringify(config, null, 2));
     }
   }

@@ -51,4 +51,5 @@ export type { BaseOptimizerName, OptimizerSpec, ParamKind, ResolvedOptimizer } f
 export { describeOptimizers } from './registry/describe.js';
 export { fieldInfo, flag, formatIssues, integer, oneOf, rangeText, real } from './registry/fields.js';
 export type { FieldInfo, Range } from './registry/fields.js';
+export { showValue, truncate } from './registry/show-value.js';
 export { checkpointToSafetensors, restoreCheckpoint } from './checkpoint.js';

@@ -18,7 +18,7 @@ export const ladderCommand: CommandSpec = {
   name: 'ladder',
   summary: 'the optimizer-genealogy race on a teacher–student MLP: leaderboard and race plot',
   flags: {
-    steps: { kind: 'int', help: `steps per run (default ${LADDER_STEPS.software} on a software adapter, ${LADDER_STEPS.gpu} on a GPU)`, min: 10 },
+    steps: { kind: 'int', help: `steps per run (default ${LADDER_STEPS.software} on a software adapter, ${LADDER_STEPS.gpu} on a GPU)`, min: 10, max: 1_000_000 },
     optimizers: { kind: 'list', help: `which contestants (default all: ${Object.keys(LADDER).join(', ')})`, choices: Object.keys(LADDER) },
     out: { kind: 'string', help: 'output folder (default runs/<date>_ladder-<steps>)', value: 'DIR' },
     ...OUTPUT_FLAGS,

@@ -11,7 +11,7 @@ import { toHtml } from '../html.js';
 import { reportStudy } from './reproduce.js';
 import { readResult, type RunResult } from '../runs.js';
 import { lineChart } from '../svg.js';
-import { sweepTable } from './sweep.js';
+import { readSweepRecord, sweepTable } from './sweep.js';
 
 export const reportCommand: CommandSpec = {
   name: 'report',
@@ -43,11 +43,10 @@ export async function runReportCommand({ positional }: Parsed): Promise<void> {
   const dir = resolvePath(positional[0]!);
   if (!existsSync(dir)) throw new UsageError(`optimlab report: ${dir} does not exist.`);
   if (existsSync(join(dir, 'sweep.json'))) {
-    const meta = readJson(join(dir, 'sweep.json'), 'The sweep’s') as { grid: string };
+    const meta = readSweepRecord(dir);
     const runs = existsSync(join(dir, 'runs')) ? readdirSync(join(dir, 'runs')).sort().flatMap((id) => readResult(join(dir, 'runs', id)) ?? []) : [];
     if (runs.length === 0) throw new UsageError(`optimlab report: ${dir} has no finished sweep runs yet.`);
-    const first = readJson(join(dir, 'runs', runs[0]!.id, 'config.json'), 'The run’s') as Parameters<typeof sweepTable>[0];
-    await writeAtomically(join(dir, 'sweep.md'), sweepTable(first, meta.grid, runs));
+    await writeAtomically(join(dir, 'sweep.md'), sweepTable(meta.config as unknown as Parameters<typeof sweepTable>[0], meta.grid, runs));
     console.log(`report: ${join(dir, 'sweep.md')}`);
     return;
   }

@@ -9,7 +9,7 @@ import { differingFields, InputError, PRESETS, type PresetName } from '@optimlab
 import { LADDER, LADDER_STEPS } from '@optimlab/optim/ladder';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
-import { cacheDir, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, PRESET_FLAG, QUEUE_FLAG, readJson, resolvePath, startGpu, workDir } from '../context.js';
+import { cacheDir, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, PRESET_FLAG, QUEUE_FLAG, resolvePath, startGpu, workDir } from '../context.js';
 import { prepareData } from '../data.js';
 import { createProgress } from '../progress.js';
 import { checkQueue, queueAddress, queueRunnerFor } from '../queue/options.js';
@@ -17,6 +17,7 @@ import { localRunner, type Runner } from '../runner.js';
 import { runPhases, studyView, type StudyDefinition, type StudyState, type StudyView } from '../study/engine.js';
 import { CURVES_CSV, hasRawData, readRawView, RUNS_CSV, writeRawData } from '../study/raw-data.js';
 import { STUDIES } from '../study/index.js';
+import { readStudyState } from '../study/state-file.js';
 import { writeStudyReport } from '../study/report.js';
 import { runLadder, writeLadder } from './ladder.js';
 
@@ -29,7 +30,7 @@ export const reproduceCommand: CommandSpec = {
     study: { kind: 'string', help: 'which study (default thesis; see --list)', choices: Object.keys(STUDIES) },
     list: { kind: 'switch', help: 'list the studies' },
     preset: PRESET_FLAG,
-    seeds: { kind: 'int', help: 'seeds of the seeded comparisons (default: the study’s, e.g. 5 on cpu)', min: 1 },
+    seeds: { kind: 'int', help: 'seeds of the seeded comparisons (default: the study’s, e.g. 5 on cpu)', min: 1, max: 100 },
     only: { kind: 'string', help: 'stop after this phase', choices: phaseNames },
     ladder: { kind: 'switch', help: 'also run the optimizer ladder into the study folder' },
     out: { kind: 'string', help: 'study folder (default runs/<date>_<study>-<preset>, the latest one resumed)', value: 'DIR' },
@@ -69,7 +70,7 @@ export async function runReproduce({ flags }: Parsed): Promise<void> {
   const dir = out ?? join(runsRoot, latest ?? `${new Date().toISOString().slice(0, 10)}_${name}`);
   const settings = settingsOf(def, preset, data);
   const stateFile = join(dir, 'study.json');
-  const state: StudyState = existsSync(stateFile) ? (readJson(stateFile, 'The study’s') as StudyState) : { settings, entries: [], extensions: [] };
+  const state: StudyState = existsSync(stateFile) ? readStudyState(stateFile) : { settings, entries: [], extensions: [] };
   const differ = differingFields(state.settings, settings);
   if (differ.length) throw new UsageError(`optimlab reproduce: ${dir} holds a study made with other settings (${differ.slice(0, 5).join(', ')}): use another --out; a study folder never mixes runs.`);
   const seeds = (flags['seeds'] as number | undefined) ?? def.defaultSeeds(preset);
@@ -102,10 +103,10 @@ async function rawView(dir: string, fromRuns: StudyView): Promise<StudyView> {
 
 /** `optimlab report` on a study folder: the same report from study.json and the runs. */
 export async function reportStudy(dir: string): Promise<void> {
-  const state = readJson(join(dir, 'study.json'), 'The study’s') as StudyState;
+  const state = readStudyState(join(dir, 'study.json'));
   const s = state.settings as { study: string; preset: PresetName; corpus: string; tokenizer: string };
-  const def = STUDIES[s.study];
-  if (!def || !PRESETS[s.preset]) throw new UsageError(`optimlab report: ${join(dir, 'study.json')} names an unknown study or preset (${s.study}, ${s.preset}).`);
+  const def = Object.hasOwn(STUDIES, s.study) ? STUDIES[s.study] : undefined;
+  if (!def || !Object.hasOwn(PRESETS, s.preset)) throw new UsageError(`optimlab report: ${join(dir, 'study.json')} names an unknown study or preset (${s.study}, ${s.preset}).`);
   const fromRuns = studyView(dir, s.preset, state.seeds ?? 1, state);
   // The run folders, when the folder has them, refresh runs.csv and curves.csv; the report reads those alone.
   if (!existsSync(join(dir, 'runs')) && !hasRawData(dir)) throw new UsageError(`optimlab report: ${dir} has neither run folders (runs/) nor ${RUNS_CSV} and ${CURVES_CSV}: nothing to report.`);

@@ -16,10 +16,10 @@ export const sampleCommand: CommandSpec = {
   positional: 'RUN_DIR',
   flags: {
     prompt: { kind: 'string', help: 'text to continue (default "The Congress")' },
-    tokens: { kind: 'int', help: 'tokens to generate (default 40)', min: 1 },
-    temperature: { kind: 'number', help: 'softmax temperature; 0 = greedy (default 0.8)', min: 0 },
-    'top-k': { kind: 'int', help: 'sample among the k most likely; 0 = all (default 40)', min: 0 },
-    seed: { kind: 'int', help: 'sampling seed (default 0)', min: 0 },
+    tokens: { kind: 'int', help: 'tokens to generate (default 40)', min: 1, max: 100_000 },
+    temperature: { kind: 'number', help: 'softmax temperature; 0 = greedy (default 0.8)', min: 0, max: 100 },
+    'top-k': { kind: 'int', help: 'sample among the k most likely; 0 = all (default 40)', min: 0, max: 2 ** 20 },
+    seed: { kind: 'int', help: 'sampling seed (default 0)', min: 0, max: 2 ** 31 - 1 },
   },
 };
 

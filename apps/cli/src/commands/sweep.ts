@@ -4,12 +4,14 @@
  * (lr, momentum, ns-steps, warmup, schedule, …) or any hyperparameter of the optimizer by its config
  * name (b1, nesterov, coefficients, …). Every combination is validated before the first run.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_OPTIMIZER, InputError, PRESETS, type PresetName, type TrainConfig } from '@optimlab/moe-model';
+import { z } from 'zod';
+import { DEFAULT_OPTIMIZER, differingFields, InputError, PRESETS, type PresetName, type TrainConfig } from '@optimlab/moe-model';
+import { formatIssues, showValue, truncate } from '@optimlab/optim';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
-import { cacheDir, checkOutputFolder, DATA_FLAGS, environmentOf, OUTPUT_FLAGS, QUEUE_FLAG, readJson, resolvePath, startGpu } from '../context.js';
+import { cacheDir, checkFits, checkOutputFolder, DATA_FLAGS, environmentOf, OUTPUT_FLAGS, QUEUE_FLAG, readJson, resolvePath, startGpu } from '../context.js';
 import { prepareData } from '../data.js';
 import { createProgress } from '../progress.js';
 import { checkQueue, queueAddress, queueRunnerFor } from '../queue/options.js';
@@ -38,7 +40,7 @@ export function parseGrid(grid: string): Axis[] {
   const axes = grid.trim().split(/\s+/).filter(Boolean).map((part): Axis => {
     const m = /^([A-Za-z][\w-]*)=([^=]+)$/.exec(part);
     const values = m?.[2]!.split(',') ?? [];
-    if (!m || values.some((v) => v === '')) throw new UsageError(`optimlab sweep: --grid entries are knob=v1,v2 (e.g. lr=0.02,0.05), got "${part}".`);
+    if (!m || values.some((v) => v === '')) throw new UsageError(`optimlab sweep: --grid entries are knob=v1,v2 (e.g. lr=0.02,0.05), got ${showValue(part)}.`);
     return [m[1]!, values];
   });
   if (axes.length === 0) throw new UsageError('optimlab sweep: --grid is empty; give knob=v1,v2 pairs, e.g. --grid "lr=0.02,0.05".');
@@ -66,7 +68,7 @@ export function expandGrid(axes: readonly Axis[], base: Record<string, unknown>,
     try {
       return { label, config: resolveWithFlags(input, flags, preset) };
     } catch (err) {
-      throw err instanceof InputError ? new InputError(`optimlab sweep: ${label}: ${err.message}`) : err;
+      throw err instanceof InputError ? new InputError(`optimlab sweep: ${combo.map(([k, v]) => `${truncate(k, 30)} ${truncate(v, 30)}`).join(', ')}: ${err.message}`) : err;
     }
   });
 }
@@ -84,30 +86,56 @@ export async function runSweep({ flags }: Parsed): Promise<void> {
   const local = queue ? undefined : await startGpu(); // with a queue, the workers' GPUs make the runs
   const preset = (flags['preset'] as PresetName | undefined) ?? local!.defaultPreset;
   const runs = expandGrid(axes, baseFor(preset), flags, preset);
+  if (local) for (const { config } of runs) checkFits(local.gpu, config.model, config.batchSize);
   const first = runs[0]!.config;
   const dir = out ?? resolvePath(join('runs', `${new Date().toISOString().slice(0, 10)}_sweep-${first.optimizer.name.replace('+', '-')}-${preset}`));
   const data = await prepareData({ corpus: flags['corpus'] as string | undefined, tokenizer: (flags['tokenizer'] as string | undefined) ?? 'bpe', vocabSize: first.model.vocabSize, seqLen: first.model.seqLen, cacheDir: cacheDir() });
-  const record = { command: 'sweep', grid: flags['grid'], preset, corpus: data.corpusName, tokenizer: data.tokenizer.name };
-  const previous = checkOutputFolder(dir, '--out', 'sweep.json').exists ? readJson(join(dir, 'sweep.json'), 'The sweep folder’s') : undefined;
-  if (previous && JSON.stringify(previous) !== JSON.stringify(record)) {
-    throw new UsageError(`optimlab sweep: ${dir} holds a sweep with other settings (grid, preset or data): use another --out.`);
+  // The folder is tied to every setting: the grid, the resolved config of its first run (optimizer, steps, every knob) and the data.
+  const record: SweepRecord = { command: 'sweep', grid: flags['grid'] as string, preset, corpus: data.corpusName, tokenizer: data.tokenizer.name, data: data.fingerprint, config: first };
+  const previous = checkOutputFolder(dir, '--out', 'sweep.json').exists && existsSync(join(dir, 'sweep.json')) ? readSweepRecord(dir) : undefined;
+  const differ = previous ? differingFields(previous, record) : [];
+  if (differ.length) {
+    throw new UsageError(`optimlab sweep: ${dir} holds a sweep with other settings (${differ.slice(0, 5).join(', ')}${differ.length > 5 ? ', …' : ''}): use another --out; a sweep folder never mixes runs.`);
   }
   mkdirSync(dir, { recursive: true });
   await writeAtomically(join(dir, 'sweep.json'), JSON.stringify(record, null, 2));
   const progress = createProgress({ json: Boolean(flags['json']), quiet: Boolean(flags['quiet']) });
   const specs = runs.map(({ label, config }): RunSpec => ({ id: label.replace(/[^a-zA-Z0-9.-]+/g, '_'), phase: 'sweep', label, horizon: 'short', train: config }));
-  const todo = specs.filter((spec) => !readResult(join(dir, 'runs', spec.id))).length;
+  const todo = specs.filter((spec) => !readResult(join(dir, 'runs', spec.id), spec)).length;
   const runner: Runner = queue ? await queueRunnerFor(queue, dir, data, first.model.vocabSize, flags) : localRunner({ data, progress, environment: environmentOf(local!.gpu), total: todo });
   let results: RunResult[];
   try {
     // Every combination at once: the local runner makes them in order, a queue in parallel.
-    results = await Promise.all(specs.map((spec) => readResult(join(dir, 'runs', spec.id)) ?? runner.run(spec, join(dir, 'runs', spec.id))));
+    results = await Promise.all(specs.map((spec) => readResult(join(dir, 'runs', spec.id), spec) ?? runner.run(spec, join(dir, 'runs', spec.id))));
   } finally {
     await runner.close();
   }
   await writeAtomically(join(dir, 'sweep.md'), sweepTable(first, flags['grid'] as string, results));
   progress.done(results.length, results.reduce((t, r) => t + r.seconds, 0));
   if (!flags['quiet'] && !flags['json']) console.log(`table: ${join(dir, 'sweep.md')}`);
+}
+
+/** sweep.json: what the sweep folder is tied to. */
+const sweepRecordSchema = z.looseObject({
+  command: z.literal('sweep'),
+  grid: z.string(),
+  preset: z.string(),
+  corpus: z.string(),
+  tokenizer: z.string(),
+  /** prepareData's fingerprint of the tokenizer and every token id. */
+  data: z.string(),
+  /** The resolved config of the sweep's first combination. */
+  config: z.looseObject({ optimizer: z.looseObject({ name: z.string() }), steps: z.number(), preset: z.string() }),
+});
+type SweepRecord = z.infer<typeof sweepRecordSchema>;
+
+/** The sweep folder's sweep.json, parsed by schema; anything else is an InputError naming the file and the field. */
+export function readSweepRecord(dir: string): SweepRecord {
+  const file = join(dir, 'sweep.json');
+  const value = readJson(file, 'The sweep’s');
+  const parsed = sweepRecordSchema.safeParse(value);
+  if (!parsed.success) throw new InputError(`${file} is not a sweep record of this version (${formatIssues(parsed.error, value)}): use another --out for a new sweep.`);
+  return parsed.data;
 }
 
 export function sweepTable(first: TrainConfig, grid: string, results: readonly RunResult[]): string {

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { countParameters, DEFAULT_OPTIMIZER, differingFields, InputError, type TrainConfig } from '@optimlab/moe-model';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
-import { cacheDir, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, readJson, resolvePath, stamp, startGpu } from '../context.js';
+import { cacheDir, checkFits, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, readJson, resolvePath, stamp, startGpu } from '../context.js';
 import { prepareData } from '../data.js';
-import { executeRun } from '../runs.js';
+import { executeRun, warn } from '../runs.js';
 import { applyRunFlags, optimizerNotes, resolveWithFlags, RUN_FLAGS } from '../run-input.js';
 
 export const trainCommand: CommandSpec = {
@@ -41,6 +41,7 @@ export async function runTrain({ flags }: Parsed): Promise<void> {
   if (out) checkOutputFolder(out, '--out', 'config.json');
   const { gpu, defaultPreset } = await startGpu();
   const config = configFrom(flags, defaultPreset);
+  checkFits(gpu, config.model, config.batchSize);
   const dir = out ?? resolvePath(join('runs', `${stamp()}_train-${config.optimizer.name.replace('+', '-')}`));
   const data = await prepareData({ corpus: flags['corpus'] as string | undefined, tokenizer: (flags['tokenizer'] as string | undefined) ?? 'bpe', vocabSize: config.model.vocabSize, seqLen: config.model.seqLen, cacheDir: cacheDir() });
   if (data.tokenizer.vocabSize > config.model.vocabSize) {
@@ -51,10 +52,18 @@ export async function runTrain({ flags }: Parsed): Promise<void> {
     const differ = differingFields(previous, config);
     const tokenizerFile = join(dir, 'tokenizer.json');
     if (existsSync(tokenizerFile) && JSON.stringify(readJson(tokenizerFile, 'The run folder’s')) !== JSON.stringify(data.tokenizer.json)) differ.push('tokenizer');
+    // The data: another corpus with the same tokenizer (gpt2, a file) gives other token ids.
+    const dataFile = join(dir, 'data.json');
+    if (existsSync(dataFile)) {
+      const previousData = readJson(dataFile, 'The run folder’s') as { fingerprint?: unknown } | null;
+      if (previousData?.fingerprint !== data.fingerprint) differ.push('data');
+    } else if (existsSync(join(dir, 'result.json')) || existsSync(join(dir, 'checkpoint.safetensors'))) {
+      warn(`${dir} was made before runs recorded their data (no data.json): assuming it is the same corpus and tokenizer.`);
+    }
     if (differ.length && !flags['force']) {
       throw new UsageError(`optimlab train: ${dir} holds a run with other settings (${differ.slice(0, 6).join(', ')}${differ.length > 6 ? ', …' : ''}): use another --out, or --force to start it over.`);
     }
-    if (differ.length) for (const f of ['checkpoint.safetensors', 'result.json', 'log.jsonl']) rmSync(join(dir, f), { force: true });
+    if (differ.length) for (const f of ['checkpoint.safetensors', 'result.json', 'log.jsonl', 'data.json']) rmSync(join(dir, f), { force: true });
   }
   const json = Boolean(flags['json']);
   const quiet = Boolean(flags['quiet']);
@@ -66,6 +75,7 @@ export async function runTrain({ flags }: Parsed): Promise<void> {
   say(`train: ${describeModel(config.model)}\n  ${JSON.stringify(config.optimizer)}\n  ${config.steps} steps × ${config.batchSize * config.gradAccum} sequences, seed ${config.seed}, preset ${config.preset}\n  folder ${dir}`, { type: 'start', parameters: params, config, folder: dir });
   mkdirSync(dir, { recursive: true });
   await writeAtomically(join(dir, 'tokenizer.json'), JSON.stringify(data.tokenizer.json));
+  await writeAtomically(join(dir, 'data.json'), JSON.stringify({ corpus: data.corpusName, tokenizer: data.tokenizer.name, fingerprint: data.fingerprint }, null, 2));
   const spec = { id: 'train', phase: 'train', label: config.optimizer.name, horizon: 'long' as const, train: config };
   const tty = process.stdout.isTTY === true && !json && !quiet;
   const result = await executeRun(spec, dir, data, {

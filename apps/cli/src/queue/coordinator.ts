@@ -9,7 +9,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Job, Queue, QueueEvents } from 'bullmq';
+import { truncate } from '@optimlab/optim';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
+import { configKey } from '../config-key.js';
 import { RunFailedError, type Runner } from '../runner.js';
 import type { RunResult, RunSpec } from '../runs.js';
 import { checkJob, checkReturn, jobIdOf, QUEUE_NAME, type DataSpec, type RunJob } from './payload.js';
@@ -75,7 +77,7 @@ export async function queueRunner(o: QueueRunnerOptions): Promise<Runner> {
     process.stdout.write(`\r[queue] ${counts()}${active.length ? ` | ${active.join(' · ')}` : ''}\u001b[K`);
   };
   function say(event: string, text: string, extra: Record<string, unknown> = {}): void {
-    if (o.json) console.log(JSON.stringify({ type: 'queue', event, ...extra, counts: counts() }));
+    if (o.json) console.log(JSON.stringify({ type: 'queue', event, message: truncate(text, 500), ...extra, counts: counts() }));
     else if (!o.quiet) process.stdout.write(`${tty ? '\r' : ''}[queue] ${text} (${counts()})${tty ? '\u001b[K\n' : '\n'}`);
     live();
   }
@@ -151,7 +153,9 @@ export async function queueRunner(o: QueueRunnerOptions): Promise<Runner> {
         throw new RunFailedError(`${message}. Fix the cause and run the same command again: finished runs are kept.`);
       }
       const { result: made, log } = checkReturn(answer, spec.id);
-      const result: RunResult = { ...made, id: spec.id, phase: spec.phase, label: spec.label, horizon: spec.horizon };
+      // The worker resolved the same config (checkJob); a result for another one is not this run's.
+      if (made.configKey !== undefined && made.configKey !== configKey(spec.train)) throw new RunFailedError(`run ${spec.id}: the worker's result is for another configuration (key ${made.configKey.slice(0, 20)}, this run's ${configKey(spec.train)}); run the same command again.`);
+      const result: RunResult = { ...made, id: spec.id, configKey: configKey(spec.train), phase: spec.phase, label: spec.label, horizon: spec.horizon };
       mkdirSync(dir, { recursive: true });
       await writeAtomically(join(dir, 'config.json'), JSON.stringify(spec.train, null, 2));
       await writeAtomically(join(dir, 'log.jsonl'), log);

@@ -35,4 +35,30 @@ describe('parseQueueUrl', () => {
     }
     expect(redact('NOAUTH hunter2 rejected', { password: 'hunter2' })).toBe('NOAUTH *** rejected');
   });
+
+  it('never echoes a password put in a query, a fragment, a path or a user name by mistake', () => {
+    for (const url of ['redis://127.0.0.1:6379/?password=hunter2', 'redis://127.0.0.1:6379/0?auth=hunter2&x=1', 'redis://127.0.0.1/0#hunter2', 'redis://127.0.0.1/hunter2', 'redis://hunter2@127.0.0.1/0?a=hunter2']) {
+      let message = '';
+      try {
+        parseQueueUrl(url);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message, url).toMatch(/^--queue redis:\/\//);
+      expect(message.replace(/^--queue redis:\/\/hunter2@/, ''), url).not.toContain('hunter2');
+    }
+  });
+
+  it('takes the password from OPTIMLAB_REDIS_PASSWORD when the URL has none (the URL’s wins)', () => {
+    process.env['OPTIMLAB_REDIS_PASSWORD'] = 'from-env';
+    try {
+      const a = parseQueueUrl('redis://127.0.0.1:6379');
+      expect(a.password).toBe('from-env');
+      expect(a.display).toBe('redis://127.0.0.1:6379');
+      expect(parseQueueUrl('redis://:inline@127.0.0.1').password).toBe('inline');
+    } finally {
+      delete process.env['OPTIMLAB_REDIS_PASSWORD'];
+    }
+    expect(parseQueueUrl('redis://127.0.0.1:6379').password).toBeUndefined();
+  });
 });

@@ -1,7 +1,12 @@
 /**
  * The --queue URL: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], or rediss:// for TLS. Checked
- * before anything connects; every message shows the URL with its password masked.
+ * before anything connects; every message shows the URL masked: the password, and any query,
+ * fragment or non-numeric path (where a password may have been put by mistake). The password may
+ * instead come from the environment variable OPTIMLAB_REDIS_PASSWORD, which keeps it out of `ps`.
  */
+
+/** The environment variable that holds the Redis password when the URL has none. */
+export const PASSWORD_VARIABLE = 'OPTIMLAB_REDIS_PASSWORD';
 import { UsageError } from '../args.js';
 
 export interface QueueAddress {
@@ -31,7 +36,7 @@ export function parseQueueUrl(raw: string, flag = '--queue'): QueueAddress {
   if (url.search || url.hash) throw new UsageError(`${flag} ${display}: query strings and fragments are not understood; give ${FORM}.`);
   const port = url.port === '' ? 6379 : Number(url.port);
   const path = url.pathname.replace(/^\//, '');
-  if (!/^\d{0,2}$/.test(path)) throw new UsageError(`${flag} ${display}: the path must be a database number (0–15), got "/${path}"; give ${FORM}.`);
+  if (!/^\d{0,2}$/.test(path)) throw new UsageError(`${flag} ${display}: the path must be a database number (0–15); give ${FORM}.`);
   const db = path === '' ? 0 : Number(path);
   if (db > 15) throw new UsageError(`${flag} ${display}: database ${db} is out of range (0–15).`);
   const decode = (part: string, what: string): string => {
@@ -46,15 +51,19 @@ export function parseQueueUrl(raw: string, flag = '--queue'): QueueAddress {
     port,
     db,
     ...(url.username ? { username: decode(url.username, 'user name') } : {}),
-    ...(url.password ? { password: decode(url.password, 'password') } : {}),
+    ...(url.password ? { password: decode(url.password, 'password') } : process.env[PASSWORD_VARIABLE] ? { password: process.env[PASSWORD_VARIABLE] } : {}),
     tls: url.protocol === 'rediss:',
     display,
   };
 }
 
+/** The URL as it may be printed: password, query, fragment and a path that is not a database number replaced by ***. */
 function mask(url: URL): string {
   const copy = new URL(url.href);
   if (copy.password) copy.password = '***';
+  if (copy.search) copy.search = '?***';
+  if (copy.hash) copy.hash = '#***';
+  if (!/^\/?\d{0,2}$/.test(copy.pathname)) copy.pathname = '/***';
   return copy.href.replace(/\/$/, '');
 }
 

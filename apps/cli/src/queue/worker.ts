@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { truncate } from '@optimlab/optim';
 import { cacheDir, environmentOf, signalHandler, startGpu } from '../context.js';
 import { prepareData, type Data } from '../data.js';
 import { executeRun, type RunProgress } from '../runs.js';
@@ -32,6 +33,9 @@ export interface WorkerOptions {
   readonly quiet: boolean;
 }
 
+/** Characters of a failure reason kept (it is stored in Redis with the job and shown by the coordinator). */
+const MAX_REASON = 500;
+
 class Stopping extends Error {
   override name = 'Stopping';
 }
@@ -41,7 +45,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   const { gpu } = await startGpu();
   const environment = { ...environmentOf(gpu), worker: o.name };
   const say = (event: string, text: string, extra: Record<string, unknown> = {}): void => {
-    if (o.json) console.log(JSON.stringify({ type: 'worker', event, worker: o.name, ...extra }));
+    if (o.json) console.log(JSON.stringify({ type: 'worker', event, worker: o.name, message: text, ...extra }));
     else if (!o.quiet) console.log(`[${o.name}] ${text}`);
   };
   const datasets = new Map<string, Promise<Data>>();
@@ -68,8 +72,10 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     try {
       run = checkJob(job.data);
     } catch (err) {
-      say('refused', `job ${job.id}: ${(err as Error).message}`, { job: job.id });
-      throw new UnrecoverableError((err as Error).message);
+      // A refusal's reason is stored in Redis and printed: cut short, whatever the job held.
+      const reason = truncate((err as Error).message, MAX_REASON);
+      say('refused', `job ${truncate(String(job.id), 80)}: ${reason}`, { job: truncate(String(job.id), 80) });
+      throw new UnrecoverableError(reason);
     }
     const report = (p: JobProgress): void => void job.updateProgress({ ...p }).catch(() => {});
     report({ worker: o.name, step: 0, steps: run.spec.train.steps });
@@ -105,7 +111,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
       say('finished', `${run.spec.id}: ${result.status}, best val loss ${result.bestLoss?.toFixed(4) ?? '—'} in ${result.seconds.toFixed(1)} s`, { id: run.spec.id, status: result.status });
       return { result, log: readFileSync(join(dir, 'log.jsonl'), 'utf8') };
     } catch (err) {
-      if (!(err instanceof Stopping)) throw err;
+      if (!(err instanceof Stopping)) throw err instanceof Error && err.message.length > MAX_REASON ? new Error(truncate(err.message, MAX_REASON)) : err;
       // Stopping: the run goes back to the queue for another worker (or this one, later).
       await job.moveToWait(token);
       say('returned', `${run.spec.id}: stopped; back in the queue`, { id: run.spec.id });
@@ -117,7 +123,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   const connection = redisConnection(o.address);
   const worker = new Worker(QUEUE_NAME, processor, { connection, name: o.name, concurrency: 1, lockDuration, stalledInterval: lockDuration, maxStalledCount: 2, autorun: false });
   worker.on('error', (err) => say('warning', `queue connection: ${redact(err.message, o.address)}`));
-  worker.on('failed', (job, err) => job && say('failed', `job ${job.id}: ${err.message}`, { job: job.id, reason: err.message }));
+  worker.on('failed', (job, err) => job && say('failed', `job ${truncate(String(job.id), 80)}: ${truncate(err.message, MAX_REASON)}`, { job: truncate(String(job.id), 80), reason: truncate(err.message, MAX_REASON) }));
   let stoppingSince = 0;
   signalHandler.current = (signal) => {
     // Ctrl-C reaches the launcher (which passes it on) and this process: only a signal seconds later means "leave now".

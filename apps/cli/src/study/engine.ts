@@ -8,28 +8,22 @@
  * Phases ask for their independent runs together; the runner (runner.ts) decides how many are made
  * at once: one after the other in this process, or in parallel on a job queue's workers.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRESETS, resolveRunConfig, type PresetName, type TrainConfig } from '@optimlab/moe-model';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
+import { configKey } from '../config-key.js';
 import type { Runner } from '../runner.js';
 import { readResult, type Horizon, type RunResult, type RunSpec } from '../runs.js';
 import { nextGridPoint } from './lattice.js';
 import type { RunRequest, StudyContext, StudyDefinition, StudyEntry, StudyState, StudyView, SweepPoint } from './types.js';
 
+export { configKey } from '../config-key.js';
 export * from './lattice.js';
 export * from './types.js';
 
 /** Optimizer steps of a horizon on a preset. */
 export const stepsOf = (preset: PresetName, horizon: Horizon): number => (typeof horizon === 'number' ? horizon : PRESETS[preset].study[horizon]);
-
-/** A short hash of a resolved configuration: equal configs, equal key. */
-export function configKey(config: TrainConfig): string {
-  const canonical = (v: unknown): unknown =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
-  return createHash('sha256').update(JSON.stringify(canonical(config))).digest('hex').slice(0, 10);
-}
 
 const score = (r: RunResult): number => (r.status === 'finished' && r.finalLoss !== null ? r.finalLoss : Infinity);
 
@@ -78,7 +72,7 @@ export async function runPhases(def: StudyDefinition, o: EngineOptions): Promise
       // after earlier results (grid extensions, later phases) follow the order those results came in.
       remember({ phase, label: request.label, horizon: request.horizon, seed, tags: request.tags ?? {}, run });
       const spec: RunSpec = { id: run, phase, label: request.label, horizon: request.horizon, train };
-      const found = readResult(dir);
+      const found = readResult(dir, spec);
       if (!found && !making.has(key)) making.set(key, o.runner.run(spec, dir, { profileOptimizerSteps: 3, checkpoint: request.checkpoint ?? false }));
       const result = found ?? (await making.get(key)!);
       await save();

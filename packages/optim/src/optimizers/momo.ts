@@ -3,7 +3,7 @@ import { momo } from '../advanced/momo.js';
 import { muonMax } from '../advanced/muonmax.js';
 import { real } from '../registry/fields.js';
 import { defineOptimizer } from '../registry/define.js';
-import { coefficients, nsSteps, positive, unit, weightDecay } from '../registry/knobs.js';
+import { coefficients, KNOB_MAX, nsSteps, positive, unit, weightDecay } from '../registry/knobs.js';
 
 export const MOMO = defineOptimizer({
   name: 'momo',
@@ -11,7 +11,7 @@ export const MOMO = defineOptimizer({
   summary: 'Momo: model-based momentum truncated by the loss',
   reference: 'Schaipp et al. 2023',
   needsLoss: true,
-  hyper: { beta: unit('momentum β', 0.9), lowerBound: real('lower bound f* on the loss').default(0) },
+  hyper: { beta: unit('momentum β', 0.9), lowerBound: real('lower bound f* on the loss', { min: -KNOB_MAX, max: KNOB_MAX }).default(0) },
   make: (o) => momo(o),
 });
 
@@ -25,7 +25,7 @@ const muonMaxHyper = {
   coefficients: coefficients('polarExpress'),
   weightDecay: weightDecay(0),
 };
-const truncateLoss = () => real('loss lower bound f* for the Momo truncation').default(0);
+const truncateLoss = () => real('loss lower bound f* for the Momo truncation', { min: -KNOB_MAX, max: KNOB_MAX }).default(0);
 const CRAWSHAW = 'Crawshaw, Modi, Liu & Gower 2025 (arXiv:2510.09827)';
 
 export const MUONMAX = defineOptimizer({

@@ -18,7 +18,7 @@ export const SHAMPOO = defineOptimizer({
     beta: unit('EMA of the statistics', 0.95),
     momentum: unit('heavy-ball momentum', 0.9),
     eps: positive('ridge before the inverse root', 1e-4),
-    updateEvery: integer('recompute the inverse roots every this many steps', { min: 1 }).default(1),
+    updateEvery: integer('recompute the inverse roots every this many steps', { min: 1, max: 1_000_000 }).default(1),
     rootIterations: integer('coupled-Newton iterations per root', { min: 1, max: 100 }).default(30),
   },
   make: ({ learningRate, ...o }) => chain(scaleByShampoo(o), scaleByLearningRate(learningRate)),

@@ -4,6 +4,7 @@
  * config validates in one pass; shared by the optimizer registry and the run config.
  */
 import { z } from 'zod';
+import { showValue, truncate } from './show-value.js';
 
 export interface Range {
   readonly min?: number;
@@ -53,16 +54,19 @@ export function flag(description: string): z.ZodBoolean {
   return z.boolean({ error: 'must be true or false' }).describe(description);
 }
 
-/** "optimizer.momentum: must be a number in [0, 1), got 1.5" for each issue, joined by "; ". */
+/**
+ * "optimizer.momentum: must be a number in [0, 1), got 1.5" for each issue (the first three, then
+ * how many more), joined by "; ". Values, keys and paths are shown cut short (show-value.ts).
+ */
 export function formatIssues(error: z.ZodError, input: unknown, prefix = ''): string {
-  return error.issues
-    .map((issue) => {
-      const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-      const got = valueAt(input, issue.path);
-      const shown = issue.code === 'unrecognized_keys' ? '' : `, got ${got === undefined ? 'nothing' : JSON.stringify(got)}`;
-      return `${path ? `${path}: ` : ''}${issue.message}${shown}`;
-    })
-    .join('; ');
+  const shown = error.issues.slice(0, 3).map((issue) => {
+    const path = [prefix, ...issue.path.map((p) => truncate(String(p), 30))].filter(Boolean).join('.');
+    const message = issue.code === 'unrecognized_keys' ? `Unrecognized key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.slice(0, 3).map((k) => JSON.stringify(truncate(k, 30))).join(', ')}${issue.keys.length > 3 ? ', …' : ''}` : truncate(issue.message, 200);
+    const got = issue.code === 'unrecognized_keys' ? '' : `, got ${showValue(valueAt(input, issue.path))}`;
+    return `${path ? `${path}: ` : ''}${message}${got}`;
+  });
+  const more = error.issues.length - shown.length;
+  return shown.join('; ') + (more > 0 ? ` (and ${more} more)` : '');
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

@@ -19,7 +19,7 @@ import { SHAMPOO, SOAP } from '../optimizers/shampoo.js';
 import { MOMENTUM, NESTEROV, SGD, SIGNSGD, SIGNUM } from '../optimizers/sgd.js';
 import { OptimizerOptionsError, type OptimizerSpec, type ParamKind } from './define.js';
 import { formatIssues, real } from './fields.js';
-import { weightDecay } from './knobs.js';
+import { KNOB_MAX, weightDecay } from './knobs.js';
 import { matrixLabels, withAdamW } from './split.js';
 
 export { matrixLabels, OptimizerOptionsError };
@@ -39,7 +39,7 @@ export type BaseOptimizerName = keyof typeof OPTIMIZERS;
 
 /** The AdamW group's knobs in a `<matrix optimizer>+adamw` split. */
 const hybridHyper = {
-  adamwLearningRate: real('AdamW group learning rate (default: learning rate / 10)', { min: 0, minExclusive: true }).optional(),
+  adamwLearningRate: real('AdamW group learning rate (default: learning rate / 10)', { min: 0, minExclusive: true, max: KNOB_MAX }).optional(),
   adamwWeightDecay: weightDecay(0.1).describe('AdamW group weight decay (the thesis decays only this group)'),
 };
 

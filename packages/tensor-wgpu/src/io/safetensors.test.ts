@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../creation.js';
 import { randomArray } from '../test/random.js';
+import { crc32 } from './crc32.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { loadTensors, saveTensors } from './safetensors-file.js';
 
@@ -19,7 +20,7 @@ describe('safetensors', () => {
     expect(new Uint8Array((await tensors['w.a']!.read()).buffer)).toEqual(new Uint8Array(a.buffer));
     expect(Array.from(await tensors['ids']!.read())).toEqual([1, -2, 3]);
     expect(tensors['ids']!.dtype).toBe('i32');
-    expect(metadata).toEqual({ step: '7' });
+    expect(metadata).toEqual({ step: '7', crc32: expect.any(String) });
     // The header follows the format: u64 length, then JSON with data_offsets.
     const bytes = readFileSync(path);
     const n = Number(bytes.readBigUInt64LE(0));
@@ -33,5 +34,27 @@ describe('safetensors', () => {
     await expect(loadTensors(join(dir, 'missing.safetensors'))).rejects.toThrow(/Cannot read .*missing.safetensors/);
     const bytes = encodeSafetensors({ x: { dtype: 'F32', shape: [2], data: new Float32Array([1, 2]) } });
     expect(() => decodeSafetensors(bytes.subarray(0, bytes.length - 4), 'cut')).toThrow(/cut is not a valid safetensors file: tensor "x"/);
+  });
+  it('stores a CRC-32 per tensor (zlib’s values) and refuses a flipped data byte, naming the tensor', () => {
+    const bytes = encodeSafetensors({ a: { dtype: 'F32', shape: [2], data: new Float32Array([1, 2]) }, b: { dtype: 'I32', shape: [1], data: new Int32Array([7]) } }, { step: '1' });
+    const { metadata } = decodeSafetensors(bytes);
+    // Python: zlib.crc32(struct.pack('<ff', 1, 2)) == 0x2e3fa576, zlib.crc32(bytes([7, 0, 0, 0])) == 0xbc93e7a5.
+    expect(JSON.parse(metadata['crc32']!)).toEqual({ a: '2e3fa576', b: 'bc93e7a5' });
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe('cbf43926'); // the standard check value
+    const flipped = bytes.slice();
+    flipped[flipped.length - 5]! ^= 0x01; // a byte inside tensor "a"'s data (the last 4 bytes are b's)
+    expect(() => decodeSafetensors(flipped, 'ckpt')).toThrow(/ckpt is not a valid safetensors file: tensor "a" fails its checksum/);
+  });
+  it('decodes a file without checksums (older optimlab, other tools) unverified', () => {
+    const bytes = encodeSafetensors({ a: { dtype: 'F32', shape: [1], data: new Float32Array([3]) } });
+    const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, unknown>;
+    delete header['__metadata__'];
+    const json = new TextEncoder().encode(JSON.stringify(header).padEnd(n, ' '));
+    const old = bytes.slice();
+    old.set(json, 8);
+    const { tensors, metadata } = decodeSafetensors(old);
+    expect(Array.from(tensors['a']!.data)).toEqual([3]);
+    expect('crc32' in metadata).toBe(false);
   });
 });
