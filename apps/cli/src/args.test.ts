@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs, UsageError, type CommandSpec } from './args.js';
+import { parseArgs, UsageError, type CommandSpec } from '@optimlab/flags';
 import { doctorCommand } from './commands/doctor.js';
 import { ladderCommand } from './commands/ladder.js';
 import { reportCommand } from './commands/report.js';

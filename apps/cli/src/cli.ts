@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '@optimlab/moe-model';
 import { OptimizerOptionsError, showValue } from '@optimlab/optim';
 import { NoAdapterError } from '@optimlab/tensor-wgpu';
-import { parseArgs, renderHelp, UsageError, type CommandSpec, type Parsed } from './args.js';
+import { parseArgs, renderHelp, UsageError, type CommandSpec, type Parsed } from '@optimlab/flags';
 import { doctorCommand, runDoctor } from './commands/doctor.js';
 import { ladderCommand, runLadderCommand } from './commands/ladder.js';
 import { reportCommand, runReportCommand } from './commands/report.js';

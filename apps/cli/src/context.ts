@@ -10,7 +10,7 @@ import { checkModelFits, countParameters, InputError, PRESET_NAMES, type MoEConf
 import { totalmem } from 'node:os';
 import { truncate } from '@optimlab/optim';
 import { getGpu, type Gpu } from '@optimlab/tensor-wgpu';
-import { UsageError, type FlagSpec, type FlagSpecs } from './args.js';
+import { UsageError, type FlagSpec, type FlagSpecs } from '@optimlab/flags';
 import type { RunEnvironment } from './runs.js';
 
 /** Where the user ran the command (pnpm sets INIT_CWD); relative paths resolve against it. */

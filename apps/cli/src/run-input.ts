@@ -5,7 +5,7 @@
  */
 import { InputError, resolveRunConfig, runConfigDefault, SCHEDULES, type PresetName, type RunConfigInput, type TrainConfig } from '@optimlab/moe-model';
 import { describeOptimizers, optimizerNames } from '@optimlab/optim';
-import type { FlagSpec, FlagValue } from './args.js';
+import type { FlagSpec, FlagValue } from '@optimlab/flags';
 import { PRESET_FLAG } from './context.js';
 
 interface RunFlag extends FlagSpec {

@@ -2,7 +2,9 @@
  * `pnpm bench`: runs the suites (all by default; `--suite ns,optim,kernels,train` to pick), prints a
  * table per suite and writes one JSON per run under bench-results/ with the machine, adapter,
  * package versions, commit and time. `--compare A.json B.json` prints B/A for every shared cell.
- * Other flags: `--large` (big shapes), `--preset cpu|thesis|smoke`, `--batch N`.
+ * Other flags: `--large` (big shapes), `--preset cpu|thesis|smoke`, `--batch N`. Flags are parsed
+ * from the table below by @optimlab/flags, as the CLI's are: an unknown flag or a stray argument
+ * is one line and exit code 2.
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { destroyDevice, getGpu } from '@optimlab/tensor-wgpu';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { PRESET_NAMES, type PresetName } from '@optimlab/moe-model';
+import { runScript, UsageError, type CommandSpec, type Parsed } from '@optimlab/flags';
 import { printTable, type SuiteResult } from './harness.js';
 import { tfjsPeer } from './tfjs-peer.js';
 import { gramSpaceSuite, newtonSchulzSuite } from './suites/newton-schulz.js';
@@ -20,16 +23,25 @@ import { kernelSuite } from './suites/kernels.js';
 import { trainStepSuite } from './suites/train-step.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const args = process.argv.slice(2);
-const flag = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
+const SUITES = ['ns', 'optim', 'kernels', 'train'];
+
+const benchCommand: CommandSpec = {
+  name: 'bench',
+  program: 'pnpm',
+  summary: 'the benchmark suites (all by default), or B/A of two earlier results',
+  positional: '[A.json B.json] (with --compare)',
+  maxPositionals: 2,
+  flags: {
+    suite: { kind: 'list', choices: SUITES, help: `the suites to run (default: all: ${SUITES.join(',')})` },
+    large: { kind: 'switch', help: 'large shapes too (Newton–Schulz, kernels)' },
+    preset: { kind: 'string', choices: PRESET_NAMES, help: 'the model of the optimizer and train suites (default: cpu)' },
+    batch: { kind: 'int', min: 1, max: 1024, help: 'sequences per micro-batch in the train suite (default: 8)' },
+    compare: { kind: 'switch', help: 'print B/A for every cell two result files share, and run nothing' },
+  },
 };
-const USAGE = `usage: pnpm bench [--suite ns,optim,kernels,train] [--large] [--preset ${PRESET_NAMES.join('|')}] [--batch N] | --compare A.json B.json`;
 
 function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+  throw new UsageError(`pnpm bench: ${message}`);
 }
 
 function compare(aPath: string, bPath: string): void {
@@ -58,21 +70,17 @@ function compare(aPath: string, bPath: string): void {
   }
 }
 
-async function main(): Promise<void> {
-  if (args.includes('--compare')) {
-    const i = args.indexOf('--compare');
-    const [a, b] = [args[i + 1], args[i + 2]];
-    if (!a || !b) fail('--compare needs two result files.');
+async function main({ flags, positional }: Parsed): Promise<void> {
+  if (flags['compare']) {
+    const [a, b] = positional;
+    if (!a || !b) fail('--compare needs two result files: --compare A.json B.json.');
     return compare(a, b);
   }
-  const known = ['ns', 'optim', 'kernels', 'train'];
-  const suites = (flag('suite') ?? known.join(',')).split(',');
-  for (const s of suites) if (!known.includes(s)) fail(`Unknown suite "${s}". Known: ${known.join(', ')}.`);
-  const preset = (flag('preset') ?? 'cpu') as PresetName;
-  if (!PRESET_NAMES.includes(preset)) fail(`Unknown preset "${preset}" (known: ${PRESET_NAMES.join(', ')}).`);
-  const batch = Number(flag('batch') ?? 8);
-  if (!Number.isInteger(batch) || batch < 1) fail(`--batch must be a positive integer, got ${flag('batch')}.`);
-  const large = args.includes('--large');
+  if (positional.length > 0) fail(`takes no arguments without --compare, got "${positional[0]}" (see --help).`);
+  const suites = (flags['suite'] as string[] | undefined) ?? SUITES;
+  const preset = (flags['preset'] as PresetName | undefined) ?? 'cpu';
+  const batch = (flags['batch'] as number | undefined) ?? 8;
+  const large = flags['large'] === true;
   const gpu = await getGpu();
   const peer = await tfjsPeer(gpu);
   const meta = {
@@ -90,7 +98,7 @@ async function main(): Promise<void> {
       ['tensor-wgpu', 'optim', 'moe-model'].map((p) => [p, JSON.parse(readFileSync(join(root, 'packages', p, 'package.json'), 'utf8')).version]),
     ),
     peer: `tfjs-backend-webgpu ${peer.version}`,
-    args,
+    args: process.argv.slice(2),
   };
   console.log(`adapter: ${gpu.info.description} (${gpu.info.isSoftware ? 'software' : 'hardware'}); peer: ${meta.peer}; commit ${meta.commit}`);
   const results: SuiteResult[] = [];
@@ -115,4 +123,4 @@ async function main(): Promise<void> {
   await destroyDevice();
 }
 
-await main();
+runScript(benchCommand, main);

@@ -5,7 +5,7 @@
 import { countParameters, describePresetBatches, PRESETS } from '@optimlab/moe-model';
 import { gpt2Tokenizer, loadSotu } from '@optimlab/moe-model/node';
 import { defaultMatmulVariant, matmulVariants, NoAdapterError } from '@optimlab/tensor-wgpu';
-import type { CommandSpec, Parsed } from '../args.js';
+import type { CommandSpec, Parsed } from '@optimlab/flags';
 import { cacheDir, describeModel, startGpu } from '../context.js';
 
 export const doctorCommand: CommandSpec = {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { LADDER, LADDER_DIMS, LADDER_STEPS, LADDER_TARGET, ladderData, leaderboard, reviveRun, runLadderOne, type LadderRun } from '@optimlab/optim/ladder';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
-import { UsageError, type CommandSpec, type Parsed } from '../args.js';
+import { UsageError, type CommandSpec, type Parsed } from '@optimlab/flags';
 import { checkOutputFolder, OUTPUT_FLAGS, readJson, resolvePath, startGpu } from '../context.js';
 import { lineChart } from '../svg.js';
 

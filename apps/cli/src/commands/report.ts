@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
-import { UsageError, type CommandSpec, type Parsed } from '../args.js';
+import { UsageError, type CommandSpec, type Parsed } from '@optimlab/flags';
 import { readJson, resolvePath } from '../context.js';
 import { toHtml } from '../html.js';
 import { reportStudy } from './reproduce.js';

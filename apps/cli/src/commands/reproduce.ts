@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { differingFields, InputError, PRESETS, type PresetName } from '@optimlab/moe-model';
 import { LADDER, LADDER_STEPS } from '@optimlab/optim/ladder';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
-import { UsageError, type CommandSpec, type Parsed } from '../args.js';
+import { UsageError, type CommandSpec, type Parsed } from '@optimlab/flags';
 import { cacheDir, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, PRESET_FLAG, QUEUE_FLAG, resolvePath, startGpu, workDir } from '../context.js';
 import { prepareData } from '../data.js';
 import { createProgress } from '../progress.js';

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { InputError, parameterShapes, resolveRunConfig, sample } from '@optimlab/moe-model';
 import { tokenizerFromJson } from '@optimlab/moe-model/node';
 import { loadTensors } from '@optimlab/tensor-wgpu/node';
-import { UsageError, type CommandSpec, type Parsed } from '../args.js';
+import { UsageError, type CommandSpec, type Parsed } from '@optimlab/flags';
 import { readJson, resolvePath, startGpu } from '../context.js';
 
 export const sampleCommand: CommandSpec = {

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { DEFAULT_OPTIMIZER, differingFields, InputError, PRESETS, type PresetName, type TrainConfig } from '@optimlab/moe-model';
 import { formatIssues, showValue, truncate } from '@optimlab/optim';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
-import { UsageError, type CommandSpec, type Parsed } from '../args.js';
+import { UsageError, type CommandSpec, type Parsed } from '@optimlab/flags';
 import { cacheDir, checkFits, checkOutputFolder, DATA_FLAGS, environmentOf, OUTPUT_FLAGS, QUEUE_FLAG, readJson, resolvePath, startGpu } from '../context.js';
 import { prepareData } from '../data.js';
 import { createProgress } from '../progress.js';

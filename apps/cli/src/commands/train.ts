@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { countParameters, DEFAULT_OPTIMIZER, differingFields, InputError, type TrainConfig } from '@optimlab/moe-model';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
-import { UsageError, type CommandSpec, type Parsed } from '../args.js';
+import { UsageError, type CommandSpec, type Parsed } from '@optimlab/flags';
 import { cacheDir, checkFits, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, readJson, resolvePath, stamp, startGpu } from '../context.js';
 import { prepareData } from '../data.js';
 import { executeRun, warn } from '../runs.js';

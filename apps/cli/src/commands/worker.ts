@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { UsageError, type CommandSpec, type Parsed } from '../args.js';
+import { UsageError, type CommandSpec, type Parsed } from '@optimlab/flags';
 import { checkOutputFolder, DATA_FLAGS, OUTPUT_FLAGS, QUEUE_FLAG, readJson, resolvePath } from '../context.js';
 import { SAFE_ID } from '../queue/payload.js';
 import { parseQueueUrl } from '../queue/url.js';

@@ -3,7 +3,7 @@
  * flags, Redis is reached before any GPU or file work, and Redis and BullMQ are loaded only when
  * --queue is given (dynamic imports: no other command loads them).
  */
-import { UsageError, type Parsed } from '../args.js';
+import { UsageError, type Parsed } from '@optimlab/flags';
 import type { Data } from '../data.js';
 import type { Runner } from '../runner.js';
 import type { DataSpec } from './payload.js';

@@ -5,7 +5,7 @@
  * only pauses the queue.
  */
 import { Redis } from 'ioredis';
-import { UsageError } from '../args.js';
+import { UsageError } from '@optimlab/flags';
 import { redact, type QueueAddress } from './url.js';
 
 const base = (a: QueueAddress) => ({

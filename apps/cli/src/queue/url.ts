@@ -7,7 +7,7 @@
 
 /** The environment variable that holds the Redis password when the URL has none. */
 export const PASSWORD_VARIABLE = 'OPTIMLAB_REDIS_PASSWORD';
-import { UsageError } from '../args.js';
+import { UsageError } from '@optimlab/flags';
 
 export interface QueueAddress {
   readonly host: string;

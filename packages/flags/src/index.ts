@@ -2,7 +2,8 @@
  * Command-line parsing on node:util's parseArgs, from one table of flag specs per command; the
  * same table renders `--help`. Every mistake is a UsageError (one line, exit code 2) naming the
  * flag and what it accepts. Flags are checked one by one here; the run config they feed is then
- * validated as a whole by its schema.
+ * validated as a whole by its schema. The optimlab CLI, `pnpm bench` and the moe-model scripts
+ * all parse this way; messages name the program (`optimlab train:`, `bench:`).
  */
 import { parseArgs as nodeParseArgs } from 'node:util';
 import { showValue } from '@optimlab/optim';
@@ -34,6 +35,15 @@ export interface Parsed {
 
 export interface CommandSpec {
   readonly name: string;
+  /** What is typed before the name, in messages and help (default: optimlab; '' for none). */
+  readonly program?: string;
+  /** The most positional arguments the command takes (default: any). */
+  readonly maxPositionals?: number;
+  /**
+   * Flags that may also be given by position, in order (`step-profile cpu 8` for `--preset cpu
+   * --batch 8`): each positional is checked by its flag's spec. Implies maxPositionals.
+   */
+  readonly positionalFlags?: readonly string[];
   readonly summary: string;
   /** Positional arguments, for help: e.g. "DIR". */
   readonly positional?: string;
@@ -44,16 +54,16 @@ export interface CommandSpec {
 
 const HELP_FLAG: FlagSpec = { kind: 'switch', help: 'show this help' };
 
-function convert(command: string, name: string, s: FlagSpec, raw: string): FlagValue {
+function convert(who: string, name: string, s: FlagSpec, raw: string): FlagValue {
   if (s.kind === 'list') {
     const items = raw.split(',').map((v) => v.trim());
-    if (items.some((v) => v === '')) throw new UsageError(`optimlab ${command}: --${name} takes a comma-separated list without empty items, got ${showValue(raw)}.`);
-    for (const v of items) if (s.choices && !s.choices.includes(v)) throw new UsageError(`optimlab ${command}: --${name}: ${showValue(v)} is not one of ${s.choices.join(', ')}.`);
+    if (items.some((v) => v === '')) throw new UsageError(`${who}: --${name} takes a comma-separated list without empty items, got ${showValue(raw)}.`);
+    for (const v of items) if (s.choices && !s.choices.includes(v)) throw new UsageError(`${who}: --${name}: ${showValue(v)} is not one of ${s.choices.join(', ')}.`);
     return items;
   }
   if (s.kind === 'string') {
-    if (s.choices && !s.choices.includes(raw)) throw new UsageError(`optimlab ${command}: --${name} must be one of ${s.choices.join(', ')}, got ${showValue(raw)}.`);
-    if (raw === '') throw new UsageError(`optimlab ${command}: --${name} needs a non-empty value (${s.help}).`);
+    if (s.choices && !s.choices.includes(raw)) throw new UsageError(`${who}: --${name} must be one of ${s.choices.join(', ')}, got ${showValue(raw)}.`);
+    if (raw === '') throw new UsageError(`${who}: --${name} needs a non-empty value (${s.help}).`);
     return raw;
   }
   const v = raw.trim() === '' ? NaN : Number(raw);
@@ -62,11 +72,12 @@ function convert(command: string, name: string, s: FlagSpec, raw: string): FlagV
   if (Number.isFinite(v) && (s.kind !== 'int' || Number.isInteger(v)) && aboveMin && belowMax) return v;
   const low = s.min === undefined ? '' : `${s.minExclusive ? '>' : '≥'} ${s.min}`;
   const range = s.max === undefined ? (low ? ` ${low}` : '') : s.min === undefined ? ` ≤ ${s.max}` : ` in ${s.minExclusive ? '(' : '['}${s.min}, ${s.max}]`;
-  throw new UsageError(`optimlab ${command}: --${name} must be ${s.kind === 'int' ? 'an integer' : 'a number'}${range}, got ${showValue(raw)}.`);
+  throw new UsageError(`${who}: --${name} must be ${s.kind === 'int' ? 'an integer' : 'a number'}${range}, got ${showValue(raw)}.`);
 }
 
 /** Parses argv against the command's flags; `--help`/`-h` is added to every command. */
-export function parseArgs(command: string, argv: readonly string[], spec: FlagSpecs): Parsed & { help: boolean } {
+export function parseArgs(command: string, argv: readonly string[], spec: FlagSpecs, program = 'optimlab'): Parsed & { help: boolean } {
+  const who = program ? `${program} ${command}` : command;
   // "--lr -0.1": a value may start with a dash; join it so node's parser takes it as the value.
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -81,12 +92,12 @@ export function parseArgs(command: string, argv: readonly string[], spec: FlagSp
   try {
     ({ values, positionals } = nodeParseArgs({ args, options, strict: true, allowPositionals: true }) as { values: Record<string, string | boolean | undefined>; positionals: string[] });
   } catch (err) {
-    throw new UsageError(`optimlab ${command}: ${describeParseError(err as Error & { code?: string }, spec)}`);
+    throw new UsageError(`${who}: ${describeParseError(err as Error & { code?: string }, spec)}`);
   }
   const flags: Record<string, FlagValue | undefined> = {};
   for (const [name, raw] of Object.entries(values)) {
     if (name === 'help' || raw === undefined) continue;
-    flags[name] = typeof raw === 'boolean' ? raw : convert(command, name, spec[name]!, raw);
+    flags[name] = typeof raw === 'boolean' ? raw : convert(who, name, spec[name]!, raw);
   }
   return { positional: positionals, flags, help: values['help'] === true };
 }
@@ -115,5 +126,57 @@ export function renderHelp(c: CommandSpec): string {
   rows.push(['-h, --help', HELP_FLAG.help]);
   const width = Math.min(34, Math.max(...rows.map(([f]) => f.length)) + 2);
   const lines = rows.map(([f, h]) => `  ${f.padEnd(width)}${f.length >= width ? `\n  ${''.padEnd(width)}` : ''}${h}`);
-  return [`optimlab ${c.name}${c.positional ? ` ${c.positional}` : ''} [flags]`, `  ${c.summary}`, '', 'Flags:', ...lines, ...(c.notes ? ['', c.notes] : [])].join('\n');
+  return [`${[c.program ?? 'optimlab', c.name].filter(Boolean).join(' ')}${c.positional ? ` ${c.positional}` : ''} [flags]`, `  ${c.summary}`, '', 'Flags:', ...lines, ...(c.notes ? ['', c.notes] : [])].join('\n');
+}
+
+/**
+ * Parses argv for a command spec: its flags, its positional count, and `--help` (printed, exit 0).
+ * For scripts: a UsageError is the caller's to print as one line with exit code 2.
+ */
+export function parseCommand(c: CommandSpec, argv: readonly string[]): Parsed & { help: boolean } {
+  const program = c.program ?? 'optimlab';
+  const who = program ? `${program} ${c.name}` : c.name;
+  const parsed = parseArgs(c.name, argv, c.flags, program);
+  const most = c.positionalFlags?.length ?? c.maxPositionals;
+  if (most !== undefined && parsed.positional.length > most) {
+    throw new UsageError(`${who}: takes at most ${most} argument${most === 1 ? '' : 's'} (${c.positional ?? 'none'}), got ${parsed.positional.length}; see --help.`);
+  }
+  if (!c.positionalFlags) return parsed;
+  const flags = { ...parsed.flags };
+  parsed.positional.forEach((raw, i) => {
+    const name = c.positionalFlags![i]!;
+    if (flags[name] !== undefined) throw new UsageError(`${who}: ${name} is given twice, as --${name} and as argument ${i + 1}.`);
+    flags[name] = convert(who, name, c.flags[name]!, raw);
+  });
+  return { positional: [], flags, help: parsed.help };
+}
+
+/** Errors a script reports as bad input (one line, exit 2) besides UsageError, e.g. a package's InputError. */
+export type ErrorClass = abstract new (...args: never[]) => Error;
+
+/**
+ * A script's entry: parses argv for `c` and runs `main` with the result. --help prints the help;
+ * a UsageError (or one of `inputErrors`), from parsing or from `main`, prints one line and exits 2.
+ */
+export function runScript(c: CommandSpec, main: (args: Parsed) => Promise<void>, inputErrors: readonly ErrorClass[] = []): void {
+  const isInput = (err: unknown): err is Error => err instanceof UsageError || inputErrors.some((k) => err instanceof k);
+  const refuse = (err: Error): never => {
+    process.stderr.write(`${err.message.split('\n')[0]}\n`);
+    process.exit(2);
+  };
+  let parsed: Parsed & { help: boolean };
+  try {
+    parsed = parseCommand(c, process.argv.slice(2));
+  } catch (err) {
+    if (isInput(err)) refuse(err);
+    throw err;
+  }
+  if (parsed.help) {
+    process.stdout.write(`${renderHelp(c)}\n`);
+    return;
+  }
+  main(parsed).catch((err: unknown) => {
+    if (isInput(err)) refuse(err);
+    throw err;
+  });
 }
