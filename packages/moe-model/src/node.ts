@@ -4,8 +4,10 @@
  * cache. The model itself is in the main entry.
  */
 export { buildOptimizer, lrSchedule } from './lr-schedule.js';
-export { evaluate, train } from './train.js';
-export type { EvalInfo, StepInfo, TrainCallbacks, TrainOptions, TrainResult } from './train.js';
+export { train } from './train.js';
+export type { StepInfo, TrainCallbacks, TrainOptions, TrainResult } from './train.js';
+export { evaluate } from './evaluate.js';
+export type { EvalInfo } from './evaluate.js';
 export { loadCorpus, loadSotu, splitDocuments } from './data/corpus.js';
 export type { Document } from './data/corpus.js';
 export { gpt2Tokenizer, loadTokenizerFile, tokenizerFromJson } from './data/tokenizer.js';

@@ -11,8 +11,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  add as addT, addScalar, gpuSync, memoryStats, mulScalar, requireGrad, resetPeakMemory, log as logT, mul, noGrad, scopeAsync, startProfiling, stopProfiling, sumAll,
-  tensor, CHECKSUM_KEY, type Tensor,
+  add as addT, gpuSync, memoryStats, mulScalar, requireGrad, resetPeakMemory, noGrad, scopeAsync, startProfiling, stopProfiling, CHECKSUM_KEY, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { clipGradientsInPlace, createOptimizer, type Optimizer } from '@optimlab/optim';
@@ -23,9 +22,10 @@ import { buildOptimizer, lrSchedule } from './lr-schedule.js';
 import type { TrainConfig } from './run-config.js';
 import { initParams } from './params.js';
 import { forward } from './model.js';
-import { evalBatches, trainBatch, type Batch, type Blocks } from './data/dataset.js';
+import { trainBatch, type Blocks } from './data/dataset.js';
+import { evaluate, type EvalInfo } from './evaluate.js';
 import { checkModelFits, planBatch, type BatchPlan } from './batch-plan.js';
-import { forwardBackward, splitBatch } from './sub-batches.js';
+import { forwardBackward } from './sub-batches.js';
 
 export interface StepInfo {
   readonly step: number;
@@ -39,17 +39,6 @@ export interface StepInfo {
   readonly liveBytes: number;
   /** The most bytes live GPU tensors held during this step. */
   readonly peakMemoryBytes: number;
-}
-
-export interface EvalInfo {
-  readonly step: number;
-  readonly valLoss: number;
-  readonly accuracy: number;
-  readonly perplexity: number;
-  /** Per layer: share of tokens per expert. */
-  readonly utilisation: number[][];
-  /** Per layer: mean router entropy (nats). */
-  readonly routerEntropy: number[];
 }
 
 export interface TrainResult {
@@ -87,45 +76,6 @@ export interface TrainOptions {
    * signal's reason (a checkpoint already written stays, so the run can resume from it).
    */
   readonly signal?: AbortSignal;
-}
-
-function toTensors(b: Batch, T: number): { ids: Tensor; targets: Tensor } {
-  return { ids: tensor(b.ids, [b.batchSize, T], 'i32'), targets: tensor(b.targets, [b.batchSize, T], 'i32') };
-}
-
-/** Validation metrics over up to `maxBatches` batches (no dropout, no noise, no aux). */
-export async function evaluate(c: MoEConfig, params: Record<string, Tensor>, val: Blocks, batchSize: number, maxBatches: number, step: number): Promise<EvalInfo> {
-  let lossSum = 0;
-  let correct = 0;
-  let tokens = 0;
-  const util: number[][] = Array.from({ length: c.nLayers }, () => new Array<number>(c.numExperts).fill(0));
-  const entropy = new Array<number>(c.nLayers).fill(0);
-  const batches = evalBatches(val, batchSize, maxBatches).flatMap((b) => splitBatch(b, planBatch(c, b.batchSize, gpuSync().limits).subBatches));
-  for (const b of batches) {
-    await scopeAsync(async () => {
-      const { ids, targets } = toTensors(b, val.seqLen);
-      const r = noGrad(() => forward(c, params, ids, targets, { training: false }));
-      const entropies = noGrad(() => r.routerProbs.map((p) => sumAll(mul(p, logT(addScalar(p, 1e-20)))))); // Σ p log p
-      // Loss sum, argmax-correct and counted tokens come from the fused head, chunk by chunk.
-      const [stats, ...rest] = await Promise.all([r.ceStats.read(), ...entropies.map((e) => e.item()), ...r.utilisation.map((u) => u.read())]);
-      const n = stats[2]!;
-      correct += stats[1]!;
-      lossSum += stats[0]!;
-      tokens += n;
-      const N = b.ids.length;
-      rest.slice(0, c.nLayers).forEach((e, l) => (entropy[l]! += (-(e as number) / N) * n));
-      rest.slice(c.nLayers).forEach((u, l) => (u as Float32Array).forEach((v, e) => (util[l]![e]! += v * n)));
-    });
-  }
-  const valLoss = lossSum / Math.max(tokens, 1);
-  return {
-    step,
-    valLoss,
-    accuracy: correct / Math.max(tokens, 1),
-    perplexity: Math.exp(Math.min(valLoss, 20)),
-    utilisation: util.map((row) => row.map((v) => v / Math.max(tokens, 1))),
-    routerEntropy: entropy.map((v) => v / Math.max(tokens, 1)),
-  };
 }
 
 /** Reads a checkpoint into `opt` and `params`; a bad file is an InputError naming it. */
