@@ -34,6 +34,10 @@ export { MATMUL_KERNELS } from './ops/matmul/matmul.js';
 export { ATTENTION_KERNELS } from './ops/attention/attention.js';
 export { GROUPED_MATMUL_KERNELS } from './ops/moe/moe.js';
 export { MATMUL_VARIANTS, SUBGROUP_LANES } from './ops/variants.js';
+export {
+  adapterKey, autotune, autotuneMode, kernelPicks, memoryTuningStore, pendingTuning, setAutotuneMode, setTuningStore, tunedChoices, tuningStore,
+} from './ops/autotune.js';
+export type { AutotuneMode, AutotuneOptions, TunedChoice, TuningFile, TuningStore } from './ops/autotune.js';
 export type { KernelRow, VariantRow } from './ops/variants.js';
 export { KERNEL_LIMITS } from './ops/limits.js';
 export type { NormalizeOptions } from './ops/normalize/normalize.js';
