@@ -126,7 +126,11 @@ describe('autotune()', () => {
     const rows = tuningCandidates(MATMUL_TUNABLE, problem, gpu).map((r) => r.name);
     expect(Object.keys(choice.ms).sort()).toEqual([...rows].sort());
     expect(rows).toContain(choice.kernel);
-    expect(choice.ms[choice.kernel]).toBe(Math.min(...Object.values(choice.ms)));
+    // The fastest, or the default row when within 10% of it.
+    const fastest = Math.min(...Object.values(choice.ms));
+    const fallback = pickKernel('matmul', MATMUL_KERNELS, preferredVariant(gpu), problem).name;
+    if (choice.kernel === fallback) expect(choice.ms[fallback]).toBeLessThanOrEqual(1.1 * fastest);
+    else expect(choice.ms[choice.kernel]).toBe(fastest);
     expect(tunedChoices(gpu)[key!]!.kernel).toBe(choice.kernel);
     const before = picked(`matmul/${choice.kernel}`);
     const tuned = await matmul(a, b).read();

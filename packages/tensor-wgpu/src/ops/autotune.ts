@@ -5,12 +5,13 @@
  * adapter, else the default row (`pickKernel` under the adapter's preferred variant), and the class
  * is noted as pending. `autotune()` (async: timing needs GPU completion, while ops are synchronous)
  * then times every candidate row of each pending class on scratch buffers of the first problem's
- * size and caches the fastest. The trainer calls it after its first step, so the first step runs
- * the defaults and every later one the tuned rows.
+ * size and caches the fastest (the default row unless another beats it by more than a margin).
+ * The trainer calls it after its first step, so the first step runs the defaults and every later
+ * one the tuned rows.
  *
  * Candidates are the rows eligible for the problem whose variants this adapter has. They compute
  * the same sums in different orders, so a choice changes results only by float32 summation noise;
- * matmul's tests run every row against the float64 reference.
+ * autotune.test.ts runs every candidate row against the float64 reference.
  *
  * The cache is one JSON object `{ version, adapters: { [adapterKey]: { [classKey]: choice } } }`
  * behind a `TuningStore`: in Node a file in the user's cache folder (node/tuning-file.ts, written
@@ -172,6 +173,8 @@ export interface AutotuneOptions {
   readonly rounds?: number;
   /** Work per timing, in FLOPs (reps = this / the problem's FLOPs, 1..32; default 2e7). */
   readonly flopsPerTiming?: number;
+  /** Another row replaces the default only when faster by more than this share (default 0.1). */
+  readonly margin?: number;
 }
 
 /**
@@ -179,7 +182,7 @@ export interface AutotuneOptions {
  * tuned. Cheap by design: one warm-up dispatch per candidate (it compiles the pipeline), then
  * `rounds` timings of a few reps each, the candidates' order rotating from round to round.
  */
-export async function autotune({ rounds = 3, flopsPerTiming = 2e7 }: AutotuneOptions = {}): Promise<string[]> {
+export async function autotune({ rounds = 3, flopsPerTiming = 2e7, margin = 0.1 }: AutotuneOptions = {}): Promise<string[]> {
   if (autotuneMode() !== 'on' || pending.size === 0) return [];
   const gpu = gpuSync();
   const tuned: string[] = [];
@@ -200,7 +203,10 @@ export async function autotune({ rounds = 3, flopsPerTiming = 2e7 }: AutotuneOpt
         }
       }
       const ms = Object.fromEntries(candidates.map((r, c) => [r.name, Number(median(times[c]!).toPrecision(4))]));
-      const best = candidates.reduce((a, b) => (ms[b.name]! < ms[a.name]! ? b : a));
+      // The default row stays unless another is clearly faster: timings on a shared machine swing.
+      const fallback = pickKernel(tunable.op, tunable.rows, preferredVariant(gpu), problem).name;
+      const fastest = candidates.reduce((a, b) => (ms[b.name]! < ms[a.name]! ? b : a));
+      const best = ms[fallback] !== undefined && ms[fallback]! <= (1 + margin) * ms[fastest.name]! ? candidates.find((r) => r.name === fallback)! : fastest;
       record(gpu, key, { kernel: best.name, ms, timedOn: tunable.describe(problem), at: new Date().toISOString() });
       tuned.push(key);
     } finally {
