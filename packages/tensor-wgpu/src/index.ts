@@ -62,6 +62,8 @@ export { causalAttention } from './ops/attention/attention.js';
 export { globalNorm } from './ops/global-norm/global-norm.js';
 export { mapInPlace } from './ops/map/map.js';
 export type { MapInPlace } from './ops/map/map.js';
+export { mapInPlaceGrouped, membersPerDispatch } from './ops/map/map-grouped.js';
+export type { MapGroupMember, MapInPlaceGrouped } from './ops/map/map-grouped.js';
 export { decodeSafetensors, encodeSafetensors, tensorsFromSafetensors, tensorsToSafetensors } from './io/safetensors.js';
 export type { HostTensor } from './io/safetensors.js';
 export { rng } from './rng.js';
