@@ -72,9 +72,9 @@ function makeRunner(c: MoEConfig, batch: number, name: string): Runner {
   const T = c.seqLen;
   const params = initParams(c, 1);
   for (const p of Object.values(params)) requireGrad(p);
-  // "muon-ns3": Muon with 3 Newton–Schulz steps; "muon-aol4": 4 steps from Turbo-Muon's AOL start.
-  const [base, ns] = name.split(/-ns|-aol/) as [string, string | undefined];
-  const nsSteps = ns === undefined ? {} : { nsSteps: Number(ns), ...(name.includes('-aol') ? { nsStart: 'aol' } : {}) };
+  // "muon-ns3": Muon with 3 Newton–Schulz steps.
+  const [base, ns] = name.split('-ns') as [string, string | undefined];
+  const nsSteps = ns === undefined ? {} : { nsSteps: Number(ns) };
   const opt = createOptimizer(buildOptimizer(resolveOptimizerConfig({ name: base === 'muon' ? 'muon+adamw' : base, ...nsSteps }), 100), params);
   const ids = Array.from({ length: batch * T }, (_, i) => (i * 31) % c.vocabSize);
   return {

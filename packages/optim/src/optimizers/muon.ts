@@ -24,7 +24,6 @@ export const MUON = defineOptimizer({
     nesterov: flag('Nesterov look-ahead').default(true),
     nsSteps: nsSteps(5),
     coefficients: coefficients('keller'),
-    nsStart: oneOf("Newton–Schulz start: G/‖G‖_F, or Turbo-Muon's AOL row scaling (arXiv:2512.04632; its paper pairs it with nsSteps 4)", ['frobenius', 'aol']).default('frobenius'),
     scale: oneOf('update scale: √max(1, rows/cols), 0.2·√max(rows, cols), or 1', ['original', 'matchAdamW', 'none']).default('original'),
     split: oneOf("a fused q/k/v projection (name contains 'qkv', rows = 3·cols) orthogonalised whole, as Q, K, V, or per head", ['fused', 'qkv', 'heads']).default('fused'),
     heads: integer("attention heads, for split 'heads' (0: not set; a training run takes the model's)", { min: 0, max: 4096 }).default(0),
@@ -33,7 +32,7 @@ export const MUON = defineOptimizer({
   make: (o) =>
     chain(
       traceMomentum({ decay: o.momentum, nesterov: o.nesterov, ema: true }),
-      orthogonalizeMatrices({ steps: o.nsSteps, coefficients: o.coefficients, precondition: o.nsStart }, o),
+      orthogonalizeMatrices({ steps: o.nsSteps, coefficients: o.coefficients }, o),
       scaleByShape(o.scale, o),
       addDecayedWeights(o.weightDecay),
       scaleByLearningRate(o.learningRate),

@@ -46,7 +46,7 @@ describe('optimizer registry', () => {
   });
 
   it('fills in documented defaults and every hyperparameter has a description', () => {
-    expect(resolveHyper('muon')).toEqual({ momentum: 0.95, nesterov: true, nsSteps: 5, coefficients: 'keller', nsStart: 'frobenius', scale: 'original', split: 'fused', heads: 0, weightDecay: 0 });
+    expect(resolveHyper('muon')).toEqual({ momentum: 0.95, nesterov: true, nsSteps: 5, coefficients: 'keller', scale: 'original', split: 'fused', heads: 0, weightDecay: 0 });
     expect(resolveHyper('muon+adamw', { nsSteps: 3 })).toMatchObject({ nsSteps: 3, adamwWeightDecay: 0.1 });
     for (const [name, spec] of Object.entries(OPTIMIZERS)) {
       for (const [field, schema] of Object.entries(spec.hyper.shape)) expect(fieldInfo(schema).description, `${name}.${field}`).toBeTruthy();
