@@ -175,6 +175,26 @@ describe('autotune() decides from its timings', () => {
   });
 });
 
+describe('an unwritable cache', () => {
+  it('does not stop tuning: the choice holds for the process, with a warning', async () => {
+    const failing = { location: '/nonexistent/kernel-tuning.json', read: () => undefined, write: () => { throw new Error('EACCES'); } };
+    setTuningStore(failing);
+    setAutotuneMode('on');
+    matmul(tensor(new Array(40 * 32).fill(1), [40, 32]), tensor(new Array(32 * 24).fill(1), [32, 24]));
+    const [key] = pendingTuning();
+    const warn = console.warn;
+    const warnings: string[] = [];
+    console.warn = (m: string) => void warnings.push(m);
+    try {
+      expect(await autotune({ rounds: 1, time: async () => 1 })).toEqual([key]);
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings.join()).toMatch(/could not write \/nonexistent\/kernel-tuning.json \(EACCES\)/);
+    expect(tunedChoices(gpu)[key!]).toBeDefined();
+  });
+});
+
 describe('what bypasses the cache', () => {
   const a = () => tensor(new Array(37 * 16).fill(0.5), [37, 16]);
   const b = () => tensor(new Array(16 * 44).fill(0.25), [16, 44]);

@@ -227,7 +227,14 @@ export async function autotune({ rounds = 3, flopsPerTiming = 2e7, margin = 0.1,
       scratch.dispose();
     }
   }
-  if (tuned.length) store.write(cache());
+  if (tuned.length) {
+    try {
+      store.write(cache());
+    } catch (err) {
+      // A read-only cache folder must not stop a run: the choices still hold for this process.
+      console.warn(`kernel autotuner: could not write ${store.location} (${(err as Error).message}); the choices hold for this process only.`);
+    }
+  }
   return tuned;
 }
 
