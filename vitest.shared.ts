@@ -15,5 +15,7 @@ export const sharedConfig: UserConfig = {
     isolate: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // The kernel autotuner's defaults only: no user cache read, no timing (its own tests opt in).
+    env: { OPTIMLAB_AUTOTUNE: 'off' },
   },
 };

@@ -6,7 +6,8 @@
 #      again under every other variant (OPTIMLAB_MATMUL_VARIANT);
 #   3. pnpm bench --suite kernels,ns,train --large (tfjs-backend-webgpu beside us);
 #   4. a thesis-preset step-bench at the thesis micro-batch 24 (plan, peak memory) and a step profile (AdamW and Muon alternately);
-#   5. one short thesis-preset training run (20 steps).
+#   5. one short thesis-preset training run (20 steps);
+#   6. optimlab doctor: the autotuner's cached kernel choices (the runs above tuned them).
 # Everything is logged under gpu-check/<UTC date>_<commit>/ with a summary.md (date, adapter,
 # commit, each step's status and seconds) to copy into docs/benchmarks.md.
 # Usage: bash scripts/gpu-check.sh [--skip-tests]    Env: STEP_TIMEOUT (seconds per step, default 300).
@@ -80,6 +81,7 @@ fi
 run bench pnpm bench --suite kernels,ns,train --large
 run step-bench-thesis pnpm --filter @optimlab/moe-model step-bench thesis 24
 run step-profile-thesis pnpm --filter @optimlab/moe-model step-profile thesis 8
+run doctor pnpm -s optimlab doctor # the autotuner's cached kernel choices (the runs above tuned them)
 train_dir=$(mktemp -d)
 run train-thesis pnpm optimlab train --preset thesis --steps 20 --out "$train_dir/run"
 cp -r "$train_dir/run" "$out/train-thesis-run" 2>/dev/null
@@ -106,6 +108,12 @@ cp "$(ls -t bench-results/*.json 2>/dev/null | head -1)" "$out/" 2>/dev/null
   echo
   echo '```'
   grep -vE '^(Warning|\$ )' "$out/step-profile-thesis.log"
+  echo '```'
+  echo
+  echo "## Kernel autotuner's choices on this adapter (optimlab doctor)"
+  echo
+  echo '```'
+  sed -n '/^kernel tuning/,/^corpus/p' "$out/doctor.log" | grep -v '^corpus'
   echo '```'
 } >>"$summary"
 echo "gpu-check: summary in $summary (total $((SECONDS - start_all)) s)"

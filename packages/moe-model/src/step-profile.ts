@@ -14,7 +14,7 @@
  *   kernel ran (measured within one step, so machine noise between steps does not enter it).
  * Not a timed test: benchmarks report these; nothing asserts a speed.
  */
-import { backward, requireGrad, runtimeStats, scopeAsync, startProfiling, stopProfiling, sync, flush, tensor, withProfileLabel, gpuSync, type Tensor } from '@optimlab/tensor-wgpu';
+import { autotune, backward, requireGrad, runtimeStats, scopeAsync, startProfiling, stopProfiling, sync, flush, tensor, withProfileLabel, gpuSync, type Tensor } from '@optimlab/tensor-wgpu';
 import { createOptimizer } from '@optimlab/optim';
 import type { MoEConfig } from './config.js';
 import { initParams } from './params.js';
@@ -123,6 +123,7 @@ export async function profileTrainingSteps(c: MoEConfig, batch: number, optimize
   const samples = runners.map(() => [] as Awaited<ReturnType<Runner['step']>>[]);
   try {
     for (const r of runners) await r.step(-1);
+    await autotune(); // as the trainer does after its first step
     for (let round = 0; round < rounds; round++) {
       for (const [i, r] of runners.entries()) samples[i]!.push(await r.step(round));
     }

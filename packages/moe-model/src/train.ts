@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  add as addT, gpuSync, memoryStats, mulScalar, requireGrad, resetPeakMemory, noGrad, scopeAsync, startProfiling, stopProfiling, CHECKSUM_KEY, type Tensor,
+  add as addT, autotune, gpuSync, memoryStats, mulScalar, requireGrad, resetPeakMemory, noGrad, scopeAsync, startProfiling, stopProfiling, CHECKSUM_KEY, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { clipGradientsInPlace, createOptimizer, type Optimizer } from '@optimlab/optim';
@@ -147,6 +147,7 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
   const plan = planBatch(c, config.batchSize, gpuSync().limits);
   callbacks.onBatchPlan?.(plan);
   const start = performance.now();
+  const firstStep = opt.steps;
   let lastEval: EvalInfo | undefined;
   for (let step = opt.steps; step < config.steps; step++) {
     if (signal?.aborted) {
@@ -189,6 +190,8 @@ export async function train(config: TrainConfig, data: { train: Blocks; val: Blo
       step: step + 1, loss: loss!, ce: ce!, aux: aux!, lr: config.optimizer.learningRate * schedule(step), elapsed,
       tokensPerSecond: tokensPerStep / ((performance.now() - t0) / 1000), liveBytes: memoryStats().liveBytes, peakMemoryBytes: memoryStats().peakLiveBytes,
     });
+    // The first step ran every matmul shape class once: tune the new ones for this adapter (cached on disk).
+    if (step === firstStep) await autotune();
     const done = step + 1 === config.steps;
     if ((step + 1) % config.evalEvery === 0 || done) {
       lastEval = await evaluate(c, params, data.val, config.batchSize, config.evalBatches, step + 1);

@@ -3,7 +3,7 @@
  * applyUpdates) step for step: the fused kernels are composed from the stages' own bodies.
  */
 import { describe, expect, it } from 'vitest';
-import { scope, tensor, type Tensor } from '@optimlab/tensor-wgpu';
+import { membersPerDispatch, runtimeStats, scope, tensor, type Tensor } from '@optimlab/tensor-wgpu';
 import { randomArray } from '@optimlab/tensor-wgpu/testing';
 import { createOptimizer } from './optimizer.js';
 import { linear } from './schedules.js';
@@ -49,5 +49,34 @@ describe.each(optimizerNames())('fused %s', (name) => {
     const [chainA, chainB] = await run(false);
     expect(fusedA).toBeAllclose(chainA!, { rtol: 1e-6, atol: 1e-6 });
     expect(fusedB).toBeAllclose(chainB!, { rtol: 1e-6, atol: 1e-6 });
+  });
+});
+
+describe('grouped dispatches', () => {
+  it('a fused AdamW step updates all parameters in ⌈n / members per dispatch⌉ dispatches, bitwise equal to one at a time', async () => {
+    const shapes = [[13], [5, 7], [64], [3, 300], [1], [33, 9], [257]];
+    const size = (s: number[]): number => s.reduce((x, y) => x * y, 1);
+    const make = () => makeOptimizer('adamw', { learningRate: 0.01, b2: 0.95, weightDecay: 0.1 }, linear(1, 0.1, 8));
+    const init = (i: number) => tensor(randomArray(size(shapes[i]!), 1 + i), shapes[i]!).keep();
+    const grad = (i: number, t: number) => tensor(randomArray(size(shapes[i]!), 100 + 10 * i + t), shapes[i]!);
+    const together = Object.fromEntries(shapes.map((_, i) => [`p${i}`, init(i)]));
+    const opt = createOptimizer(make(), together);
+    let dispatches = 0;
+    for (let t = 0; t < 3; t++) {
+      const before = runtimeStats().dispatches;
+      scope(() => opt.step(Object.fromEntries(shapes.map((_, i) => [`p${i}`, grad(i, t)])), { fused: true }));
+      dispatches = runtimeStats().dispatches - before;
+    }
+    // AdamW's fused kernel: gradient, parameter, mu, nu per member; 8 scalars (Adam's 6, wd, lr).
+    expect(dispatches).toBe(Math.ceil(shapes.length / membersPerDispatch(4, 8)));
+    expect(dispatches).toBeLessThan(shapes.length);
+    for (const [i] of shapes.entries()) {
+      const alone = { w: init(i) };
+      const single = createOptimizer(make(), alone);
+      for (let t = 0; t < 3; t++) scope(() => single.step({ w: grad(i, t) }, { fused: true }));
+      expect(Array.from(await together[`p${i}`]!.readF32())).toEqual(Array.from(await alone.w.readF32()));
+      single.dispose();
+    }
+    opt.dispose();
   });
 });

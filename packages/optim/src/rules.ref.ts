@@ -101,13 +101,20 @@ export const POLAR_EXPRESS_REF = {
 /** X ← aX + (bA + cA²)X, A = XXᵀ, from X₀ = G/(‖G‖_F·normScale + eps); works on Gᵀ when tall. */
 export function newtonSchulzRef(
   g: Float64Array, rows: number, cols: number, steps: number,
-  triples: readonly (readonly number[])[] = [[3.4445, -4.775, 2.0315]], normScale = 1, eps = 1e-7,
+  triples: readonly (readonly number[])[] = [[3.4445, -4.775, 2.0315]], normScale = 1, eps = 1e-7, precondition: 'frobenius' | 'aol' = 'frobenius',
 ): Float64Array {
   const tall = rows > cols;
   const [r, c] = tall ? [cols, rows] : [rows, cols];
   let x = tall ? transposed(g, rows, cols) : Float64Array.from(g);
-  const norm = Math.sqrt(x.reduce((s, v) => s + v * v, 0));
-  x = x.map((v) => v / (norm * normScale + eps));
+  if (precondition === 'aol') {
+    // Turbo-Muon's AOL start: row i of the (short-side) X scaled by (Σ_j |(XXᵀ)_ij| + 1e-30)^(-1/2).
+    const A = matmul(x, transposed(x, r, c), r, c, r);
+    const s = Array.from({ length: r }, (_, i) => 1 / Math.sqrt(A.subarray(i * r, (i + 1) * r).reduce((t, v) => t + Math.abs(v), 0) + 1e-30));
+    x = x.map((v, j) => v * s[Math.floor(j / c)]!);
+  } else {
+    const norm = Math.sqrt(x.reduce((s, v) => s + v * v, 0));
+    x = x.map((v) => v / (norm * normScale + eps));
+  }
   for (let i = 0; i < steps; i++) {
     const [a, b, cc] = triples[Math.min(i, triples.length - 1)]!;
     const A = matmul(x, transposed(x, r, c), r, c, r);

@@ -3,5 +3,6 @@
  * with Dawn (npm `webgpu`) registered as the WebGPU entry point. Types are index.ts's.
  */
 import './node/dawn.js';
+import './node/tuning-file.js';
 
 export * from './index.js';

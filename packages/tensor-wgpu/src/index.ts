@@ -34,6 +34,10 @@ export { MATMUL_KERNELS } from './ops/matmul/matmul.js';
 export { ATTENTION_KERNELS } from './ops/attention/attention.js';
 export { GROUPED_MATMUL_KERNELS } from './ops/moe/moe.js';
 export { MATMUL_VARIANTS, SUBGROUP_LANES } from './ops/variants.js';
+export {
+  adapterKey, autotune, autotuneMode, kernelPicks, memoryTuningStore, pendingTuning, setAutotuneMode, setTuningStore, tunedChoices, tuningStore,
+} from './ops/autotune.js';
+export type { AutotuneMode, AutotuneOptions, TunedChoice, TuningFile, TuningStore } from './ops/autotune.js';
 export type { KernelRow, VariantRow } from './ops/variants.js';
 export { KERNEL_LIMITS } from './ops/limits.js';
 export type { NormalizeOptions } from './ops/normalize/normalize.js';
@@ -58,6 +62,8 @@ export { causalAttention } from './ops/attention/attention.js';
 export { globalNorm } from './ops/global-norm/global-norm.js';
 export { mapInPlace } from './ops/map/map.js';
 export type { MapInPlace } from './ops/map/map.js';
+export { mapInPlaceGrouped, membersPerDispatch } from './ops/map/map-grouped.js';
+export type { MapGroupMember, MapInPlaceGrouped } from './ops/map/map-grouped.js';
 export { CHECKSUM_KEY, decodeSafetensors, encodeSafetensors, tensorsFromSafetensors, tensorsToSafetensors } from './io/safetensors.js';
 export { crc32 } from './io/crc32.js';
 export type { HostTensor } from './io/safetensors.js';

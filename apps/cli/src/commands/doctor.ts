@@ -4,7 +4,7 @@
  */
 import { countParameters, describePresetBatches, PRESETS } from '@optimlab/moe-model';
 import { gpt2Tokenizer, loadSotu } from '@optimlab/moe-model/node';
-import { defaultMatmulVariant, matmulVariants, NoAdapterError } from '@optimlab/tensor-wgpu';
+import { autotuneMode, defaultMatmulVariant, matmulVariants, NoAdapterError, tunedChoices, tuningStore } from '@optimlab/tensor-wgpu';
 import type { CommandSpec, Parsed } from '@optimlab/flags';
 import { cacheDir, describeModel, startGpu } from '../context.js';
 
@@ -20,6 +20,8 @@ export async function runDoctor({ flags }: Parsed): Promise<void> {
   try {
     const { gpu, defaultPreset } = await startGpu();
     report['adapter'] = { ...gpu.info, kernels: gpu.variant, matmul: defaultMatmulVariant(gpu), matmulVariants: matmulVariants(gpu), defaultPreset };
+    // The autotuner's cached kernel choices for this adapter (filled by the first step of a run).
+    report['kernelTuning'] = { mode: autotuneMode(), cache: tuningStore().location, choices: tunedChoices(gpu) };
     // How each preset's micro-batch runs on this adapter (whole, or as sub-batches that fit its limits).
     plans = Object.fromEntries(describePresetBatches(gpu.limits).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]));
   } catch (err) {
@@ -43,6 +45,15 @@ export async function runDoctor({ flags }: Parsed): Promise<void> {
   const a = report['adapter'] as { error?: string; description?: string; isSoftware?: boolean; kernels?: string; matmul?: string; matmulVariants?: string[]; defaultPreset?: string };
   console.log(a.error ? `adapter: none — ${a.error}` : `adapter: ${a.description} (${a.isSoftware ? 'software' : 'hardware'}); default preset: ${a.defaultPreset}`);
   if (!a.error) console.log(`kernels: ${a.kernels}; matmul: ${a.matmul} (variants here: ${a.matmulVariants!.join(', ')})`);
+  const tuning = report['kernelTuning'] as { mode: string; cache: string; choices: Record<string, { kernel: string; ms: Record<string, number>; timedOn: string }> } | undefined;
+  if (tuning) {
+    const classes = Object.entries(tuning.choices);
+    console.log(`kernel tuning: ${tuning.mode}; ${classes.length} shape classes cached in ${tuning.cache}${classes.length ? '' : ' (the first step of a run tunes them)'}`);
+    for (const [key, c] of classes) {
+      const others = Object.entries(c.ms).filter(([k]) => k !== c.kernel).map(([k, ms]) => `${k} ${ms} ms`).join(', ');
+      console.log(`  ${key} → ${c.kernel} (${c.ms[c.kernel]} ms at ${c.timedOn}${others ? `; ${others}` : ''})`);
+    }
+  }
   console.log(`corpus: SOTU, ${docs.length} documents, ${((report['corpus'] as { characters: number }).characters / 1e6).toFixed(1)} M characters`);
   console.log(`tokenizers: GPT-2 (${gpt2Tokenizer().vocabSize} tokens) available; BPE trained on demand, cached in ${cacheDir()}`);
   for (const [name, p] of Object.entries(PRESETS)) {

@@ -1,6 +1,6 @@
 /**
- * Suite 1: Newton–Schulz cost vs quality — 3, 5 and 10 iterations (Keller's quintic) and Polar
- * Express (8 steps) on the thesis matrix shapes, square matrices and all experts of a layer at once.
+ * Suite 1: Newton–Schulz cost vs quality — 3, 4, 5 and 10 iterations (Keller's quintic), 3 and 4
+ * from Turbo-Muon's AOL start, and Polar Express (8 steps) on the thesis matrix shapes, square matrices and all experts of a layer at once.
  * Quality: ‖XXᵀ − I‖_F/√n on the smaller side (0 = exactly orthogonal).
  */
 import { newtonSchulz } from '@optimlab/optim';
@@ -39,21 +39,25 @@ export async function newtonSchulzSuite({ large }: { large: boolean }): Promise<
   if (large) {
     shapes.push(['expert 1536×384', [1536, 384]], ['expert 384×1536', [384, 1536]], ['square 1024', [1024, 1024]], ['8 experts 8×1536×384', [8, 1536, 384]]);
   }
-  const variants: [string, number, 'keller' | 'polarExpress'][] = [
-    ['ns3', 3, 'keller'],
-    ['ns5', 5, 'keller'],
-    ['ns10', 10, 'keller'],
-    ['polar8', 8, 'polarExpress'],
+  // aol: Turbo-Muon's AOL start (arXiv:2512.04632), which its paper runs at 4 steps.
+  const variants: [string, number, 'keller' | 'polarExpress', 'frobenius' | 'aol'][] = [
+    ['ns3', 3, 'keller', 'frobenius'],
+    ['ns4', 4, 'keller', 'frobenius'],
+    ['ns5', 5, 'keller', 'frobenius'],
+    ['aol3', 3, 'keller', 'aol'],
+    ['aol4', 4, 'keller', 'aol'],
+    ['ns10', 10, 'keller', 'frobenius'],
+    ['polar8', 8, 'polarExpress', 'frobenius'],
   ];
   const rows = [];
   for (const [name, shape] of shapes) {
     const g = randNormal(shape, { seed: 1 }).keep();
-    for (const [variant, steps, coefficients] of variants) {
+    for (const [variant, steps, coefficients, precondition] of variants) {
       const ms = await timeIt(`${name} ${variant}`, async () => {
-        newtonSchulz(g, { steps, coefficients }).dispose();
+        newtonSchulz(g, { steps, coefficients, precondition }).dispose();
         await sync();
       }, { iterations: 3 });
-      const x = newtonSchulz(g, { steps, coefficients });
+      const x = newtonSchulz(g, { steps, coefficients, precondition });
       const err = await orthogonalityError(x);
       x.dispose();
       rows.push({ shape: name, variant, 'ms/call': ms, 'GFLOP/s': gflops(nsFlop(shape, steps), ms), '‖XXᵀ−I‖/√n': err });

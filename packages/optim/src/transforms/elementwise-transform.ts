@@ -15,7 +15,7 @@
  * and a chain's last run adds its result to the parameter in the same kernel (`chain`'s fused
  * step). The fused path is therefore the chain's own arithmetic, never a second definition.
  */
-import { mapInPlace, Tensor } from '@optimlab/tensor-wgpu';
+import { mapInPlaceGrouped, Tensor, type MapGroupMember } from '@optimlab/tensor-wgpu';
 import { zerosLike, type GradientTransformation, type Params } from '../base.js';
 
 export interface ElementwiseState {
@@ -54,9 +54,12 @@ export function isElementwise(tx: GradientTransformation<any>): tx is Elementwis
 }
 
 /**
- * One step of `stages` in sequence as ONE kernel per parameter. Advances each stage's count. With
- * `intoParams` the result is added to the parameter in place (θ ← θ + update, as applyUpdates
- * does) and nothing is returned; otherwise it returns the new update tensors (owned by the caller).
+ * One step of `stages` in sequence: one kernel, dispatched over parameters grouped by equal
+ * scalars (usually all of them), as few dispatches as the adapter's binding limit allows
+ * (mapInPlaceGrouped; each element's arithmetic is the per-parameter kernel's). Advances each
+ * stage's count. With `intoParams` the result is added to the parameter in place (θ ← θ + update,
+ * as applyUpdates does) and nothing is returned; otherwise it returns the new update tensors
+ * (owned by the caller).
  */
 export function runElementwise(
   stages: readonly ElementwiseSpec[],
@@ -68,18 +71,24 @@ export function runElementwise(
   for (const s of states) s.count++;
   const readsParams = !intoParams && stages.some((s) => s.usesParams);
   const out: Record<string, Tensor> = {};
+  // Parameters whose stages' scalars are equal share dispatches (keyed by the scalars' values).
+  const groups = new Map<string, { scalarSets: Readonly<Record<string, number>>[]; members: MapGroupMember[] }>();
   for (const [name, u] of Object.entries(updates)) {
     const scalarSets = stages.map((s, k) => s.scalars(states[k]!.count, u.shape, name));
     const slots = stages.flatMap((s, k) => s.state.map((slot) => states[k]!.slots[slot]![name]!));
     const target = intoParams ? paramOf(params, name) : new Tensor(u.shape); // a new update is fully written
-    mapInPlace({
+    const key = scalarSets.map((set) => Object.values(set).map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(',')).join(';');
+    if (!groups.has(key)) groups.set(key, { scalarSets, members: [] });
+    groups.get(key)!.members.push({ inputs: readsParams ? [u, paramOf(params, name)] : [u], outputs: [target, ...slots] });
+    if (!intoParams) out[name] = target;
+  }
+  for (const { scalarSets, members } of groups.values()) {
+    mapInPlaceGrouped({
       name: stages.map((s) => s.name).join('+'),
       body: fusedBody(stages, scalarSets, intoParams, readsParams),
-      inputs: readsParams ? [u, paramOf(params, name)] : [u],
-      outputs: [target, ...slots],
+      members,
       scalars: scalarSets.flatMap((set) => Object.values(set)),
     });
-    if (!intoParams) out[name] = target;
   }
   return intoParams ? undefined : out;
 }

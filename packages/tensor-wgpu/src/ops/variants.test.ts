@@ -14,7 +14,7 @@ const variants = MATMUL_VARIANTS.map((v) => v.name);
 
 describe('kernel variant tables', () => {
   // Odd sizes: no vec4 row is eligible, so each variant must reach a catch-all row.
-  const odd = { M: 5, N: 7, K: 3, batch: 1, transA: false, transB: false, vec4: false, epilogue: false, uniforms: [], buffers: [] };
+  const odd = { M: 5, N: 7, K: 3, batch: 1, transA: false, transB: false, vec4: false, epilogue: false, uniforms: [], buffers: [], sizes: [] };
   const cases: [string, readonly KernelRow<any>[], unknown][] = [
     ['matmul', MATMUL_KERNELS, odd],
     ['attention', ATTENTION_KERNELS, { pass: 'forward', BH: 1, T: 3, D: 6, uniforms: [], buffers: [] }],

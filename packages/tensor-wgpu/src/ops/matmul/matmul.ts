@@ -10,6 +10,7 @@ import { dispatch, kernel, type UniformValue } from '../../runtime.js';
 import { Tensor, sameShape, shapeStr } from '../../tensor.js';
 import { assertF32, broadcastShapes, f32, prod, u32 } from '../common.js';
 import { availableVariants, pickKernel, preferredVariant, type KernelRow, type MatmulVariant } from '../variants.js';
+import { notePick, pickTunedKernel, type Tunable } from '../autotune.js';
 import { SUBGROUP_BLOCK, matmulSubgroupWgsl } from './matmul-subgroup.wgsl.js';
 import { REGISTER_BLOCK, TILED, VEC4_ROWS, matmulRegisterWgsl, matmulTiledWgsl, matmulVec4Wgsl } from './matmul.wgsl.js';
 
@@ -46,6 +47,13 @@ function variantFromEnvironment(): MatmulVariant | undefined {
   return name as MatmulVariant;
 }
 
+/** The variant forced by setMatmulVariant or OPTIMLAB_MATMUL_VARIANT, if any (else the autotuner picks rows). */
+export function forcedMatmulVariant(gpu: Gpu): MatmulVariant | undefined {
+  const variant = forcedVariant ?? variantFromEnvironment();
+  if (variant && !matmulVariants(gpu).includes(variant)) throw new Error(`matmul: the ${variant} variant is not available on this adapter (available: ${matmulVariants(gpu).join(', ')}).`);
+  return variant;
+}
+
 /** The variant in force: the forced one, else OPTIMLAB_MATMUL_VARIANT, else this GPU's default. */
 export function currentMatmulVariant(gpu: Gpu): MatmulVariant {
   const variant = forcedVariant ?? variantFromEnvironment() ?? defaultMatmulVariant(gpu);
@@ -54,7 +62,7 @@ export function currentMatmulVariant(gpu: Gpu): MatmulVariant {
 }
 
 /** One product as the kernels see it. */
-interface MatmulProblem {
+export interface MatmulProblem {
   readonly M: number;
   readonly N: number;
   readonly K: number;
@@ -67,6 +75,8 @@ interface MatmulProblem {
   readonly epilogue: boolean;
   readonly uniforms: readonly UniformValue[];
   readonly buffers: readonly PooledBuffer[];
+  /** Floats in each buffer (for the autotuner's scratch copies). */
+  readonly sizes: readonly number[];
 }
 
 const tag = (p: MatmulProblem): string => `${!p.transA}:${!p.transB}${p.epilogue ? ':epilogue' : ''}`;
@@ -111,6 +121,32 @@ export const MATMUL_KERNELS: readonly KernelRow<MatmulProblem>[] = [
   },
 ];
 
+/** Power-of-two bucket of a size: the autotuner's shape classes. */
+const bucket = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+
+/** Matmul for the autotuner (see ../autotune.ts): one choice per transpose, epilogue, vec4 and size bucket. */
+export const MATMUL_TUNABLE: Tunable<MatmulProblem> = {
+  op: 'matmul',
+  rows: MATMUL_KERNELS,
+  classKey: (p) => `${p.transA ? 'T' : 'N'}${p.transB ? 'T' : 'N'}${p.epilogue ? '+D' : ''}${p.vec4 ? ':vec4' : ''}:M${bucket(p.M)}:N${bucket(p.N)}:K${bucket(p.K)}:B${bucket(p.batch)}`,
+  describe: (p) => `M=${p.M} N=${p.N} K=${p.K} batch=${p.batch}`,
+  flops: (p) => 2 * p.M * p.N * p.K * p.batch,
+  scratch: (p) => {
+    const tensors = p.sizes.map((n) => new Tensor([n]));
+    return { problem: { ...p, buffers: tensors.map((t) => t.buffer) }, dispose: () => tensors.forEach((t) => t.dispose()) };
+  },
+};
+
+/** The row for `problem`: under a forced variant its first eligible row, else the autotuner's. */
+function pickMatmulKernel(op: string, problem: MatmulProblem): KernelRow<MatmulProblem> {
+  const gpu = gpuSync();
+  const forced = forcedMatmulVariant(gpu);
+  if (!forced) return pickTunedKernel(MATMUL_TUNABLE, problem);
+  const row = pickKernel(op, MATMUL_KERNELS, forced, problem);
+  notePick('matmul', row.name);
+  return row;
+}
+
 interface Epilogue {
   readonly d: Tensor;
   readonly alpha: number;
@@ -150,8 +186,9 @@ function checkedProduct(op: string, a: Tensor, b: Tensor, transA: boolean, trans
     epilogue: epilogue !== undefined,
     uniforms: epilogue ? [...uniforms, f32(epilogue.alpha), f32(epilogue.beta)] : uniforms,
     buffers: epilogue ? [a.buffer, b.buffer, out.buffer, epilogue.d.buffer] : [a.buffer, b.buffer, out.buffer],
+    sizes: epilogue ? [a.size, b.size, out.size, out.size] : [a.size, b.size, out.size],
   };
-  pickKernel(op, MATMUL_KERNELS, currentMatmulVariant(gpuSync()), problem).dispatch(problem);
+  pickMatmulKernel(op, problem).dispatch(problem);
   return out;
 }
 

@@ -15,7 +15,9 @@ import {
   groupedMatmulWeightGradWgsl, groupedMatmulWgsl, routeWgsl,
 } from './moe.wgsl.js';
 import { SUBGROUP_BLOCK } from '../matmul/matmul-subgroup.wgsl.js';
-import { currentMatmulVariant } from '../matmul/matmul.js';
+import { forcedMatmulVariant } from '../matmul/matmul.js';
+import { notePick, pickTunedKernel, type Tunable } from '../autotune.js';
+import { tensor } from '../../creation.js';
 import { groupedByRowWgsl, groupedBySegmentWgsl } from './moe-subgroup.wgsl.js';
 import { pickKernel, type KernelRow } from '../variants.js';
 
@@ -52,7 +54,7 @@ export function routeByExpert(choices: Tensor, experts: number): Routing {
 }
 
 /** One grouped product as the kernels see it: the forward (Y) or its gradients (dX, dW). */
-interface GroupedProblem {
+export interface GroupedProblem {
   readonly pass: 'forward' | 'backward';
   readonly R: number;
   readonly O: number;
@@ -122,7 +124,37 @@ function dispatchPerRow({ pass, R, O, I, E, buffers }: GroupedProblem, v: 1 | 4)
   dispatch(kdw, uniforms, [g!, x!, offsets!, dw!], grid1d((E * O * I) / v, 64));
 }
 
-const run = (p: GroupedProblem): void => pickKernel('groupedMatmul', GROUPED_MATMUL_KERNELS, currentMatmulVariant(gpuSync()), p).dispatch(p);
+const bucket = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+
+/**
+ * The grouped matmul for the autotuner (see ../autotune.ts): one choice per pass and size bucket.
+ * Scratch problems spread the rows evenly over the experts, sorted as routeByExpert sorts them.
+ */
+export const GROUPED_MATMUL_TUNABLE: Tunable<GroupedProblem> = {
+  op: 'groupedMatmul',
+  rows: GROUPED_MATMUL_KERNELS,
+  classKey: (p) => `${p.pass}:R${bucket(p.R)}:O${p.O}:I${p.I}:E${p.E}`,
+  describe: (p) => `rows=${p.R} out=${p.O} in=${p.I} experts=${p.E}`,
+  flops: (p) => (p.pass === 'forward' ? 2 : 4) * p.R * p.O * p.I,
+  scratch: (p) => {
+    const { R, O, I, E } = p;
+    const rowExpert = Array.from({ length: R }, (_, r) => Math.floor((r * E) / R));
+    const offsets = Array.from({ length: E + 1 }, (_, e) => rowExpert.filter((x) => x < e).length);
+    const f = (n: number): Tensor => new Tensor([Math.max(1, n)]);
+    const ts = p.pass === 'forward'
+      ? [f(R * I), f(E * O * I), f(R * O), tensor(rowExpert, [R], 'i32')]
+      : [f(R * O), f(R * I), f(E * O * I), f(R * I), f(E * O * I), tensor(rowExpert, [R], 'i32'), tensor(offsets, [E + 1], 'i32')];
+    return { problem: { ...p, buffers: ts.map((t) => t.buffer) }, dispose: () => ts.forEach((t) => t.dispose()) };
+  },
+};
+
+function run(p: GroupedProblem): void {
+  const forced = forcedMatmulVariant(gpuSync());
+  if (!forced) return pickTunedKernel(GROUPED_MATMUL_TUNABLE, p).dispatch(p);
+  const row = pickKernel('groupedMatmul', GROUPED_MATMUL_KERNELS, forced, p);
+  notePick('groupedMatmul', row.name);
+  row.dispatch(p);
+}
 
 /** Y (R, out) with Y[r] = X[r] · W[e(r)]ᵀ, W (E, out, in). */
 export function groupedMatmul(x: Tensor, w: Tensor, routing: Routing): Tensor {

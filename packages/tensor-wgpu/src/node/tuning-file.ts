@@ -1,0 +1,48 @@
+/**
+ * The autotuner's cache in Node (see ops/autotune.ts): one JSON file, by default
+ * `$XDG_CACHE_HOME/optimlab/kernel-tuning.json` (`~/.cache/...` without XDG_CACHE_HOME), or the
+ * path in OPTIMLAB_TUNING_CACHE. Written atomically: a temp file beside it, then a rename, so a
+ * reader never sees half a file and concurrent writers lose at most each other's newest classes.
+ * Importing this module registers the file as the tuning store.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTuningStore, type TuningFile, type TuningStore } from '../ops/autotune.js';
+
+/** The cache file this process uses. */
+export function tuningCachePath(env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = env['OPTIMLAB_TUNING_CACHE'];
+  if (explicit) return explicit;
+  const base = env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
+  return join(base, 'optimlab', 'kernel-tuning.json');
+}
+
+/** A store backed by the JSON file at `path` (an unreadable or foreign file reads as empty). */
+export function fileTuningStore(path: string = tuningCachePath()): TuningStore {
+  return {
+    location: path,
+    read: () => {
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch {
+        return undefined;
+      }
+      try {
+        const file = JSON.parse(text) as TuningFile;
+        return file.version === 1 && typeof file.adapters === 'object' ? file : undefined;
+      } catch {
+        return undefined; // a corrupt cache is re-tuned and overwritten
+      }
+    },
+    write: (file) => {
+      mkdirSync(dirname(path), { recursive: true });
+      const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+      writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`);
+      renameSync(tmp, path);
+    },
+  };
+}
+
+setTuningStore(fileTuningStore());
