@@ -9,13 +9,14 @@
  * Env: STEPS (timed steps, default 5), TOP (kernels listed), LCE_CHUNK_ROWS (force the fused head's
  * rows per chunk), PROFILE=0 (skip the profiled step).
  */
-import { runScript, type CommandSpec, type Parsed } from '@optimlab/flags';
+import { runScript, type Parsed } from '@optimlab/flags';
+import { scriptCommand } from './script-command.js';
 import {
   backward, destroyDevice, getGpu, linearCrossEntropyChunkRows, memoryStats, requireGrad, resetPeakMemory, runtimeStats, scopeAsync,
   setLinearCrossEntropyChunkRows, startProfiling, stopProfiling, sync, tensor, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import { createOptimizer } from '@optimlab/optim';
-import { makeConfig, PRESET_NAMES, type PresetName } from '../presets.js';
+import { makeConfig, type PresetName } from '../presets.js';
 import { DEFAULT_OPTIMIZER, resolveOptimizerConfig } from '../run-config.js';
 import { InputError } from '../errors.js';
 import { initParams } from '../params.js';
@@ -25,18 +26,10 @@ import { describeBatchPlan, planBatch } from '../batch-plan.js';
 import { forwardBackward } from '../sub-batches.js';
 import { KERNEL_KINDS, OTHER_KIND } from '../step-profile.js';
 
-const stepBenchCommand: CommandSpec = {
-  name: 'step-bench',
-  program: '',
-  summary: 'training-step speed (forward, backward, optimizer) and peak GPU memory of a preset on this adapter',
-  positional: '[preset] [batch] [optimizer]',
-  positionalFlags: ['preset', 'batch', 'optimizer'],
-  flags: {
-    preset: { kind: 'string', choices: PRESET_NAMES, help: 'the model (default: cpu)' },
-    batch: { kind: 'int', min: 1, max: 1024, help: 'sequences per micro-batch (default: 8)' },
-    optimizer: { kind: 'string', help: `a registry name (default: ${DEFAULT_OPTIMIZER})` },
-  },
-};
+const stepBenchCommand = scriptCommand('step-bench', 'training-step speed (forward, backward, optimizer) and peak GPU memory of a preset on this adapter', [
+  'optimizer',
+  { kind: 'string', help: `a registry name (default: ${DEFAULT_OPTIMIZER})` },
+]);
 
 async function main({ flags }: Parsed): Promise<void> {
   const preset = (flags['preset'] as PresetName | undefined) ?? 'cpu';

@@ -6,25 +6,18 @@
  * --batch, --optimizers; --help). Env: ROUNDS=n timed steps per optimizer (default 5), TOP=n
  * kernels listed (default 8).
  */
-import { runScript, UsageError, type CommandSpec, type Parsed } from '@optimlab/flags';
+import { runScript, UsageError, type Parsed } from '@optimlab/flags';
+import { scriptCommand } from './script-command.js';
 import { destroyDevice, getGpu } from '@optimlab/tensor-wgpu';
 import { InputError } from '../errors.js';
-import { makeConfig, PRESET_NAMES, type PresetName } from '../presets.js';
+import { makeConfig, type PresetName } from '../presets.js';
 import { formatStepProfiles, profileTrainingSteps } from '../step-profile.js';
 import { resolveOptimizerConfig } from '../run-config.js';
 
-const stepProfileCommand: CommandSpec = {
-  name: 'step-profile',
-  program: '',
-  summary: 'the training step of each optimizer, profiled alternately: time by phase and kernel, dispatches, GPU idle',
-  positional: '[preset] [batch] [optimizers]',
-  positionalFlags: ['preset', 'batch', 'optimizers'],
-  flags: {
-    preset: { kind: 'string', choices: PRESET_NAMES, help: 'the model (default: cpu)' },
-    batch: { kind: 'int', min: 1, max: 1024, help: 'sequences per micro-batch (default: 8)' },
-    optimizers: { kind: 'list', help: 'optimizer names, the first the baseline of the ratios (default: adamw,muon; muon = muon+adamw, muon-ns3 = 3 Newton–Schulz steps)' },
-  },
-};
+const stepProfileCommand = scriptCommand('step-profile', 'the training step of each optimizer, profiled alternately: time by phase and kernel, dispatches, GPU idle', [
+  'optimizers',
+  { kind: 'list', help: 'optimizer names, the first the baseline of the ratios (default: adamw,muon; muon = muon+adamw, muon-ns3 = 3 Newton–Schulz steps)' },
+]);
 
 async function main({ flags }: Parsed): Promise<void> {
   const preset = (flags['preset'] as PresetName | undefined) ?? 'cpu';

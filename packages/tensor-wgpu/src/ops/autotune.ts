@@ -23,39 +23,12 @@
 import { gpuSync, type Gpu } from '../device.js';
 import { sync } from '../runtime.js';
 import { availableVariants, pickKernel, preferredVariant, type KernelRow } from './variants.js';
+import { memoryTuningStore, type TunedChoice, type TuningFile, type TuningStore } from './tuning-store.js';
+
+export type { TunedChoice, TuningFile, TuningStore } from './tuning-store.js';
+export { memoryTuningStore } from './tuning-store.js';
 
 export type AutotuneMode = 'on' | 'cache' | 'off';
-
-/** The cached choice for one shape class. */
-export interface TunedChoice {
-  /** The row's name in its op's table. */
-  readonly kernel: string;
-  /** Median milliseconds per dispatch of every candidate, as measured. */
-  readonly ms: Readonly<Record<string, number>>;
-  /** The problem it was timed on, e.g. `M=64 N=256 K=64 batch=4`. */
-  readonly timedOn: string;
-  /** ISO date of the measurement. */
-  readonly at: string;
-}
-
-export interface TuningFile {
-  readonly version: 1;
-  readonly adapters: Record<string, Record<string, TunedChoice>>;
-}
-
-/** Where the cache lives: read once per process (and after `setTuningStore`), written after each tuning. */
-export interface TuningStore {
-  /** Where it is, for people (a file path, or `memory`). */
-  readonly location: string;
-  read(): TuningFile | undefined;
-  write(file: TuningFile): void;
-}
-
-/** A store in memory (browsers, tests). */
-export function memoryTuningStore(initial?: TuningFile): TuningStore {
-  let file = initial;
-  return { location: 'memory', read: () => file, write: (next) => void (file = next) };
-}
 
 /** An op the tuner can time: its rows, its shape classes, and scratch problems of a given size. */
 export interface Tunable<P> {
