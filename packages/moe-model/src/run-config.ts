@@ -13,7 +13,7 @@
  *     "checkpointEvery": 10, "divergence": { "window": 5, "factor": 1.3 } }
  */
 import { z } from 'zod';
-import { fieldInfo, findOptimizer, formatIssues, integer, oneOf, optimizerNames, real, unsupportedParameter } from '@optimlab/optim';
+import { fieldInfo, findOptimizer, formatIssues, integer, oneOf, optimizerNames, real, showValue, unsupportedParameter } from '@optimlab/optim';
 import { moeConfigSchema, validateConfig, type MoEConfig } from './config.js';
 import { InputError } from './errors.js';
 import { parameterShapes } from './params.js';
@@ -110,7 +110,7 @@ export function resolveOptimizerConfig(input: unknown, path = 'optimizer'): Opti
   if (!parsed.success) throw new InputError(formatIssues(parsed.error, input, path));
   const { name, learningRate, schedule, warmupRatio, minLrRatio, ...rest } = parsed.data;
   const entry = findOptimizer(name);
-  if (!entry) throw new InputError(`${path}.name: unknown optimizer "${name}" (known: ${optimizerNames().join(', ')}).`);
+  if (!entry) throw new InputError(`${path}.name: unknown optimizer ${showValue(name)} (known: ${optimizerNames().join(', ')}).`);
   const hyper = entry.hyper.safeParse(rest);
   if (!hyper.success) throw new InputError(formatIssues(hyper.error, rest, path));
   return { name, learningRate: learningRate ?? entry.spec.learningRate, schedule, warmupRatio, minLrRatio, ...hyper.data };
