@@ -114,9 +114,11 @@ export function describeModel(c: MoEConfig): string {
 /** A timestamp for default folder names: 2026-11-29-15-49-51. */
 export const stamp = (): string => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
 
-/** The project's commit (with "+dirty" for uncommitted changes), or "unknown" outside a checkout. */
-export function projectCommit(): string {
-  const here = dirname(new URL(import.meta.url).pathname);
+/**
+ * The project's commit (with "+dirty" for uncommitted changes), or "unknown" outside a checkout.
+ * Reads only: the checkout's index is never written (another git, or the user's, may hold it).
+ */
+export function projectCommit(here = dirname(new URL(import.meta.url).pathname)): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
     // --no-optional-locks: status must not refresh (write) the checkout's index, which another git may hold.
