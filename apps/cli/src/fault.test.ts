@@ -104,6 +104,14 @@ describe('results must belong to their folder', () => {
     expect(made.configKey).toBe(configKey(resolveRunConfig(JSON.parse(readFileSync(join(b, 'config.json'), 'utf8')))));
   });
 
+  it('a result checked against the run asked for: its id and its config key must both match', () => {
+    const train = resolveRunConfig(JSON.parse(readFileSync(join(runA, 'config.json'), 'utf8')));
+    const spec = { id: 'train', phase: 'train', label: 'adamw', horizon: 'long' as const, train };
+    expect(readResult(runA, spec)?.configKey).toBe(configKey(train));
+    expect(readResult(runA, { ...spec, id: 'another-run' })).toBeUndefined(); // a study's folder named for another run
+    expect(readResult(runA, { ...spec, train: { ...train, seed: 7 } })).toBeUndefined(); // same id, another config
+  });
+
   it('a foreign result in a sweep is not reported as that combination', async () => {
     const s = join(root, 'sweep-foreign');
     cpSync(sweep, s, { recursive: true });
