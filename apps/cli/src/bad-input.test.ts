@@ -68,6 +68,10 @@ beforeAll(async () => {
     writeFileSync(join(root, 'fixtures', name, file), text);
   }
   mkdirSync(join(root, 'fixtures', 'a-folder'));
+  mkdirSync(join(root, 'fixtures', 'study-deep'));
+  writeFileSync(join(root, 'fixtures', 'study-deep', 'study.json'), `{"settings": {"study": "thesis", "preset": "smoke", "corpus": "c", "tokenizer": "t"}, "entries": [], "extensions": [], "records": {"x": ${'{"a": '.repeat(100_000)}1${'}'.repeat(100_000)}}}`);
+  writeFileSync(join(root, 'fixtures', 'null-line.jsonl'), '\uFEFFnull\n');
+  writeFileSync(join(root, 'fixtures', 'null-tokenizer.json'), 'null');
   const resumeJunk = join(root, 'fixtures', 'resume-junk');
   mkdirSync(resumeJunk);
   for (const f of ['config.json', 'tokenizer.json']) copyFileSync(join(run, f), join(resumeJunk, f));
@@ -190,7 +194,7 @@ const CASES: [string, () => string[], RegExp][] = [
   // Stack traces:
   ['dModel 65536', () => ['train', '--config', config('d65536', { ...base, model: { dModel: 65536 } })], /model.dModel: must be an integer in \[1, 16384\], got 65536/],
   ['a model too large for the adapter', () => ['train', '--config', config('too-large', { ...base, model: { dModel: 16384, nHeads: 256 } }), '--corpus', small], /The model does not fit this adapter: the largest tensor, blocks.0.attn.qkv.weight \[49152, 16384\], is 3,072 MiB, over this adapter's [\d,.]+ MiB limit for one buffer/],
-  ['a deeply nested JSON value', () => ['train', '--config', config('deep', `{"preset": "smoke", "optimizer": {"name": "adamw"}, "model": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`)], /model: must be an object of model fields .*, got \[\[…\]\]$/],
+  ['a deeply nested JSON value', () => ['train', '--config', config('deep', `{"preset": "smoke", "optimizer": {"name": "adamw"}, "model": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`)], /deep.json nests values more than 64 levels deep: no file of ours does; check the file\.$/],
   ['report: study.json of {}', () => ['report', join(root, 'fixtures', 'study-empty')], /study-empty\/study.json is not a study record \(settings: .*got nothing/],
   ['report: study.json of null', () => ['report', join(root, 'fixtures', 'study-null')], /study-null\/study.json is not a study record \(.*got null/],
   ['report: sweep.json of null', () => ['report', join(root, 'fixtures', 'sweep-null')], /sweep-null\/sweep.json is not a sweep record of this version \(.*got null/],
@@ -237,7 +241,8 @@ const CASES: [string, () => string[], RegExp][] = [
   ['a 1 MB optimizer name', () => ['train', '--config', config('name-mb', { ...base, optimizer: { name: 'n'.repeat(1_000_000) } })], /optimizer.name: unknown optimizer "n{60}"… \(1,000,000 characters\) \(known: sgd/],
   ['a 1 MB unknown key', () => ['train', '--config', config('key-mb', { ...base, ['k'.repeat(1_000_000)]: 1 })], /Unrecognized key: "k{30}… \(1,000,000 characters\)"/],
   ['10,000 unknown keys', () => ['train', '--config', config('keys', { ...base, ...Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])) })], /Unrecognized keys: "k0", "k1", "k2", …$/],
-  ['a 100,000-deep array as steps', () => ['train', '--config', config('deep-steps', `{"preset": "smoke", "optimizer": {"name": "adamw"}, "steps": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`)], /steps: must be an integer in \[1, 10000000\], got \[\[…\]\]$/],
+  ['a 100,000-deep array as steps', () => ['train', '--config', config('deep-steps', `{"preset": "smoke", "optimizer": {"name": "adamw"}, "steps": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`)], /deep-steps.json nests values more than 64 levels deep/],
+  ['a study.json nested 100,000 deep', () => ['report', join(root, 'fixtures', 'study-deep')], /study-deep\/study.json nests values more than 64 levels deep/],
   ['a 1 MB grid value', () => ['sweep', '--preset', 'smoke', '--grid', `lr=${'7'.repeat(1_000_000)}x`], /lr 7{30}… \(1,000,001 characters\): optimizer.learningRate: must be a number in \(0, 1000000\], got "7{60}"… \(1,000,001 characters\)/],
   ['a 1 MB command name', () => ['c'.repeat(1_000_000)], /unknown command "c{60}"… \(1,000,000 characters\) \(commands: reproduce/],
   ['a 1 MB stray argument', () => ['train', 'a'.repeat(1_000_000)], /unexpected argument "a{60}"… \(1,000,000 characters\)/],
@@ -254,6 +259,8 @@ const CASES: [string, () => string[], RegExp][] = [
   ['report: study.json of []', () => ['report', join(root, 'fixtures', 'study-array')], /study-array\/study.json is not a study record \(.*got \[\]/],
   ['report: study.json whose entries are a string', () => ['report', join(root, 'fixtures', 'study-entries')], /study-entries\/study.json is not a study record \(entries: .*got "x"/],
   ['report: a sweep.json of an older shape', () => ['report', join(root, 'fixtures', 'sweep-old')], /sweep-old\/sweep.json is not a sweep record of this version \(grid: /],
+  ['a JSONL corpus (with a BOM) whose line is null', () => ['train', '--preset', 'smoke', '--steps', '1', '--corpus', join(root, 'fixtures', 'null-line.jsonl')], /null-line.jsonl:1: no string "text" field/],
+  ['a tokenizer file of null', () => ['train', '--preset', 'smoke', '--steps', '1', '--corpus', small, '--tokenizer', join(root, 'fixtures', 'null-tokenizer.json')], /null-tokenizer.json is not a tokenizer.json \(expected a JSON object/],
   // Passwords in any part of a URL.
   ['a password in the URL fragment', () => ['sweep', '--preset', 'smoke', '--grid', 'lr=0.1', '--queue', 'redis://127.0.0.1:6379/0#hunter2'], /^(?!.*hunter2).*--queue redis:\/\/127.0.0.1:6379\/0#\*\*\*: query strings and fragments/],
   ['a password as the URL path', () => ['sweep', '--preset', 'smoke', '--grid', 'lr=0.1', '--queue', 'redis://127.0.0.1:6379/hunter2'], /^(?!.*hunter2).*--queue redis:\/\/127.0.0.1:6379\/\*\*\*: the path must be a database number/],
