@@ -63,6 +63,15 @@ beforeAll(async () => {
   mkdirSync(badConfig);
   for (const f of ['checkpoint.safetensors', 'tokenizer.json']) copyFileSync(join(run, f), join(badConfig, f));
   writeFileSync(join(badConfig, 'config.json'), '{"preset": "smoke", "optimizer": ');
+  for (const [name, file, text] of [['study-empty', 'study.json', '{}'], ['study-null', 'study.json', 'null'], ['study-array', 'study.json', '[]'], ['study-entries', 'study.json', '{"settings": {"study": "thesis", "preset": "smoke", "corpus": "c", "tokenizer": "t"}, "entries": "x", "extensions": []}'], ['sweep-null', 'sweep.json', 'null'], ['sweep-old', 'sweep.json', '{"command": "sweep", "preset": "smoke"}']] as const) {
+    mkdirSync(join(root, 'fixtures', name));
+    writeFileSync(join(root, 'fixtures', name, file), text);
+  }
+  mkdirSync(join(root, 'fixtures', 'a-folder'));
+  mkdirSync(join(root, 'fixtures', 'study-deep'));
+  writeFileSync(join(root, 'fixtures', 'study-deep', 'study.json'), `{"settings": {"study": "thesis", "preset": "smoke", "corpus": "c", "tokenizer": "t"}, "entries": [], "extensions": [], "records": {"x": ${'{"a": '.repeat(100_000)}1${'}'.repeat(100_000)}}}`);
+  writeFileSync(join(root, 'fixtures', 'null-line.jsonl'), '\uFEFFnull\n');
+  writeFileSync(join(root, 'fixtures', 'null-tokenizer.json'), 'null');
   const resumeJunk = join(root, 'fixtures', 'resume-junk');
   mkdirSync(resumeJunk);
   for (const f of ['config.json', 'tokenizer.json']) copyFileSync(join(run, f), join(resumeJunk, f));
@@ -175,6 +184,86 @@ const CASES: [string, () => string[], RegExp][] = [
   ['reproduce --seeds 0', () => ['reproduce', '--seeds', '0'], /--seeds must be an integer in \[1, 100\], got "0"/],
   ['reproduce stray argument', () => ['reproduce', 'now'], /unexpected argument "now"/],
   ['reproduce --out is a file', () => ['reproduce', '--preset', 'smoke', '--out', join(root, 'fixtures', 'a-file')], /--out .*a-file is a file/],
+
+  // Issue #25's examples. Hangs and runaway work:
+  ['gradAccum 1e12', () => ['train', '--config', config('ga12', { ...base, gradAccum: 1e12 })], /gradAccum: must be an integer in \[1, 4096\], got 1000000000000/],
+  ['evalBatches 1e12', () => ['train', '--config', config('eb12', { ...base, evalBatches: 1e12 })], /evalBatches: must be an integer in \[1, 100000\], got 1000000000000/],
+  ['vocabSize 1e15', () => ['train', '--config', config('v15', { ...base, model: { vocabSize: 1e15 } })], /model.vocabSize: must be an integer in \[1, 1048576\], got 1000000000000000/],
+  ['reproduce --out /proc/x', () => ['reproduce', '--preset', 'smoke', '--out', '/proc/x'], /--out \/proc\/x lies on a proc pseudo file system, which holds no files: pick a folder on a disk/],
+  ['worker --lock-timeout 1e12', () => ['worker', '--queue', 'redis://127.0.0.1:1', '--lock-timeout', '1e12'], /--lock-timeout must be a number in \[1, 86400\], got "1e12"/],
+  // Stack traces:
+  ['dModel 65536', () => ['train', '--config', config('d65536', { ...base, model: { dModel: 65536 } })], /model.dModel: must be an integer in \[1, 16384\], got 65536/],
+  ['a model too large for the adapter', () => ['train', '--config', config('too-large', { ...base, model: { dModel: 16384, nHeads: 256 } }), '--corpus', small], /The model does not fit this adapter: the largest tensor, blocks.0.attn.qkv.weight \[49152, 16384\], is 3,072 MiB, over this adapter's [\d,.]+ MiB limit for one buffer/],
+  ['a deeply nested JSON value', () => ['train', '--config', config('deep', `{"preset": "smoke", "optimizer": {"name": "adamw"}, "model": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`)], /deep.json nests values more than 64 levels deep: no file of ours does; check the file\.$/],
+  ['report: study.json of {}', () => ['report', join(root, 'fixtures', 'study-empty')], /study-empty\/study.json is not a study record \(settings: .*got nothing/],
+  ['report: study.json of null', () => ['report', join(root, 'fixtures', 'study-null')], /study-null\/study.json is not a study record \(.*got null/],
+  ['report: sweep.json of null', () => ['report', join(root, 'fixtures', 'sweep-null')], /sweep-null\/sweep.json is not a sweep record of this version \(.*got null/],
+  ['--out /sys/x', () => ['train', '--preset', 'smoke', '--out', '/sys/x'], /--out \/sys\/x lies on a sysfs pseudo file system/],
+  // Messages:
+  ['a 1 MB bad value', () => ['train', '--config', config('mb', { ...base, steps: 's'.repeat(1_000_000) })], /steps: must be an integer in \[1, 10000000\], got "s{60}"… \(1,000,000 characters\)$/],
+  ['Infinity (1e999 in JSON)', () => ['train', '--config', config('inf', `{"preset": "smoke", "optimizer": {"name": "adamw"}, "steps": 1e999}`)], /steps: must be an integer in \[1, 10000000\], got Infinity$/],
+  ['a BOM at the start of the config', () => ['train', '--config', config('bom', `\uFEFF${JSON.stringify({ ...base, steps: 0 })}`)], /^steps: must be an integer in \[1, 10000000\], got 0$/],
+  ['a Redis password as a URL query parameter', () => ['sweep', '--preset', 'smoke', '--grid', 'lr=0.1', '--queue', 'redis://127.0.0.1:6379/?password=hunter2'], /^(?!.*hunter2).*query strings and fragments are not understood/],
+  // Workers that start broken:
+  ['worker --corpus /nonexistent', () => ['worker', '--queue', 'redis://127.0.0.1:1', '--corpus', '/nonexistent'], /optimlab worker: --corpus \/nonexistent does not exist/],
+
+  // Our own cases, in the same spirit: upper bounds on every field and flag.
+  ['batchSize 1e9', () => ['train', '--config', config('bs9', { ...base, batchSize: 1e9 })], /batchSize: must be an integer in \[1, 4096\], got 1000000000/],
+  ['evalEvery 1e12', () => ['train', '--config', config('ee12', { ...base, evalEvery: 1e12 })], /evalEvery: must be an integer in \[1, 10000000\]/],
+  ['checkpointEvery 1e12', () => ['train', '--config', config('ce12', { ...base, checkpointEvery: 1e12 })], /checkpointEvery: must be an integer in \[1, 10000000\]/],
+  ['seed 2^31', () => ['train', '--config', config('seed31', { ...base, seed: 2 ** 31 })], /seed: must be an integer in \[0, 2147483647\], got 2147483648/],
+  ['divergence window 1e12', () => ['train', '--config', config('dw', { ...base, divergence: { window: 1e12 } })], /divergence.window: must be an integer in \[1, 10000000\]/],
+  ['clip 1e300', () => ['train', '--config', config('clip300', { ...base, clip: 1e300 })], /clip: must be a number in \[0, 1000000\], got 1e\+300/],
+  ['learningRate 1e300', () => ['train', '--config', config('lr300', { ...base, optimizer: { name: 'adamw', learningRate: 1e300 } })], /optimizer.learningRate: must be a number in \(0, 1000000\], got 1e\+300/],
+  ['warmupRatio Infinity', () => ['train', '--config', config('winf', `{"preset": "smoke", "optimizer": {"name": "adamw", "warmupRatio": 1e999}}`)], /optimizer.warmupRatio: must be a number in \[0, 1\), got Infinity/],
+  ['momentum -Infinity', () => ['train', '--config', config('minf', `{"preset": "smoke", "optimizer": {"name": "muon+adamw", "momentum": -1e999}}`)], /optimizer.momentum: must be a number in \[0, 1\), got -Infinity/],
+  ['seqLen 1e9', () => ['train', '--config', config('seq9', { ...base, model: { seqLen: 1e9 } })], /model.seqLen: must be an integer in \[1, 65536\]/],
+  ['nLayers 1e6', () => ['train', '--config', config('nl6', { ...base, model: { nLayers: 1e6 } })], /model.nLayers: must be an integer in \[1, 1024\]/],
+  ['dFF 1e9', () => ['train', '--config', config('dff9', { ...base, model: { dFF: 1e9 } })], /model.dFF: must be an integer in \[1, 65536\]/],
+  ['initStd 1e300', () => ['train', '--config', config('init300', { ...base, model: { initStd: 1e300 } })], /model.initStd: must be a number in \[0, 100\]/],
+  ['ropeBase 1e300', () => ['train', '--config', config('rope300', { ...base, model: { ropeBase: 1e300 } })], /model.ropeBase: must be a number in \(0, 1000000000000\]/],
+  ['nsSteps 1e9', () => ['train', '--config', config('ns9', { ...base, optimizer: { name: 'muon+adamw', nsSteps: 1e9 } })], /optimizer.nsSteps: must be an integer in \[1, 20\]/],
+  ['adamwLearningRate 1e300', () => ['train', '--config', config('alr', { ...base, optimizer: { name: 'muon+adamw', adamwLearningRate: 1e300 } })], /optimizer.adamwLearningRate: must be a number in \(0, 1000000\]/],
+  ['eps 1e300 (a registry knob)', () => ['train', '--config', config('eps', { ...base, optimizer: { name: 'adamw', eps: 1e300 } })], /optimizer.eps: must be a number in \(0, 1000000\]/],
+  ['--lr 1e300', () => ['train', '--lr', '1e300'], /--lr \(optimizer.learningRate\): must be a number in \(0, 1000000\], got 1e\+300/],
+  ['--lr Infinity', () => ['train', '--lr', 'Infinity'], /--lr must be a number, got "Infinity"/],
+  ['--steps 1e12', () => ['train', '--steps', '1e12'], /--steps \(steps\): must be an integer in \[1, 10000000\], got 1000000000000/],
+  ['--grad-accum 1e12', () => ['train', '--grad-accum', '1e12'], /--grad-accum \(gradAccum\): must be an integer in \[1, 4096\]/],
+  ['--seed 1e12', () => ['train', '--seed', '1e12'], /--seed \(seed\): must be an integer in \[0, 2147483647\]/],
+  ['--ns-steps 1e9', () => ['train', '--ns-steps', '1e9'], /--ns-steps \(optimizer.nsSteps\): must be an integer in \[1, 20\]/],
+  ['ladder --steps 1e12', () => ['ladder', '--steps', '1e12'], /--steps must be an integer in \[10, 1000000\], got "1e12"/],
+  ['sample --tokens 1e9', () => ['sample', run, '--tokens', '1e9'], /--tokens must be an integer in \[1, 100000\]/],
+  ['sample --temperature 1e9', () => ['sample', run, '--temperature', '1e9'], /--temperature must be a number in \[0, 100\]/],
+  ['sample --top-k 1e12', () => ['sample', run, '--top-k', '1e12'], /--top-k must be an integer in \[0, 1048576\]/],
+  ['reproduce --seeds 1e6', () => ['reproduce', '--seeds', '1e6'], /--seeds must be an integer in \[1, 100\]/],
+  ['worker --lock-timeout 0', () => ['worker', '--queue', 'redis://127.0.0.1:1', '--lock-timeout', '0'], /--lock-timeout must be a number in \[1, 86400\], got "0"/],
+  // Messages stay one short line.
+  ['a 1 MB optimizer name', () => ['train', '--config', config('name-mb', { ...base, optimizer: { name: 'n'.repeat(1_000_000) } })], /optimizer.name: unknown optimizer "n{60}"… \(1,000,000 characters\) \(known: sgd/],
+  ['a 1 MB unknown key', () => ['train', '--config', config('key-mb', { ...base, ['k'.repeat(1_000_000)]: 1 })], /Unrecognized key: "k{30}… \(1,000,000 characters\)"/],
+  ['10,000 unknown keys', () => ['train', '--config', config('keys', { ...base, ...Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])) })], /Unrecognized keys: "k0", "k1", "k2", …$/],
+  ['a 100,000-deep array as steps', () => ['train', '--config', config('deep-steps', `{"preset": "smoke", "optimizer": {"name": "adamw"}, "steps": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`)], /deep-steps.json nests values more than 64 levels deep/],
+  ['a study.json nested 100,000 deep', () => ['report', join(root, 'fixtures', 'study-deep')], /study-deep\/study.json nests values more than 64 levels deep/],
+  ['a 1 MB grid value', () => ['sweep', '--preset', 'smoke', '--grid', `lr=${'7'.repeat(1_000_000)}x`], /lr 7{30}… \(1,000,001 characters\): optimizer.learningRate: must be a number in \(0, 1000000\], got "7{60}"… \(1,000,001 characters\)/],
+  ['a 1 MB command name', () => ['c'.repeat(1_000_000)], /unknown command "c{60}"… \(1,000,000 characters\) \(commands: reproduce/],
+  ['a 1 MB stray argument', () => ['train', 'a'.repeat(1_000_000)], /unexpected argument "a{60}"… \(1,000,000 characters\)/],
+  ['a BOM before malformed JSON', () => ['train', '--config', config('bom-junk', '\uFEFF{ steps: 3')], /--config .*bom-junk.json is not valid JSON \((?!.*\uFEFF)/],
+  // Paths.
+  ['--out /dev/x', () => ['train', '--preset', 'smoke', '--out', '/dev/x'], /--out \/dev\/x lies on \/dev, which holds no files/],
+  ['--out /proc/self (an existing folder)', () => ['train', '--preset', 'smoke', '--out', '/proc/self'], /--out \/proc\/self lies on a proc pseudo file system/],
+  ['sweep --out /sys/kernel/x', () => ['sweep', '--grid', 'lr=0.1', '--out', '/sys/kernel/x'], /--out \/sys\/kernel\/x lies on a sysfs pseudo file system/],
+  ['worker --out /proc/x', () => ['worker', '--queue', 'redis://127.0.0.1:1', '--out', '/proc/x'], /--out \/proc\/x lies on a proc pseudo file system/],
+  ['worker --tokenizer /nonexistent', () => ['worker', '--queue', 'redis://127.0.0.1:1', '--tokenizer', '/nonexistent'], /--tokenizer \/nonexistent is not a file: give 'bpe', 'gpt2' or the path/],
+  ['worker --tokenizer a folder', () => ['worker', '--queue', 'redis://127.0.0.1:1', '--tokenizer', join(root, 'fixtures', 'a-folder')], /--tokenizer .*a-folder is not a file/],
+  ['worker --tokenizer not JSON', () => ['worker', '--queue', 'redis://127.0.0.1:1', '--tokenizer', join(root, 'fixtures', 'a-file')], /--tokenizer .*a-file is not valid JSON/],
+  // Folders read back.
+  ['report: study.json of []', () => ['report', join(root, 'fixtures', 'study-array')], /study-array\/study.json is not a study record \(.*got \[\]/],
+  ['report: study.json whose entries are a string', () => ['report', join(root, 'fixtures', 'study-entries')], /study-entries\/study.json is not a study record \(entries: .*got "x"/],
+  ['report: a sweep.json of an older shape', () => ['report', join(root, 'fixtures', 'sweep-old')], /sweep-old\/sweep.json is not a sweep record of this version \(grid: /],
+  ['a JSONL corpus (with a BOM) whose line is null', () => ['train', '--preset', 'smoke', '--steps', '1', '--corpus', join(root, 'fixtures', 'null-line.jsonl')], /null-line.jsonl:1: no string "text" field/],
+  ['a tokenizer file of null', () => ['train', '--preset', 'smoke', '--steps', '1', '--corpus', small, '--tokenizer', join(root, 'fixtures', 'null-tokenizer.json')], /null-tokenizer.json is not a tokenizer.json \(expected a JSON object/],
+  // Passwords in any part of a URL.
+  ['a password in the URL fragment', () => ['sweep', '--preset', 'smoke', '--grid', 'lr=0.1', '--queue', 'redis://127.0.0.1:6379/0#hunter2'], /^(?!.*hunter2).*--queue redis:\/\/127.0.0.1:6379\/0#\*\*\*: query strings and fragments/],
+  ['a password as the URL path', () => ['sweep', '--preset', 'smoke', '--grid', 'lr=0.1', '--queue', 'redis://127.0.0.1:6379/hunter2'], /^(?!.*hunter2).*--queue redis:\/\/127.0.0.1:6379\/\*\*\*: the path must be a database number/],
 ];
 
 describe('bad input: exit code 2, one line, no stack trace, no new folder', () => {
@@ -187,6 +276,7 @@ describe('bad input: exit code 2, one line, no stack trace, no new folder', () =
     expect(r.stderr).toHaveLength(1);
     expect(r.stderr[0]).toMatch(message);
     expect(r.stderr[0]).not.toMatch(/\n|^\s+at /);
+    expect(r.stderr[0]!.length, 'one short line').toBeLessThan(700);
     expect(folders()).toEqual(before);
   });
 

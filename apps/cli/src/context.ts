@@ -59,11 +59,31 @@ export function readJson(path: string, what: string): unknown {
   } catch {
     throw new InputError(`${what} ${path} cannot be read: check the path.`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     throw new InputError(`${what} ${path} is not valid JSON (${truncate((err as Error).message, 120)}).`);
   }
+  const depth = nestingDepth(value, MAX_JSON_DEPTH);
+  if (depth > MAX_JSON_DEPTH) throw new InputError(`${what} ${path} nests values more than ${MAX_JSON_DEPTH} levels deep: no file of ours does; check the file.`);
+  return value;
+}
+
+/** Deepest nesting any file we read may have (configs and study files need under 10). */
+const MAX_JSON_DEPTH = 64;
+
+/** How deep `value` nests arrays and objects, counted with a stack (never recursion), stopping past `limit`. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    if (v !== null && typeof v === 'object') for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /** File systems that are not storage: a folder there hangs or fails (Node's recursive mkdir loops on /proc). */
@@ -114,9 +134,11 @@ export function describeModel(c: MoEConfig): string {
 /** A timestamp for default folder names: 2026-11-29-15-49-51. */
 export const stamp = (): string => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
 
-/** The project's commit (with "+dirty" for uncommitted changes), or "unknown" outside a checkout. */
-export function projectCommit(): string {
-  const here = dirname(new URL(import.meta.url).pathname);
+/**
+ * The project's commit (with "+dirty" for uncommitted changes), or "unknown" outside a checkout.
+ * Reads only: the checkout's index is never written (another git, or the user's, may hold it).
+ */
+export function projectCommit(here = dirname(new URL(import.meta.url).pathname)): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
     // --no-optional-locks: status must not refresh (write) the checkout's index, which another git may hold.

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { trainBpe } from '@optimlab/moe-model';
+import { trainBpeAsync } from '@optimlab/moe-model';
 import { encodeDocuments, gpt2Tokenizer, loadCorpus, loadSotu, loadTokenizerFile, makeBlocks, splitDocuments, tokenizerFromJson, type Blocks, type TextTokenizer } from '@optimlab/moe-model/node';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { createHash } from 'node:crypto';
@@ -39,7 +39,8 @@ export async function prepareData(o: DataOptions): Promise<Data> {
     const file = join(o.cacheDir, `bpe-${o.vocabSize}-${key}.tokenizer.json`);
     if (existsSync(file)) tokenizer = tokenizerFromJson(JSON.parse(readFileSync(file, 'utf8')), `bpe-${o.vocabSize}`);
     else {
-      tokenizer = tokenizerFromJson(trainBpe(train.map((d) => d.text), o.vocabSize), `bpe-${o.vocabSize}`);
+      // Async: Ctrl-C and SIGTERM are served while a large vocabulary trains (minutes); an interrupted training writes nothing.
+      tokenizer = tokenizerFromJson(await trainBpeAsync(train.map((d) => d.text), o.vocabSize), `bpe-${o.vocabSize}`);
       await writeAtomically(file, JSON.stringify(tokenizer.json));
     }
   } else if (o.tokenizer === 'gpt2') tokenizer = gpt2Tokenizer();

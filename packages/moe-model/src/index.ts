@@ -21,5 +21,5 @@ export { DEFAULT_OPTIMIZER, differingFields, hyperOf, resolveOptimizerConfig, re
 export type { OptimizerConfig, RunConfigInput, ScheduleKind, TrainConfig } from './run-config.js';
 export { sample } from './sample.js';
 export type { SampleOptions } from './sample.js';
-export { bytesToUnicode, trainBpe, END_OF_TEXT } from './data/bpe.js';
+export { bytesToUnicode, trainBpe, trainBpeAsync, END_OF_TEXT } from './data/bpe.js';
 export { InputError } from './errors.js';

@@ -13,7 +13,7 @@
  *     "checkpointEvery": 10, "divergence": { "window": 5, "factor": 1.3 } }
  */
 import { z } from 'zod';
-import { fieldInfo, findOptimizer, formatIssues, integer, oneOf, optimizerNames, real, unsupportedParameter } from '@optimlab/optim';
+import { fieldInfo, findOptimizer, formatIssues, integer, oneOf, optimizerNames, real, showValue, unsupportedParameter } from '@optimlab/optim';
 import { moeConfigSchema, validateConfig, type MoEConfig } from './config.js';
 import { InputError } from './errors.js';
 import { parameterShapes } from './params.js';
@@ -110,7 +110,7 @@ export function resolveOptimizerConfig(input: unknown, path = 'optimizer'): Opti
   if (!parsed.success) throw new InputError(formatIssues(parsed.error, input, path));
   const { name, learningRate, schedule, warmupRatio, minLrRatio, ...rest } = parsed.data;
   const entry = findOptimizer(name);
-  if (!entry) throw new InputError(`${path}.name: unknown optimizer "${name}" (known: ${optimizerNames().join(', ')}).`);
+  if (!entry) throw new InputError(`${path}.name: unknown optimizer ${showValue(name)} (known: ${optimizerNames().join(', ')}).`);
   const hyper = entry.hyper.safeParse(rest);
   if (!hyper.success) throw new InputError(formatIssues(hyper.error, rest, path));
   return { name, learningRate: learningRate ?? entry.spec.learningRate, schedule, warmupRatio, minLrRatio, ...hyper.data };
@@ -160,11 +160,26 @@ export function resolveRunConfig(input: unknown, defaults: { preset?: PresetName
   };
 }
 
-/** The fields (dotted paths) whose values differ between two resolved configs. */
+/**
+ * The fields (dotted paths) whose values differ between two resolved configs; an array that differs
+ * anywhere is named whole. Walks with its own stack, so a value nested a million deep (a damaged
+ * file read back) costs no recursion.
+ */
 export function differingFields(a: unknown, b: unknown, path = ''): string[] {
-  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    return [...keys].flatMap((k) => differingFields((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k));
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const out = new Set<string>();
+  const stack: [unknown, unknown, string, string | undefined][] = [[a, b, path, undefined]]; // (a, b, path, the enclosing array's path)
+  while (stack.length) {
+    const [x, y, at, inArray] = stack.pop()!;
+    const report = inArray ?? at;
+    if (out.has(report)) continue;
+    if (isObject(x) && isObject(y)) {
+      const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])].reverse(); // reversed: popped in the config's order
+      for (const k of keys) stack.push([x[k], y[k], at ? `${at}.${k}` : k, inArray]);
+    } else if (Array.isArray(x) && Array.isArray(y)) {
+      if (x.length !== y.length) out.add(report);
+      else for (let i = x.length - 1; i >= 0; i--) stack.push([x[i], y[i], `${at}.${i}`, report]);
+    } else if (!Object.is(x, y) && !(x === 0 && y === 0)) out.add(report);
   }
-  return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
+  return [...out];
 }

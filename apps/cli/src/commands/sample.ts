@@ -2,13 +2,14 @@
  * `optimlab sample DIR`: text from a run's checkpoint (a train folder, or a study's final run).
  * The tokenizer is the run's tokenizer.json, or its study's (two folders up).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError, parameterShapes, resolveRunConfig, sample } from '@optimlab/moe-model';
 import { tokenizerFromJson } from '@optimlab/moe-model/node';
-import { loadTensors } from '@optimlab/tensor-wgpu/node';
+import { CHECKSUM_KEY, decodeSafetensors, tensor } from '@optimlab/tensor-wgpu';
 import { UsageError, type CommandSpec, type Parsed } from '@optimlab/flags';
 import { readJson, resolvePath, startGpu } from '../context.js';
+import { warn } from '../runs.js';
 
 export const sampleCommand: CommandSpec = {
   name: 'sample',
@@ -49,20 +50,25 @@ export async function runSample({ positional, flags }: Parsed): Promise<void> {
   } catch (err) {
     throw new InputError(`${tokenizerFile} is not a usable tokenizer (${(err as Error).message}).`);
   }
-  await startGpu();
-  let tensors;
+  // Decoded on the host (checksums verified), checked, then uploaded: damaged or diverged weights never reach the GPU.
+  let host;
   try {
-    ({ tensors } = await loadTensors(checkpoint));
+    host = decodeSafetensors(readFileSync(checkpoint), 'it');
   } catch (err) {
-    throw new InputError(`${checkpoint} is not a usable checkpoint (${(err as Error).message.replace(`${checkpoint}: `, '')}).`);
+    throw new InputError(`${checkpoint} is not a usable checkpoint (${(err as Error).message.replace(/\.$/, '')}).`);
   }
-  const params = Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith('param/')).map(([k, v]) => [k.slice(6), v]));
+  if (!(CHECKSUM_KEY in host.metadata)) warn(`${checkpoint} has no checksums (made by an older optimlab): sampling from it unverified.`);
+  const hostParams = Object.fromEntries(Object.entries(host.tensors).filter(([k]) => k.startsWith('param/')).map(([k, v]) => [k.slice(6), v]));
   for (const [name, shape] of Object.entries(parameterShapes(config.model))) {
-    const t = params[name];
+    const t = hostParams[name];
     if (!t || t.shape.join('x') !== shape.join('x')) {
       throw new InputError(`${checkpoint} does not match its config.json: parameter "${name}" is ${t ? `[${t.shape.join(', ')}]` : 'missing'}, the model needs [${shape.join(', ')}].`);
     }
+    const bad = t.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new InputError(`${checkpoint}: parameter "${name}" holds ${t.data[bad]} (element ${bad}): the run diverged before this checkpoint; sample from a run that finished.`);
   }
+  await startGpu();
+  const params = Object.fromEntries(Object.entries(hostParams).map(([name, t]) => [name, tensor(t.data, t.shape, t.dtype === 'F32' ? 'f32' : 'i32')]));
   const prompt = (flags['prompt'] as string | undefined) ?? 'The Congress';
   const ids = await sample(config.model, params, tokenizer.encode(prompt), {
     maxTokens: (flags['tokens'] as number | undefined) ?? 40,

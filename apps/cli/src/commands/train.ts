@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { countParameters, DEFAULT_OPTIMIZER, differingFields, InputError, type TrainConfig } from '@optimlab/moe-model';
+import { countParameters, DEFAULT_OPTIMIZER, differingFields, InputError, resolveRunConfig, type TrainConfig } from '@optimlab/moe-model';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '@optimlab/flags';
 import { cacheDir, checkFits, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, readJson, resolvePath, stamp, startGpu } from '../context.js';
@@ -49,7 +49,14 @@ export async function runTrain({ flags }: Parsed): Promise<void> {
   }
   if (existsSync(join(dir, 'config.json'))) {
     const previous = readJson(join(dir, 'config.json'), 'The run folder’s');
-    const differ = differingFields(previous, config);
+    let differ: string[];
+    try {
+      resolveRunConfig(previous); // read back by schema: a damaged config.json is named, not compared field by field
+      differ = differingFields(previous, config);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      differ = ['config.json, which is not a valid run config'];
+    }
     const tokenizerFile = join(dir, 'tokenizer.json');
     if (existsSync(tokenizerFile) && JSON.stringify(readJson(tokenizerFile, 'The run folder’s')) !== JSON.stringify(data.tokenizer.json)) differ.push('tokenizer');
     // The data: another corpus with the same tokenizer (gpt2, a file) gives other token ids.

@@ -41,6 +41,22 @@ describe('queue jobs', () => {
     expect(() => checkJob(value)).toThrow(message);
   });
 
+  it.each([
+    ['a 10 MB optimizer name', job({}, { train: { ...train, optimizer: { ...train.optimizer, name: 'x'.repeat(10_000_000) } } })],
+    ['a 10 MB hyperparameter value', job({}, { train: { ...train, optimizer: { ...train.optimizer, momentum: 'y'.repeat(10_000_000) } } })],
+    ['a 10 MB unknown key', job({ ['k'.repeat(10_000_000)]: 1 })],
+    ['a 10 MB label', job({}, { label: 'z'.repeat(10_000_000) })],
+  ])('refuses %s with a short reason (it is stored in Redis and printed)', (_, value) => {
+    let reason = '';
+    try {
+      checkJob(value);
+    } catch (err) {
+      reason = (err as Error).message;
+    }
+    expect(reason).toMatch(/^refused job/);
+    expect(reason.length).toBeLessThan(600);
+  });
+
   it('run ids are safe folder names; job ids follow the config', () => {
     for (const bad of ['', '.', '..', 'a/b', 'a\\b', '..hidden', 'x'.repeat(129)]) expect(SAFE_ID.test(bad), bad).toBe(false);
     expect(SAFE_ID.test('adamw-lr_0.003-long-s42-1a2b3c4d5e')).toBe(true);

@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { differingFields, InputError, resolveRunConfig, type TrainConfig } from '@optimlab/moe-model';
+import { truncate } from '@optimlab/optim';
 import { horizonSchema, parseResult, type RunResult, type RunSpec } from '../runs.js';
 import { configKey } from '../study/engine.js';
 
@@ -67,14 +68,14 @@ export function checkJob(value: unknown): RunJob {
   const parsed = jobSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new InputError(`refused job: ${issue.path.join('.') || 'payload'}: ${issue.message}.`);
+    throw new InputError(`refused job: ${truncate(issue.path.join('.'), 80) || 'payload'}: ${truncate(issue.message, 200)}.`);
   }
   const job = parsed.data;
   let train: TrainConfig;
   try {
     train = resolveRunConfig(job.spec.train);
   } catch (err) {
-    throw new InputError(`refused job ${job.spec.id}: its run config is invalid (${(err as Error).message})`);
+    throw new InputError(`refused job ${job.spec.id}: its run config is invalid (${truncate((err as Error).message, 300)})`);
   }
   // A resolved config resolves to itself; anything else was not made by a coordinator.
   const differ = differingFields(train, job.spec.train);

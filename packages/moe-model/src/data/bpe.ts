@@ -21,11 +21,50 @@ export const END_OF_TEXT = '<|endoftext|>';
 
 /** Trains merges until the vocabulary (256 bytes + merges + <|endoftext|>) reaches `vocabSize`. */
 export function trainBpe(texts: readonly string[], vocabSize: number): Record<string, unknown> {
+  const steps = bpeSteps(texts, vocabSize);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * trainBpe that gives the event loop a turn every ~50 ms, so that Ctrl-C, SIGTERM and timers are
+ * served during a long training (a large vocabulary on a large corpus takes minutes), and stops
+ * with `signal`'s reason when it is aborted. Same merges as trainBpe.
+ */
+export async function trainBpeAsync(texts: readonly string[], vocabSize: number, { signal }: { signal?: AbortSignal } = {}): Promise<Record<string, unknown>> {
+  const steps = bpeSteps(texts, vocabSize);
+  let since = performance.now();
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    if (performance.now() - since > 50) {
+      await new Promise((resolve) => setTimeout(resolve, 0)); // runs anywhere (browsers have no setImmediate)
+      signal?.throwIfAborted();
+      since = performance.now();
+    }
+  }
+}
+
+/** The most frequent pair (ties: the smaller key) and its count. */
+function mostFrequentPair(pairCounts: ReadonlyMap<string, number>): [string, number] {
+  let best = '';
+  let bestCount = 0;
+  for (const [k, n] of pairCounts) if (n > bestCount || (n === bestCount && n > 0 && k < best)) [best, bestCount] = [k, n];
+  return [best, bestCount];
+}
+
+/** The trainer as a generator: yields after each text counted and each merge (a point to pause at), returns the tokenizer.json. */
+function* bpeSteps(texts: readonly string[], vocabSize: number): Generator<void, Record<string, unknown>> {
   if (!Number.isInteger(vocabSize) || vocabSize < 258) throw new RangeError(`BPE vocab size must be an integer ≥ 258 (256 bytes + 1 merge + <|endoftext|>), got ${vocabSize}.`);
   const byteChar = bytesToUnicode();
   const encoder = new TextEncoder();
   const wordCounts = new Map<string, number>();
-  for (const text of texts) for (const m of text.matchAll(GPT2_SPLIT)) wordCounts.set(m[0], (wordCounts.get(m[0]) ?? 0) + 1);
+  for (const text of texts) {
+    for (const m of text.matchAll(GPT2_SPLIT)) wordCounts.set(m[0], (wordCounts.get(m[0]) ?? 0) + 1);
+    yield;
+  }
   const words: string[][] = [];
   const freq: number[] = [];
   for (const [w, n] of wordCounts) {
@@ -50,9 +89,7 @@ export function trainBpe(texts: readonly string[], vocabSize: number): Record<st
   byteChar.forEach((c, i) => (vocab[c] = i));
   const merges: string[] = [];
   while (Object.keys(vocab).length < vocabSize - 1) {
-    let best = '';
-    let bestCount = 0;
-    for (const [k, n] of pairCounts) if (n > bestCount || (n === bestCount && n > 0 && k < best)) [best, bestCount] = [k, n];
+    const [best, bestCount] = mostFrequentPair(pairCounts); // the hot loop, outside the generator (V8 optimises it better)
     if (bestCount < 2) break; // nothing left worth merging
     const [a, b] = best.split(' ') as [string, string];
     const merged = a + b;
@@ -74,6 +111,7 @@ export function trainBpe(texts: readonly string[], vocabSize: number): Record<st
     }
     pairCounts.delete(best);
     where.delete(best);
+    yield;
   }
   const eot = Object.keys(vocab).length;
   vocab[END_OF_TEXT] = eot;

@@ -27,7 +27,7 @@ export function loadSotu(): Document[] {
 
 function fromFile(path: string): Document[] {
   const ext = extname(path).toLowerCase();
-  const raw = readFileSync(path, 'utf8');
+  const raw = readFileSync(path, 'utf8').replace(/^\uFEFF/, ''); // a BOM is accepted
   if (ext === '.jsonl') {
     return raw.split('\n').flatMap((line, i) => {
       if (!line.trim()) return [];
@@ -37,7 +37,7 @@ function fromFile(path: string): Document[] {
       } catch {
         throw new InputError(`${path}:${i + 1}: not valid JSON (JSONL corpora need one JSON object per line with a "text" field).`);
       }
-      const text = (row as { text?: unknown }).text;
+      const text = row !== null && typeof row === 'object' ? (row as { text?: unknown }).text : undefined;
       if (typeof text !== 'string') throw new InputError(`${path}:${i + 1}: no string "text" field.`);
       return [{ name: `${basename(path)}:${i + 1}`, text }];
     });

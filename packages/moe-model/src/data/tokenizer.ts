@@ -53,10 +53,11 @@ export function loadTokenizerFile(path: string): TextTokenizer {
   }
   let json: Record<string, unknown>;
   try {
-    json = JSON.parse(raw);
+    json = JSON.parse(raw.replace(/^\uFEFF/, '')); // a BOM is accepted
   } catch {
     throw new InputError(`${path} is not valid JSON (expected a Hugging Face tokenizer.json).`);
   }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new InputError(`${path} is not a tokenizer.json (expected a JSON object, the Hugging Face format).`);
   return tokenizerFromJson(json, path);
 }
 

@@ -2,6 +2,7 @@
  * Safetensors files on disk (Node only; exported from the `./node` subpath): the GPU round trip of
  * safetensors.ts plus an atomic write (temp file + fsync + rename: a crash never leaves half a file).
  */
+import { rmSync } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import type { Tensor } from '../tensor.js';
 import { tensorsFromSafetensors, tensorsToSafetensors } from './safetensors.js';
@@ -22,18 +23,35 @@ export async function loadTensors(path: string): Promise<{ tensors: Record<strin
   return tensorsFromSafetensors(bytes, path);
 }
 
-/** Writes `data` to a temp file beside `path`, fsyncs, then renames over it. */
+/** Temp files being written now: a process that exits meanwhile (Ctrl-C, SIGTERM, an error) removes them. */
+const pending = new Set<string>();
+let cleanupInstalled = false;
+function removePendingOnExit(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on('exit', () => {
+    for (const tmp of pending) rmSync(tmp, { force: true });
+  });
+}
+
+/** Writes `data` to a temp file beside `path`, fsyncs, then renames over it; the temp file never outlives the process. */
 export async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  const file = await open(tmp, 'w');
+  removePendingOnExit();
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  pending.add(tmp);
   try {
-    await file.writeFile(data);
-    await file.sync();
+    const file = await open(tmp, 'w');
+    try {
+      await file.writeFile(data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(tmp, path);
   } catch (err) {
-    await file.close();
     await unlink(tmp).catch(() => undefined);
     throw err;
+  } finally {
+    pending.delete(tmp);
   }
-  await file.close();
-  await rename(tmp, path);
 }

@@ -1,6 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../creation.js';
 import { randomArray } from '../test/random.js';
@@ -56,5 +58,17 @@ describe('safetensors', () => {
     const { tensors, metadata } = decodeSafetensors(old);
     expect(Array.from(tensors['a']!.data)).toEqual([3]);
     expect('crc32' in metadata).toBe(false);
+  });
+  it('writeAtomically leaves no temp file when the process exits mid-write (Ctrl-C, SIGTERM)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'optimlab-st-'));
+    const module = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'safetensors-file.ts')).href;
+    // 256 MB takes longer to write than the 30 ms before the exit; the temp file exists by then.
+    const code = `import { writeAtomically } from '${module}'; import { readdirSync } from 'node:fs';
+      void writeAtomically('${join(dir, 'big.bin')}', new Uint8Array(256 * 2 ** 20));
+      setTimeout(() => { console.log(readdirSync('${dir}').join(',')); process.exit(143); }, 30);`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(143);
+    expect(r.stdout.trim()).toMatch(/^big\.bin\.tmp-/); // it was there while writing
+    expect(readdirSync(dir)).toEqual([]); // and gone after the exit
   });
 });
