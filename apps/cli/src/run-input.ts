@@ -4,7 +4,7 @@
  * schema, whose errors are reworded to name the flag.
  */
 import { InputError, resolveRunConfig, runConfigDefault, SCHEDULES, type PresetName, type RunConfigInput, type TrainConfig } from '@optimlab/moe-model';
-import { describeOptimizers, optimizerNames } from '@optimlab/optim';
+import { describeOptimizers } from '@optimlab/optim';
 import type { FlagSpec, FlagValue } from './args.js';
 import { PRESET_FLAG } from './context.js';
 
@@ -15,7 +15,8 @@ interface RunFlag extends FlagSpec {
 
 export const RUN_FLAGS = {
   preset: { ...PRESET_FLAG, field: 'preset' },
-  optimizer: { kind: 'string', help: 'a registry optimizer (see optimlab train --help)', choices: optimizerNames(), field: 'optimizer.name', value: 'NAME' },
+  // No fixed choices: a module's optimizers (--optimizer-module) join the registry's; the schema names the known ones.
+  optimizer: { kind: 'string', help: 'a registry optimizer (see optimlab train --help), or one from --optimizer-module', field: 'optimizer.name', value: 'NAME' },
   lr: { kind: 'number', help: 'peak learning rate (default: the optimizer’s)', field: 'optimizer.learningRate' },
   schedule: { kind: 'string', help: `learning-rate schedule (default ${String(runConfigDefault('optimizer.schedule'))})`, choices: SCHEDULES, field: 'optimizer.schedule' },
   warmup: { kind: 'number', help: `warmup as a fraction of the steps (default ${String(runConfigDefault('optimizer.warmupRatio'))})`, field: 'optimizer.warmupRatio' },

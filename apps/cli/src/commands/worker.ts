@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
 import { checkOutputFolder, DATA_FLAGS, OUTPUT_FLAGS, QUEUE_FLAG, resolvePath } from '../context.js';
+import { loadOptimizerModule } from '../optimizer-module.js';
 import { SAFE_ID } from '../queue/payload.js';
 import { parseQueueUrl } from '../queue/url.js';
 
@@ -16,6 +17,7 @@ export const workerCommand: CommandSpec = {
     queue: { ...QUEUE_FLAG, help: 'the queue to take runs from (required)' },
     name: { kind: 'string', help: 'how this worker appears in the coordinator’s progress (default <host>-<pid>)' },
     out: { kind: 'string', help: 'run folders and checkpoints (default worker-runs)', value: 'DIR' },
+    'optimizer-module': { kind: 'string', help: 'a module of optimizers (.ts or .js): runs a coordinator queued with the same file (by content hash)', value: 'FILE' },
     'lock-timeout': { kind: 'number', help: 'seconds a silent worker keeps its run before another takes it over (default 60)', min: 1 },
     ...DATA_FLAGS,
     ...OUTPUT_FLAGS,
@@ -30,6 +32,7 @@ export async function runWorkerCommand({ flags }: Parsed): Promise<void> {
   if (!SAFE_ID.test(name)) throw new UsageError(`optimlab worker: --name "${name}" must be letters, digits, ".", "_" and "-".`);
   const out = resolvePath((flags['out'] as string | undefined) ?? 'worker-runs');
   checkOutputFolder(out, '--out', '.optimlab-worker');
+  const module = flags['optimizer-module'] === undefined ? undefined : await loadOptimizerModule(resolvePath(flags['optimizer-module'] as string), '--optimizer-module');
   const { runWorker } = await import('../queue/worker.js');
   await runWorker({
     address, name, out,
@@ -37,5 +40,6 @@ export async function runWorkerCommand({ flags }: Parsed): Promise<void> {
     tokenizer: flags['tokenizer'] as string | undefined,
     lockSeconds: (flags['lock-timeout'] as number | undefined) ?? 60,
     json: Boolean(flags['json']), quiet: Boolean(flags['quiet']),
+    ...(module ? { optimizerModule: { hash: module.hash, path: module.path } } : {}),
   });
 }

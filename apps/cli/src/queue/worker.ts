@@ -30,6 +30,8 @@ export interface WorkerOptions {
   readonly lockSeconds: number;
   readonly json: boolean;
   readonly quiet: boolean;
+  /** The optimizer module this worker loaded (--optimizer-module): jobs that need it must name its hash. */
+  readonly optimizerModule?: { readonly hash: string; readonly path: string };
 }
 
 class Stopping extends Error {
@@ -66,7 +68,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   const processor = async (job: Job, token?: string): Promise<JobReturn> => {
     let run: RunJob;
     try {
-      run = checkJob(job.data);
+      run = checkJob(job.data, o.optimizerModule?.hash);
     } catch (err) {
       say('refused', `job ${job.id}: ${(err as Error).message}`, { job: job.id });
       throw new UnrecoverableError((err as Error).message);

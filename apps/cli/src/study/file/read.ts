@@ -34,7 +34,7 @@ export interface LoadedStudy {
 
 /** The file's data: YAML (JSON is YAML too), one line on any syntax error. */
 export function parseStudyText(text: string, where: string): unknown {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const error = doc.errors[0];
   if (error) {
     const at = error.linePos?.[0];
@@ -94,6 +94,25 @@ export async function readStudyFile(path: string): Promise<LoadedStudy> {
     ...(file.corpus === undefined ? {} : { corpus: resolve(dir, file.corpus) }),
     ...(tokenizer === undefined ? {} : { tokenizer }),
   };
+}
+
+/** The copy of its study file a study folder keeps (the parsed data, as JSON). */
+export const STUDY_FILE_COPY = 'study-file.json';
+
+/**
+ * The study of a folder, from its copy of the study file: for the report alone, so its optimizers
+ * are not looked up (a module's need not be loaded to re-render).
+ */
+export function studyFromCopy(path: string): StudyDefinition {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new InputError(`${path} cannot be read as JSON: restore it from the study file (optimlab study run writes it).`);
+  }
+  const parsed = studyFileSchema.safeParse(data);
+  if (!parsed.success) throw new InputError(`${path}: ${formatIssues(parsed.error, data)}`);
+  return compileStudy(parsed.data);
 }
 
 /** A study file shipped with optimlab (studies/*.yaml): registry optimizers only, on the built-in data. */

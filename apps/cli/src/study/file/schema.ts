@@ -132,5 +132,5 @@ export type StudyFile = z.output<typeof studyFileSchema>;
 
 /** The JSON Schema of the study file (what editors read), from the zod schema. */
 export function studyFileJsonSchema(): Record<string, unknown> {
-  return { ...z.toJSONSchema(studyFileSchema, { io: 'input', target: 'draft-2020-12' }), $id: 'https://optimlab.dev/study-file.schema.json', title: 'optimlab study file' };
+  return { ...z.toJSONSchema(studyFileSchema, { io: 'input', target: 'draft-2020-12' }), title: 'optimlab study file' };
 }

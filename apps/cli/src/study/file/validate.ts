@@ -12,7 +12,7 @@ import type { StudyFile } from './schema.js';
 /** The optimizer config with `change` applied resolves, or an InputError at `path`. */
 function checkOptimizer(where: string, path: string, optimizer: Record<string, unknown>, change: Record<string, unknown> = {}): void {
   const knob = Object.keys(change).find((k) => !Object.hasOwn(optimizer, k) && !knobsOf(optimizer).has(k));
-  if (knob) throw new InputError(`${where}: ${path}: ${String(optimizer['name'])} has no knob "${knob}" (its knobs: ${[...knobsOf(optimizer)].join(', ')}).`);
+  if (knob) throw new InputError(`${where}: ${path}.${knob}: ${String(optimizer['name'])} has no knob "${knob}" (its knobs: ${[...knobsOf(optimizer)].join(', ')}).`);
   try {
     resolveOptimizerConfig({ ...optimizer, ...change }, path);
   } catch (err) {
@@ -42,7 +42,7 @@ export function validateStudy(file: StudyFile, where: string): void {
       const empty = perDecades.find((n) => latticeRange(lr.from, lr.to, n).length === 0);
       if (empty) throw new InputError(`${where}: ${at}.lr: the range ${lr.from}–${lr.to} holds no point of the lattice (${empty} per decade): widen it.`);
     }
-    for (const [knob, values] of Object.entries(c.tune ?? {})) values.forEach((v) => checkOptimizer(where, `${at}.tune.${knob}`, c.optimizer, { [knob]: v }));
+    for (const [knob, values] of Object.entries(c.tune ?? {})) values.forEach((v) => checkOptimizer(where, `${at}.tune`, c.optimizer, { [knob]: v }));
   });
   const known = (path: string, key: string): void => {
     if (!keys.includes(key)) throw new InputError(`${where}: ${path}: "${key}" is not a contestant (contestants: ${keys.join(', ')}).`);
