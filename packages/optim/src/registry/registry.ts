@@ -49,16 +49,19 @@ const baseSpec = (name: string): OptimizerSpec | undefined => (Object.hasOwn(OPT
 /**
  * Adds optimizers (defineOptimizer entries) to the registry for this process. A name must be new:
  * a built-in (or its `+adamw` split) cannot be shadowed, and a name added before only by the same
- * entry. Throws OptimizerOptionsError naming the clash.
+ * entry. Throws OptimizerOptionsError naming the clash. Returns a function that removes them again.
  */
-export function registerOptimizers(specs: readonly OptimizerSpec[]): void {
+export function registerOptimizers(specs: readonly OptimizerSpec[]): () => void {
   for (const s of specs) {
     if (!/^[a-z][a-z0-9-]{0,39}$/.test(s.name)) throw new OptimizerOptionsError(`"${s.name}" is not a usable optimizer name: use lower-case letters, digits and "-" (at most 40).`);
     if (Object.hasOwn(OPTIMIZERS, s.name)) throw new OptimizerOptionsError(`"${s.name}" is a built-in optimizer and cannot be replaced: give yours another name.`);
     const before = ADDED.get(s.name);
     if (before && before !== s) throw new OptimizerOptionsError(`two optimizers are named "${s.name}": give one another name.`);
   }
-  for (const s of specs) ADDED.set(s.name, s);
+  const added = specs.filter((s) => !ADDED.has(s.name));
+  for (const s of added) ADDED.set(s.name, s);
+  // Undoes this call (the names it added leave the registry).
+  return () => added.forEach((s) => ADDED.delete(s.name));
 }
 
 /** The AdamW group's knobs in a `<matrix optimizer>+adamw` split. */
