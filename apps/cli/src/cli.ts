@@ -22,8 +22,8 @@ import { RunFailedError } from './runner.js';
 
 const COMMANDS: readonly (readonly [CommandSpec, (p: Parsed) => Promise<void>])[] = [
   [reproduceCommand, runReproduce],
-  [studyCommand, runStudyCommand],
   [trainCommand, runTrain],
+  [studyCommand, runStudyCommand],
   [sweepCommand, runSweep],
   [ladderCommand, runLadderCommand],
   [reportCommand, runReportCommand],
