@@ -47,9 +47,11 @@ describe('the robustness study file', () => {
     const before = state.entries.map(key).sort();
     state.entries = [];
     await runPhases(STUDIES['robustness']!, { dir, preset, seeds, state, runner });
-    // Every entry asked for is a committed one. The committed folder has 15 more: the outermost points
-    // of two grids, which the edge-step rule as it stands in sensitivity.ts no longer asks for (the
-    // code-defined study this file replaced asks for the same 135).
+    // Every entry asked for is a committed one. The committed folder has 15 more: one more lattice step
+    // out on two grids, and the f* check at the new top. The code-defined study this file replaced asks
+    // for the same 135 from an empty folder; its edge-step loop read the folder's own earlier edge points
+    // and so went one step further on every resume, which is most likely where the 15 came from (the
+    // loop now counts only the points it asked for: see the second pass below).
     const after = state.entries.map(key);
     expect(after.filter((k) => !before.includes(k))).toEqual([]);
     const missing = before.filter((k) => !after.includes(k)).map((k) => JSON.parse(k) as [string, string, string, number, Record<string, unknown>]);
@@ -57,6 +59,11 @@ describe('the robustness study file', () => {
       'grids muon lr 0.00562', 'grids muon lr 0.562', 'grids muonmax-momo lr 1.78', 'grids muonmax-momo lr 3.16', 'sensitivity muonmax-momo-f2 lr 3.16, f* 2',
     ]);
     expect(used.size).toBe(after.length);
+    // Resumed, the study asks for nothing more.
+    const count = used.size;
+    await runPhases(STUDIES['robustness']!, { dir, preset, seeds, state, runner });
+    expect(state.entries.map(key)).toEqual(after);
+    expect(used.size).toBe(count);
     // The report from the committed CSVs is the committed summary (past the header, which names model and data).
     rmSync(join(dir, 'runs'), { recursive: true });
     const committedState = JSON.parse(readFileSync(join(committed, 'study.json'), 'utf8')) as StudyState;

@@ -38,14 +38,17 @@ async function sweepContestant(ctx: StudyContext, q: LrSensitivityQuestion, plan
   if (!Number.isFinite(best.mean)) return;
   // 2. The window around it, on the lattice.
   const k = latticeIndex(best.lr, g.perDecade);
-  await sweep(Array.from({ length: 2 * g.window + 1 }, (_, i) => latticeLr(k - g.window + i, g.perDecade)));
-  // 3. Further out while the 5% range still reaches an edge of what ran.
+  const window = await sweep(Array.from({ length: 2 * g.window + 1 }, (_, i) => latticeLr(k - g.window + i, g.perDecade)));
+  // 3. Further out while the 5% range still reaches an edge of what ran. Only the points this
+  // procedure asked for count: a resumed study finds its earlier edge points in the folder, and
+  // reading them here would take it one step further out on every resume.
+  const asked = new Set([...located, ...window].map((p) => p.lr));
   for (let i = 0; i < g.edgeSteps; i++) {
-    const all = curveFor(ctx.view(), q, c.key);
+    const all = curveFor(ctx.view(), q, c.key).filter((p) => asked.has(p.lr));
     const width = lrWidth(all, THRESHOLDS['5']);
     if (!width || !width.openSides.length) break;
     const [lo, hi] = [latticeIndex(all[0]!.lr, g.perDecade), latticeIndex(all[all.length - 1]!.lr, g.perDecade)];
-    await sweep(width.openSides.map((side) => latticeLr(side === 'low' ? lo - 1 : hi + 1, g.perDecade)));
+    for (const p of await sweep(width.openSides.map((side) => latticeLr(side === 'low' ? lo - 1 : hi + 1, g.perDecade)))) asked.add(p.lr);
   }
 }
 
