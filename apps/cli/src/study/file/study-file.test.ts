@@ -48,12 +48,18 @@ describe('study files', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)].join('\n');
     expect(() => parseStudyText(bomb, 'f')).toThrow(/aliases expand too far/);
     expect(parseStudyText('a: &x [1, 2]\nb: *x\n', 'f')).toEqual({ a: [1, 2], b: [1, 2] }); // an ordinary alias is fine
+    // JSON is read by the same parser, duplicate keys refused too (JSON.parse would keep the last).
+    expect(parseStudyText('{ "name": "x", "seeds": 3 }', 'f')).toEqual({ name: 'x', seeds: 3 });
+    expect(() => parseStudyText('{ "seeds": 3, "seeds": 30 }', 'f')).toThrow(/^f:1:15: a key appears twice in one mapping/);
   });
 
   it('errors name the key path', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'optimlab-study-errors-'));
     const write = (text: string) => (writeFileSync(join(dir, 's.yaml'), text), join(dir, 's.yaml'));
     const base = STARTER.replace(/ *#.*$/gm, '');
+    const withData = await readStudyFile(write(`${base}corpus: ./data/corpus.jsonl\ntokenizer: ./tok.json\n`));
+    expect([withData.corpus, withData.tokenizer]).toEqual([join(dir, 'data', 'corpus.jsonl'), join(dir, 'tok.json')]); // relative to the file
+    expect((await readStudyFile(write(`${base}tokenizer: gpt2\n`))).tokenizer).toBe('gpt2');
     await expect(readStudyFile(write(base.replace('seeds: 5', 'seeds: 0')))).rejects.toThrow(/: seeds: Too small: expected number to be >=1, got 0/);
     await expect(readStudyFile(write(base.replace('key: muon\n', 'key: normuon\n')))).rejects.toThrow(/contestants: the key "normuon" appears twice/);
     await expect(readStudyFile(write(base.replace('adamwRatio: 0.1', 'adamwRatio: 0.1\n    bogus: 1')))).rejects.toThrow(/contestants\.0: Unrecognized key: "bogus"/);
