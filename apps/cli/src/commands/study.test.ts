@@ -26,7 +26,7 @@ describe('optimlab study', () => {
     const check = cli(['study', 'check', 'my-study.yaml', '--preset', 'smoke'], root);
     expect(check.status, check.stderr).toBe(0);
     expect(check.stdout).toMatch(/my-study\.yaml: valid\./);
-    expect(check.stdout).toMatch(/\d+ × +16 steps {2}tune: normuon \(LR grid, then momentum\) × 1 tuning seeds/);
+    expect(check.stdout).toMatch(/\d+ × +16 steps {2}tune: normuon \(LR grid, then momentum\) × 1 tuning seed$/m);
     expect(check.stdout).toMatch(/\n\d+–\d+ runs; training steps alone [\d.]+ min–[\d.]+ min on .* at normuon\+adamw \d+ ms, muon\+adamw \d+ ms per step/);
     const again = cli(['study', 'init'], root);
     expect(again.status).toBe(2);

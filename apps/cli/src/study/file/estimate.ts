@@ -49,7 +49,7 @@ export function plannedRuns(file: StudyFile, preset: PresetName, seedsFlag?: num
     const alternatives = knobs.reduce((n, knob) => n + knob.alternatives.length, 0);
     const ownLr = knobs.filter((knob) => knob.ownLr).reduce((n, knob) => n + knob.alternatives.length * 4, 0);
     const min = (grid + alternatives) * t.seeds;
-    out.push({ what: `tune: ${k} (LR grid, then ${knobs.map((knob) => knob.name).join(', ') || 'no knobs'}) × ${t.seeds} tuning seeds`, optimizer: String(p.base['name']), min, max: min + t.maxExtensions * t.seeds + ownLr + (t.balance && tuned.length > 1 ? 8 * t.seeds : 0), steps: stepsOf(t.horizon) });
+    out.push({ what: `tune: ${k} (LR grid, then ${knobs.map((knob) => knob.name).join(', ') || 'no knobs'}) × ${t.seeds} tuning seed${t.seeds === 1 ? '' : 's'}`, optimizer: String(p.base['name']), min, max: min + t.maxExtensions * t.seeds + ownLr + (t.balance && tuned.length > 1 ? 8 * t.seeds : 0), steps: stepsOf(t.horizon) });
     out.push({ what: `final: ${k} tuned, on ${seeds} fresh seeds`, optimizer: String(p.base['name']), min: seeds, max: seeds, steps: stepsOf(t.horizon) });
     const budgets = new Set(file.questions.flatMap((q) => (q.kind !== 'token-speedup' ? [] : q.baseline === k ? BASELINE_BUDGETS : q.contestant === k ? CONTENDER_BUDGETS : [])).filter((f) => f !== 1));
     for (const f of budgets) out.push({ what: `budgets: ${k} at ${Math.round(stepsOf(t.horizon) * f)} steps (LR checked on one seed, then ${CHECK_SEEDS} fresh seeds)`, optimizer: String(p.base['name']), min: 3 + CHECK_SEEDS, max: 4 + CHECK_SEEDS, steps: Math.round(stepsOf(t.horizon) * f) });

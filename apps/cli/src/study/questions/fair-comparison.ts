@@ -213,7 +213,7 @@ export function tuningSection(view: StudyView, tuned: readonly Player[], plan: P
   return {
     title: 'Tuning: the same procedure for every contestant',
     markdown: [
-      `Every contestant went through the same procedure at the tuning horizon (${tuningHorizonSteps(view, plan)} steps) on the same ${plan.tuning.seeds} tuning seeds: a learning-rate grid on one lattice of ${plan.tuning.perDecade} points per decade, every point on every seed, extended until the best seed mean was inside the grid; then each knob in order, every alternative on every tuning seed, kept only when its mean beat the incumbent's by more than the seed noise${plan.tuning.balance ? '; then, for a side with fewer than 90% of the other’s runs, more learning rates around its tuned config' : ''}.`,
+      `Every contestant went through the same procedure at the tuning horizon (${tuningHorizonSteps(view, plan)} steps) on the same ${plan.tuning.seeds} tuning seed${plan.tuning.seeds === 1 ? '' : 's'}: a learning-rate grid on one lattice of ${plan.tuning.perDecade} points per decade, every point on every seed, extended until the best seed mean was inside the grid; then each knob in order, every alternative on every tuning seed, kept only when its mean beat the incumbent's by more than the seed noise${plan.tuning.balance ? '; then, for a side with fewer than 90% of the other’s runs, more learning rates around its tuned config' : ''}.`,
       '',
       table(['Contestant', 'Knob', 'Incumbent (mean)', 'Tried (mean)', 'Decision', 'Noise threshold'], rows),
       '',

@@ -4,7 +4,7 @@
  * settings with that preset's overrides). No runs here: the question kinds ask for them.
  */
 import type { PresetName } from '@optimlab/moe-model';
-import { latticeAround, latticeIndex, latticeLr } from '../engine.js';
+import { latticeAround, latticeLr } from '../engine.js';
 import type { ContestantFile, StudyFile } from '../file/schema.js';
 import type { Knob } from '../tuning.js';
 
@@ -68,6 +68,3 @@ export function playerOf(c: ContestantFile, index: number): Player {
     grid: (perDecade) => ('from' in c.lr ? latticeRange(c.lr.from, c.lr.to, perDecade) : latticeAround(c.lr.center, c.lr.points, perDecade)),
   };
 }
-
-/** The lattice index of an LR (re-exported for the question kinds). */
-export { latticeIndex, latticeLr };
