@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { differingFields, InputError, PRESETS, type PresetName } from '@optimlab/moe-model';
+import { differingFields, InputError, PRESETS, validateConfig, type MoEConfig, type PresetName } from '@optimlab/moe-model';
 import { LADDER, LADDER_STEPS } from '@optimlab/optim/ladder';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '../args.js';
@@ -41,8 +41,8 @@ export const reproduceCommand: CommandSpec = {
 };
 
 /** The settings a study folder is tied to: another value here means another study. */
-function settingsOf(def: StudyDefinition, preset: PresetName, data: { corpusName: string; fingerprint: string; tokenizer: { name: string } }): Record<string, unknown> {
-  return { study: def.name, protocol: def.protocol ?? 1, preset, model: PRESETS[preset].model, horizons: PRESETS[preset].study, corpus: data.corpusName, tokenizer: data.tokenizer.name, data: data.fingerprint };
+function settingsOf(def: StudyDefinition, preset: PresetName, data: { corpusName: string; fingerprint: string; tokenizer: { name: string } }, model: MoEConfig = PRESETS[preset].model): Record<string, unknown> {
+  return { study: def.name, protocol: def.protocol ?? 1, preset, model, horizons: PRESETS[preset].study, corpus: data.corpusName, tokenizer: data.tokenizer.name, data: data.fingerprint };
 }
 
 export async function runReproduce({ flags }: Parsed): Promise<void> {
@@ -64,6 +64,8 @@ export interface StudyExtras {
   readonly settings?: Record<string, unknown>;
   /** The content hash of the optimizer module the runs need (sent to queue workers). */
   readonly optimizerModule?: { readonly hash: string; readonly name: string };
+  /** Model fields that differ from the preset's. */
+  readonly model?: Partial<MoEConfig>;
   /** The study file's data, kept in the folder as study-file.json (so that `optimlab report DIR` re-renders it). */
   readonly studyFile?: unknown;
 }
@@ -84,7 +86,8 @@ export async function makeStudy(def: StudyDefinition, flags: Parsed['flags'], ex
   // With a queue the runs are made on the workers' GPUs: this machine needs none.
   const local = queue ? undefined : await startGpu();
   const preset = (flags['preset'] as PresetName | undefined) ?? local!.defaultPreset;
-  const model = PRESETS[preset].model;
+  const model: MoEConfig = { ...PRESETS[preset].model, ...extras.model };
+  validateConfig(model); // a study file's overrides on this preset (before any file work)
   const corpus = (flags['corpus'] as string | undefined) ?? extras.corpus;
   const data = await prepareData({ corpus, tokenizer: (flags['tokenizer'] as string | undefined) ?? extras.tokenizer ?? 'bpe', vocabSize: model.vocabSize, seqLen: model.seqLen, cacheDir: cacheDir() });
   if (data.tokenizer.vocabSize > model.vocabSize) throw new InputError(`The tokenizer has ${data.tokenizer.vocabSize} tokens but the ${preset} model's vocabulary is ${model.vocabSize}: use --tokenizer bpe or a larger preset.`);
@@ -92,7 +95,7 @@ export async function makeStudy(def: StudyDefinition, flags: Parsed['flags'], ex
   const runsRoot = join(workDir(), 'runs');
   const latest = existsSync(runsRoot) ? readdirSync(runsRoot).filter((d) => d.endsWith(`_${name}`)).sort().pop() : undefined;
   const dir = out ?? join(runsRoot, latest ?? `${new Date().toISOString().slice(0, 10)}_${name}`);
-  const settings = { ...settingsOf(def, preset, data), ...extras.settings };
+  const settings = { ...settingsOf(def, preset, data, model), ...extras.settings };
   const stateFile = join(dir, 'study.json');
   const state: StudyState = existsSync(stateFile) ? (readJson(stateFile, 'The study’s') as StudyState) : { settings, entries: [], extensions: [] };
   const differ = differingFields(state.settings, settings);
@@ -108,7 +111,7 @@ export async function makeStudy(def: StudyDefinition, flags: Parsed['flags'], ex
   const runner: Runner = queue ? await queueRunnerFor(queue, dir, data, model.vocabSize, dataFlags, extras.optimizerModule) : localRunner({ data, progress, environment: environmentOf(local!.gpu) });
   const start = performance.now();
   try {
-    await runPhases(def, { dir, preset, seeds, state, runner, only });
+    await runPhases(def, { dir, preset, seeds, state, runner, only, ...(extras.model ? { model: extras.model } : {}) });
   } finally {
     await runner.close();
   }
@@ -137,5 +140,5 @@ export async function reportStudy(dir: string): Promise<void> {
   // The run folders, when the folder has them, refresh runs.csv and curves.csv; the report reads those alone.
   if (!existsSync(join(dir, 'runs')) && !hasRawData(dir)) throw new UsageError(`optimlab report: ${dir} has neither run folders (runs/) nor ${RUNS_CSV} and ${CURVES_CSV}: nothing to report.`);
   const view = existsSync(join(dir, 'runs')) ? await rawView(dir, fromRuns) : readRawView(dir, fromRuns);
-  await writeStudyReport(dir, def, view, { model: describeModel(PRESETS[s.preset].model), corpus: s.corpus, tokenizer: s.tokenizer });
+  await writeStudyReport(dir, def, view, { model: describeModel((state.settings['model'] as MoEConfig | undefined) ?? PRESETS[s.preset].model), corpus: s.corpus, tokenizer: s.tokenizer });
 }

@@ -58,6 +58,7 @@ export async function runStudyCommand({ positional, flags }: Parsed): Promise<vo
     command: 'study run',
     ...(study.corpus ? { corpus: study.corpus } : {}),
     ...(study.tokenizer ? { tokenizer: study.tokenizer } : {}),
+    ...(study.file.model ? { model: study.file.model } : {}),
     settings: { studyFile: study.hash, ...(study.module ? { optimizerModule: study.module.hash } : {}) },
     ...(study.module ? { optimizerModule: { hash: study.module.hash, name: basename(study.module.path) } } : {}),
     studyFile: study.file,
@@ -76,9 +77,10 @@ async function check(study: LoadedStudy, flags: Parsed['flags']): Promise<void> 
   const preset = ((flags['preset'] as string | undefined) ?? study.file.preset ?? defaultPreset) as PresetName;
   const plan = plannedRuns(study.file, preset, flags['seeds'] as number | undefined);
   const p = PRESETS[preset];
+  const model = { ...p.model, ...study.file.model };
   // Time per optimizer step of each optimizer on this adapter: a few steps of each, measured now.
   const names = [...new Set(plan.map((r) => r.optimizer))];
-  const profiles = await profileTrainingSteps(p.model, p.batchSize * p.gradAccum, names, { rounds: 2, profiledSteps: 1, top: 0 });
+  const profiles = await profileTrainingSteps(model, p.batchSize * p.gradAccum, names, { rounds: 2, profiledSteps: 1, top: 0 });
   const ms = new Map(profiles.map((x) => [x.optimizer, x.stepMs]));
   const seconds = (r: (typeof plan)[number], n: number) => (n * r.steps * (ms.get(r.optimizer) ?? NaN)) / 1000;
   const total = (n: 'min' | 'max') => plan.reduce((t, r) => t + seconds(r, r[n]), 0);

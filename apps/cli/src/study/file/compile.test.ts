@@ -50,11 +50,15 @@ describe('study-file questions on a synthetic surface', () => {
     expect(def.phases.map((p) => p.name)).toEqual(['grids', 'tune', 'balance', 'final', 'one-factor']);
     const dir = mkdtempSync(join(tmpdir(), 'optimlab-synthetic-'));
     mkdirSync(join(dir, 'runs'));
-    const state: StudyState = { settings: {}, entries: [], extensions: [] };
+    // With a model override (a study file's `model`), kept in the settings as makeStudy keeps it.
+    const model = { seqLen: 16 };
+    const state: StudyState = { settings: { model }, entries: [], extensions: [] };
     let made = 0;
+    const seqLens = new Set<number>();
     const runner: Runner = {
       async run(spec, folder) {
         made++;
+        seqLens.add(spec.train.model.seqLen);
         const o = spec.train.optimizer;
         const loss = syntheticLoss(o.name, o.learningRate, spec.train.steps, spec.train.seed) + (o['weightDecay'] === 0.5 ? 0.05 : 0);
         const result: RunResult = {
@@ -67,14 +71,15 @@ describe('study-file questions on a synthetic surface', () => {
       },
       close: async () => {},
     };
-    await runPhases(def, { dir, preset: 'smoke', seeds: 3, state, runner });
+    await runPhases(def, { dir, preset: 'smoke', seeds: 3, state, runner, model });
+    expect([...seqLens]).toEqual([16]);
     const text = await writeStudyReport(dir, def, studyView(dir, 'smoke', 3, state), { model: '', corpus: '', tokenizer: '' });
     const long = stepsOf('smoke', 'long');
     // Tuning found each optimum (lattice points nearest 3e-4 and 3e-3).
     expect(text).toMatch(/\*\*lion\*\*: `\{"name":"lion".*"learningRate":0\.000316\}`/);
     expect(text).toMatch(/\*\*adamw\*\*: `\{"name":"adamw".*"learningRate":0\.00316\}`/);
     // Lion needs half AdamW's tokens on this surface: the speedup's CI holds 2× and is above 1.
-    const speedup = /\| 16 steps \([\d,]+ tokens\) \| [\d.]+ \| ([\d.]+)× \| \[([\d.]+)×, ([\d.]+)×\] \| no \|/.exec(text);
+    const speedup = /\| 16 steps \(1,024 tokens\) \| [\d.]+ \| ([\d.]+)× \| \[([\d.]+)×, ([\d.]+)×\] \| no \|/.exec(text);
     expect(speedup, text).not.toBeNull();
     expect(Number(speedup![2])).toBeGreaterThan(1);
     expect(Number(speedup![1])).toBeCloseTo(2, 0);
@@ -91,7 +96,7 @@ describe('study-file questions on a synthetic surface', () => {
     expect(budgets.every((e) => typeof e.horizon === 'number' && e.horizon !== long)).toBe(true);
     // Resumed, nothing is made again (the LR-sensitivity edge steps once took one more step out per resume).
     const before = made;
-    await runPhases(def, { dir, preset: 'smoke', seeds: 3, state, runner });
+    await runPhases(def, { dir, preset: 'smoke', seeds: 3, state, runner, model });
     expect(made).toBe(before);
   }, 60_000);
 });

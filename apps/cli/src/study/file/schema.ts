@@ -7,7 +7,7 @@
  * Checks that need the registry (knobs an optimizer has) are in validate.ts.
  */
 import { z } from 'zod';
-import { PRESET_NAMES } from '@optimlab/moe-model';
+import { moeConfigSchema, PRESET_NAMES } from '@optimlab/moe-model';
 
 const id = (what: string) => z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, `${what} is lower-case letters, digits and "-" (at most 40), starting with a letter`).describe(what);
 const positive = (what: string) => z.number().positive().describe(what);
@@ -117,6 +117,7 @@ export const studyFileSchema = z
     threats: z.array(z.string().min(1).max(2000)).default([]).describe('what the evidence cannot carry, beyond what the engine finds (markdown bullets; placeholders as in introduction, and {window}, {edgeSteps})'),
     protocol: z.number().int().min(1).default(1).describe('raise it when the plan changes: a folder made under another version is refused'),
     preset: z.enum(PRESET_NAMES as [string, ...string[]]).optional().describe('model, batch and horizons (default: cpu on a software adapter, thesis on a GPU; --preset overrides)'),
+    model: moeConfigSchema.partial().optional().describe('model fields that differ from the preset’s (dModel, nLayers, numExperts, …)'),
     corpus: z.string().min(1).optional().describe('a .txt/.jsonl file or a folder, relative to this file (default: the embedded SOTU corpus)'),
     tokenizer: z.string().min(1).optional().describe("'bpe' (default), 'gpt2', or a tokenizer.json path relative to this file"),
     optimizerModule: z.string().min(1).optional().describe('a .ts or .js module of yours exporting defineOptimizer entries, relative to this file'),

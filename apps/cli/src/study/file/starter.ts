@@ -9,6 +9,7 @@ export const STARTER = `# An optimlab study: your own question, asked on the fai
 name: my-study                 # the folder is runs/<date>_my-study-<preset>
 title: Is NorMuon better than tuned Muon?
 # preset: cpu                  # smoke | cpu | thesis (default: by adapter; --preset overrides)
+# model: { nLayers: 4 }        # model fields that differ from the preset's
 # corpus: ./my-corpus.jsonl    # default: the embedded SOTU corpus
 # tokenizer: bpe               # bpe | gpt2 | ./tokenizer.json
 # optimizerModule: ./my-optimizer.ts   # your defineOptimizer entries join the registry

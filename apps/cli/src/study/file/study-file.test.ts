@@ -60,6 +60,8 @@ describe('study files', () => {
     const withData = await readStudyFile(write(`${base}corpus: ./data/corpus.jsonl\ntokenizer: ./tok.json\n`));
     expect([withData.corpus, withData.tokenizer]).toEqual([join(dir, 'data', 'corpus.jsonl'), join(dir, 'tok.json')]); // relative to the file
     expect((await readStudyFile(write(`${base}tokenizer: gpt2\n`))).tokenizer).toBe('gpt2');
+    await expect(readStudyFile(write(`${base}model: { dModel: big }\n`))).rejects.toThrow(/: model\.dModel: .*got "big"/);
+    expect((await readStudyFile(write(`${base}model: { nLayers: 4 }\n`))).file.model).toEqual({ nLayers: 4 });
     await expect(readStudyFile(write(base.replace('seeds: 5', 'seeds: 0')))).rejects.toThrow(/: seeds: Too small: expected number to be >=1, got 0/);
     await expect(readStudyFile(write(base.replace('key: muon\n', 'key: normuon\n')))).rejects.toThrow(/contestants: the key "normuon" appears twice/);
     await expect(readStudyFile(write(base.replace('adamwRatio: 0.1', 'adamwRatio: 0.1\n    bogus: 1')))).rejects.toThrow(/contestants\.0: Unrecognized key: "bogus"/);
