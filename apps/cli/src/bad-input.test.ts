@@ -38,6 +38,26 @@ const config = (name: string, value: unknown): string => {
   return file;
 };
 const base = { preset: 'smoke', optimizer: { name: 'adamw' }, steps: 2 };
+/** A study file (or module) in the configs folder: a valid two-contestant study with `edit` applied to its text. */
+const studyText = `name: bad
+title: a study
+contestants:
+  - { key: a, optimizer: { name: adamw }, lr: { from: 0.001, to: 0.01 } }
+  - { key: b, optimizer: { name: lion }, lr: { from: 0.0001, to: 0.001 } }
+questions:
+  - { kind: final-comparison, contestant: a, baseline: b }
+`;
+const moduleFile = (name: string, text: string): string => {
+  const file = join(root, 'configs', name);
+  writeFileSync(file, text);
+  return file;
+};
+const studyFile = (name: string, edit: (text: string) => string = (t) => t): string => moduleFile(name, edit(studyText));
+/** A study file naming an optimizer module beside it. */
+const studyWithModule = (name: string, module: string, text: string): string => (moduleFile(module, text), studyFile(name, (t) => `${t}optimizerModule: ./${module}\n`));
+/** Duck-typed like a defineOptimizer entry (a module in a temporary folder cannot import @optimlab/optim). */
+const fakeSpec = (name: string): string => `export const MINE = { name: '${name}', summary: '', learningRate: 0.01, reference: '', params: 'any', needsLoss: false, hyper: { safeParse: () => ({ success: true, data: {} }) }, build: () => { throw new Error('not built'); }, create: () => { throw new Error('not built'); } };\n`;
+const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)].join('\n');
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'optimlab-bad-'));
@@ -89,7 +109,7 @@ const CASES: [string, () => string[], RegExp][] = [
   ['shampoo on the whole model', () => ['train', '--preset', 'smoke', '--optimizer', 'shampoo'], /shampoo is for weight matrices only, .*use shampoo\+adamw/],
   ['muonh on the whole model', () => ['train', '--preset', 'smoke', '--optimizer', 'muonh'], /muonh is for weight matrices only, .*use muonh\+adamw/],
   ['plain muon on the whole model', () => ['train', '--preset', 'smoke', '--optimizer', 'muon'], /muon is for weight matrices only, .*use muon\+adamw/],
-  ['unknown optimizer flag', () => ['train', '--optimizer', 'adamx'], /--optimizer must be one of sgd, momentum, .*muon\+adamw/],
+  ['unknown optimizer flag', () => ['train', '--optimizer', 'adamx'], /--optimizer \(optimizer\.name\): unknown optimizer "adamx" \(known: sgd, momentum, .*muon\+adamw, .*\+adamw\)\.$/],
   ['unknown optimizer in config', () => ['train', '--config', config('unknown-opt', { optimizer: { name: 'adamx' } })], /optimizer.name: unknown optimizer "adamx" \(known: sgd,/],
   ['hybrid of a non-matrix optimizer', () => ['train', '--config', config('adamw-hybrid', { optimizer: { name: 'adamw+adamw' } })], /unknown optimizer "adamw\+adamw"/],
   // Config values.
@@ -183,6 +203,23 @@ const CASES: [string, () => string[], RegExp][] = [
   ['reproduce --only everything', () => ['reproduce', '--only', 'everything'], /--only must be one of/],
   ['reproduce --seeds 0', () => ['reproduce', '--seeds', '0'], /--seeds must be an integer in \[1, 100\], got "0"/],
   ['reproduce stray argument', () => ['reproduce', 'now'], /unexpected argument "now"/],
+  // Study files and optimizer modules.
+  ['study without action', () => ['study'], /optimlab study: say what to do: init, check, run/],
+  ['study file is a folder', () => ['study', 'run', join(root, 'fixtures'), '--out', join(root, 'st')], /study file .*fixtures is a folder: name a \.yaml or \.json study file/],
+  ['study file missing', () => ['study', 'check', join(root, 'nowhere.yaml')], /study file .*nowhere\.yaml cannot be read: check the path/],
+  ['study unknown question kind', () => ['study', 'run', studyFile('kind.yaml', (t) => t.replace('final-comparison', 'best-ever')), '--out', join(root, 'st')], /questions\.0\.kind: unknown question kind "best-ever" \(kinds: final-comparison, token-speedup, lr-sensitivity, one-factor\)/],
+  ['study knob the optimizer lacks', () => ['study', 'run', studyFile('knob.yaml', (t) => t.replace('to: 0.01 } }', 'to: 0.01 }, tune: { nsSteps: [3] } }')), '--out', join(root, 'st')], /contestants\.0\.tune\.nsSteps: adamw has no knob "nsSteps" \(its knobs: schedule, warmupRatio, minLrRatio, b1, b2, eps, weightDecay\)/],
+  ['study inverted LR range', () => ['study', 'run', studyFile('inverted.yaml', (t) => t.replace('from: 0.001, to: 0.01', 'from: 0.01, to: 0.001')), '--out', join(root, 'st')], /contestants\.0\.lr: the range is inverted \(from 0\.01 is above to 0\.001\): swap them/],
+  ['study empty LR range', () => ['study', 'run', studyFile('empty-lr.yaml', (t) => t.replace('from: 0.001, to: 0.01', 'from: 0.0011, to: 0.0012')), '--out', join(root, 'st')], /contestants\.0\.lr: the range 0\.0011–0\.0012 holds no point of the lattice \(4 per decade\): widen it/],
+  ['study empty tuning list', () => ['study', 'run', studyFile('empty-knob.yaml', (t) => t.replace('to: 0.01 } }', 'to: 0.01 }, tune: { b2: [] } }')), '--out', join(root, 'st')], /contestants\.0\.tune\.b2: is empty: list at least one alternative value/],
+  ['study unknown contestant', () => ['study', 'run', studyFile('who.yaml', (t) => t.replace('baseline: b', 'baseline: c')), '--out', join(root, 'st')], /questions\.0\.baseline: "c" is not a contestant \(contestants: a, b\)/],
+  ['study YAML duplicate key', () => ['study', 'run', studyFile('dup.yaml', (t) => `${t}name: again\n`), '--out', join(root, 'st')], /dup\.yaml:\d+:\d+: a key appears twice in one mapping; fix the file/],
+  ['study YAML anchor bomb', () => ['study', 'check', studyFile('bomb.yaml', (t) => `${t}${bomb}\n`)], /bomb\.yaml: its aliases expand too far \(more than 100: an anchor bomb\?\); write the values out/],
+  ['study module throws on import', () => ['study', 'run', studyWithModule('throws.yaml', 'throws.mjs', "throw new Error('boom at import');\n"), '--out', join(root, 'st')], /optimizerModule .*throws\.mjs throws on import \(boom at import\): fix the module/],
+  ['study module exports nothing', () => ['study', 'run', studyWithModule('nothing.yaml', 'nothing.mjs', 'export const answer = 42;\n'), '--out', join(root, 'st')], /nothing\.mjs exports no optimizer: export entries made with defineOptimizer/],
+  ['train module shadows adamw', () => ['train', '--optimizer-module', moduleFile('shadow.mjs', fakeSpec('adamw')), '--optimizer', 'adamw'], /--optimizer-module shadow\.mjs: "adamw" is a built-in optimizer and cannot be replaced: give yours another name/],
+  ['train module missing', () => ['train', '--optimizer-module', join(root, 'no-module.ts')], /--optimizer-module .*no-module\.ts cannot be read: check the path/],
+  ['worker module missing', () => ['worker', '--queue', 'redis://127.0.0.1:1', '--optimizer-module', join(root, 'no-module.ts')], /--optimizer-module .*no-module\.ts cannot be read: check the path/],
   ['reproduce --out is a file', () => ['reproduce', '--preset', 'smoke', '--out', join(root, 'fixtures', 'a-file')], /--out .*a-file is a file/],
 
   // Issue #25's examples. Hangs and runaway work:

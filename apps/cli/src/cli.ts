@@ -14,6 +14,7 @@ import { ladderCommand, runLadderCommand } from './commands/ladder.js';
 import { reportCommand, runReportCommand } from './commands/report.js';
 import { reproduceCommand, runReproduce } from './commands/reproduce.js';
 import { runSample, sampleCommand } from './commands/sample.js';
+import { runStudyCommand, studyCommand } from './commands/study.js';
 import { runSweep, sweepCommand } from './commands/sweep.js';
 import { runTrain, trainCommand } from './commands/train.js';
 import { runWorkerCommand, workerCommand } from './commands/worker.js';
@@ -22,6 +23,7 @@ import { RunFailedError } from './runner.js';
 const COMMANDS: readonly (readonly [CommandSpec, (p: Parsed) => Promise<void>])[] = [
   [reproduceCommand, runReproduce],
   [trainCommand, runTrain],
+  [studyCommand, runStudyCommand],
   [sweepCommand, runSweep],
   [ladderCommand, runLadderCommand],
   [reportCommand, runReportCommand],

@@ -15,7 +15,8 @@ interface RunFlag extends FlagSpec {
 
 export const RUN_FLAGS = {
   preset: { ...PRESET_FLAG, field: 'preset' },
-  optimizer: { kind: 'string', help: 'a registry optimizer (see optimlab train --help)', choices: optimizerNames(), field: 'optimizer.name', value: 'NAME' },
+  // No fixed choices: a module's optimizers (--optimizer-module) join the registry's; the schema names the known ones.
+  optimizer: { kind: 'string', help: 'a registry optimizer (see optimlab train --help), or one from --optimizer-module', field: 'optimizer.name', value: 'NAME' },
   lr: { kind: 'number', help: 'peak learning rate (default: the optimizer’s)', field: 'optimizer.learningRate' },
   schedule: { kind: 'string', help: `learning-rate schedule (default ${String(runConfigDefault('optimizer.schedule'))})`, choices: SCHEDULES, field: 'optimizer.schedule' },
   warmup: { kind: 'number', help: `warmup as a fraction of the steps (default ${String(runConfigDefault('optimizer.warmupRatio'))})`, field: 'optimizer.warmupRatio' },

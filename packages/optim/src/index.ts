@@ -45,7 +45,7 @@ export type { WarmupOptions } from './schedules.js';
 export { createOptimizer, optimizerByName } from './optimizer.js';
 export type { Optimizer } from './optimizer.js';
 export {
-  findOptimizer, makeOptimizer, matrixLabels, optimizerNames, OptimizerOptionsError, OPTIMIZERS, resolveHyper, resolveOptimizer, unsupportedParameter,
+  findOptimizer, makeOptimizer, matrixLabels, optimizerNames, OptimizerOptionsError, OPTIMIZERS, registerOptimizers, resolveHyper, resolveOptimizer, unsupportedParameter,
 } from './registry/registry.js';
 export type { BaseOptimizerName, OptimizerSpec, ParamKind, ResolvedOptimizer } from './registry/registry.js';
 export { describeOptimizers } from './registry/describe.js';

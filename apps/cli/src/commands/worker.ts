@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { UsageError, type CommandSpec, type Parsed } from '@optimlab/flags';
 import { checkOutputFolder, DATA_FLAGS, OUTPUT_FLAGS, QUEUE_FLAG, readJson, resolvePath } from '../context.js';
+import { loadOptimizerModule } from '../optimizer-module.js';
 import { SAFE_ID } from '../queue/payload.js';
 import { parseQueueUrl } from '../queue/url.js';
 
@@ -17,6 +18,7 @@ export const workerCommand: CommandSpec = {
     queue: { ...QUEUE_FLAG, help: 'the queue to take runs from (required)' },
     name: { kind: 'string', help: 'how this worker appears in the coordinator’s progress (default <host>-<pid>)' },
     out: { kind: 'string', help: 'run folders and checkpoints (default worker-runs)', value: 'DIR' },
+    'optimizer-module': { kind: 'string', help: 'a module of optimizers (.ts or .js): runs a coordinator queued with the same file (by content hash)', value: 'FILE' },
     'lock-timeout': { kind: 'number', help: 'seconds a silent worker keeps its run before another takes it over (default 60)', min: 1, max: 86400 },
     ...DATA_FLAGS,
     ...OUTPUT_FLAGS,
@@ -40,6 +42,7 @@ export async function runWorkerCommand({ flags }: Parsed): Promise<void> {
     if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`optimlab worker: --tokenizer ${file} is not a file: give 'bpe', 'gpt2' or the path of a copy of the coordinator's tokenizer.json.`);
     readJson(file, '--tokenizer'); // one line when it is not JSON
   }
+  const module = flags['optimizer-module'] === undefined ? undefined : await loadOptimizerModule(resolvePath(flags['optimizer-module'] as string), '--optimizer-module');
   const { runWorker } = await import('../queue/worker.js');
   await runWorker({
     address, name, out,
@@ -47,5 +50,6 @@ export async function runWorkerCommand({ flags }: Parsed): Promise<void> {
     tokenizer,
     lockSeconds: (flags['lock-timeout'] as number | undefined) ?? 60,
     json: Boolean(flags['json']), quiet: Boolean(flags['quiet']),
+    ...(module ? { optimizerModule: { hash: module.hash, path: module.path } } : {}),
   });
 }

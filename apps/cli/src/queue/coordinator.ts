@@ -14,7 +14,7 @@ import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { configKey } from '../config-key.js';
 import { RunFailedError, type Runner } from '../runner.js';
 import type { RunResult, RunSpec } from '../runs.js';
-import { checkJob, checkReturn, jobIdOf, QUEUE_NAME, type DataSpec, type RunJob } from './payload.js';
+import { checkJob, checkReturn, jobIdOf, QUEUE_NAME, type DataSpec, type ModuleSpec, type RunJob } from './payload.js';
 import { redisConnection } from './redis.js';
 import { redact, type QueueAddress } from './url.js';
 
@@ -33,6 +33,8 @@ export interface QueueRunnerOptions {
   readonly data: DataSpec;
   readonly json: boolean;
   readonly quiet: boolean;
+  /** The optimizer module the runs need: only its hash travels, and only a worker with the same file runs them. */
+  readonly optimizerModule?: ModuleSpec;
 }
 
 /** How long finished or failed jobs stay in Redis when no coordinator collects them. */
@@ -129,7 +131,7 @@ export async function queueRunner(o: QueueRunnerOptions): Promise<Runner> {
       const jobId = jobIdOf(o.scope, spec.train);
       const tracked: Tracked = { run: spec.id, state: 'queued', steps: spec.train.steps };
       jobs.set(jobId, tracked);
-      const payload: RunJob = checkJob({ version: 1, scope: o.scope, spec, checkpoint, profileOptimizerSteps, data: o.data }); // what a worker will accept
+      const payload: RunJob = checkJob({ version: 1, scope: o.scope, spec, checkpoint, profileOptimizerSteps, data: o.data, ...(o.optimizerModule ? { optimizerModule: o.optimizerModule } : {}) }, o.optimizerModule?.hash); // what a worker will accept
       // An existing id is not added again: a restarted coordinator waits on the job it queued before.
       // A job that failed before this coordinator started is queued afresh.
       const before = await queue.getJobState(jobId);

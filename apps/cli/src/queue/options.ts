@@ -6,7 +6,7 @@
 import { UsageError, type Parsed } from '@optimlab/flags';
 import type { Data } from '../data.js';
 import type { Runner } from '../runner.js';
-import type { DataSpec } from './payload.js';
+import type { DataSpec, ModuleSpec } from './payload.js';
 import { parseQueueUrl, type QueueAddress } from './url.js';
 
 /** The queue's address, or undefined without --queue; a bad combination of flags is a UsageError. */
@@ -38,7 +38,7 @@ export function dataSpecOf(data: Data, vocabSize: number, flags: Parsed['flags']
 }
 
 /** A runner that hands runs to the queue's workers, for the study or sweep in `folder`. */
-export async function queueRunnerFor(address: QueueAddress, folder: string, data: Data, vocabSize: number, flags: Parsed['flags']): Promise<Runner> {
+export async function queueRunnerFor(address: QueueAddress, folder: string, data: Data, vocabSize: number, flags: Parsed['flags'], optimizerModule?: ModuleSpec): Promise<Runner> {
   const [{ queueRunner }, { scopeOf }] = await Promise.all([import('./coordinator.js'), import('./payload.js')]);
-  return queueRunner({ address, scope: scopeOf(folder), data: dataSpecOf(data, vocabSize, flags), json: Boolean(flags['json']), quiet: Boolean(flags['quiet']) });
+  return queueRunner({ address, scope: scopeOf(folder), data: dataSpecOf(data, vocabSize, flags), json: Boolean(flags['json']), quiet: Boolean(flags['quiet']), ...(optimizerModule ? { optimizerModule } : {}) });
 }

@@ -15,6 +15,13 @@ const job = (over: Record<string, unknown> = {}, spec: Record<string, unknown> =
 });
 
 describe('queue jobs', () => {
+  it('a job that needs an optimizer module runs only where a file of the same hash was loaded', () => {
+    const needs = JSON.parse(JSON.stringify(job({ optimizerModule: { hash: 'a'.repeat(64), name: 'my-opt.ts' } })));
+    expect(checkJob(needs, 'a'.repeat(64)).optimizerModule?.hash).toBe('a'.repeat(64));
+    expect(() => checkJob(needs, 'b'.repeat(64))).toThrow(/needs the optimizer module my-opt\.ts \(hash aaaaaaaaaaaa\), and this worker was started with another optimizer module \(hash bbbbbbbbbbbb\)/);
+    expect(checkJob(JSON.parse(JSON.stringify(job())), 'b'.repeat(64)).spec.train).toEqual(train); // a module loaded does not stop other jobs
+  });
+
   it('a coordinator’s job passes, its config unchanged', () => {
     const checked: RunJob = checkJob(JSON.parse(JSON.stringify(job())));
     expect(checked.spec.train).toEqual(train);
@@ -36,6 +43,8 @@ describe('queue jobs', () => {
     ['data that are not the model’s (a huge BPE to train)', job({ data: { ...(job() as { data: object }).data, vocabSize: 10_000_000 } }), /its data \(vocabulary 10000000, sequence 32\) is not its model's \(512, 32\)/],
     ['a horizon that is neither named nor a step count', job({}, { horizon: 'forever' }), /spec.horizon/],
     ['a horizon of 0 steps', job({}, { horizon: 0 }), /spec.horizon/],
+    ['a job that needs an optimizer module this worker lacks', job({ optimizerModule: { hash: 'a'.repeat(64), name: 'my-opt.ts' } }), /needs the optimizer module my-opt\.ts \(hash aaaaaaaaaaaa\), and this worker was started with no optimizer module: start it with --optimizer-module PATH to the same file/],
+    ['a malformed module hash', job({ optimizerModule: { hash: 'x', name: 'my-opt.ts' } }), /optimizerModule.hash/],
     ['a malformed data hash', job({ data: { ...(job() as { data: object }).data, fingerprint: '../x' } }), /data.fingerprint/],
   ])('refuses %s', (_, value, message) => {
     expect(() => checkJob(value)).toThrow(message);

@@ -33,6 +33,13 @@ const dataSchema = z.strictObject({
 });
 export type DataSpec = z.infer<typeof dataSchema>;
 
+/** The optimizer module a job needs: its content hash (no code travels) and its file name, for messages. */
+const moduleSchema = z.strictObject({
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  name: z.string().max(200),
+});
+export type ModuleSpec = z.infer<typeof moduleSchema>;
+
 const jobSchema = z.strictObject({
   version: z.literal(1),
   /** The coordinator's folder (scopeOf): a worker keeps each study's runs apart. */
@@ -47,6 +54,7 @@ const jobSchema = z.strictObject({
   checkpoint: z.boolean(),
   profileOptimizerSteps: z.number().int().min(0).max(100),
   data: dataSchema,
+  optimizerModule: moduleSchema.optional(),
 });
 export type RunJob = Omit<z.infer<typeof jobSchema>, 'spec'> & { readonly spec: RunSpec };
 
@@ -63,14 +71,23 @@ export const scopeOf = (folder: string): string => createHash('sha256').update(`
 /** The job's deterministic id: one per study folder (scope) and run configuration. */
 export const jobIdOf = (scope: string, train: TrainConfig): string => `${scope}-${configKey(train)}`;
 
-/** A valid job, or an error saying why it is refused. */
-export function checkJob(value: unknown): RunJob {
+/**
+ * A valid job, or an error saying why it is refused. `moduleHash`: the optimizer module this process
+ * loaded; a job that needs a module runs only where a file of the same hash was loaded.
+ */
+export function checkJob(value: unknown, moduleHash?: string): RunJob {
   const parsed = jobSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new InputError(`refused job: ${truncate(issue.path.join('.'), 80) || 'payload'}: ${truncate(issue.message, 200)}.`);
   }
   const job = parsed.data;
+  // Before the run config: its optimizer may be the module's, unknown here without it.
+  const needed = job.optimizerModule;
+  if (needed && needed.hash !== moduleHash) {
+    const mine = moduleHash ? `another optimizer module (hash ${moduleHash.slice(0, 12)})` : 'no optimizer module';
+    throw new InputError(`refused job ${job.spec.id}: it needs the optimizer module ${needed.name} (hash ${needed.hash.slice(0, 12)}), and this worker was started with ${mine}: start it with --optimizer-module PATH to the same file.`);
+  }
   let train: TrainConfig;
   try {
     train = resolveRunConfig(job.spec.train);

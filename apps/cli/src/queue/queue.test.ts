@@ -5,7 +5,8 @@
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cli } from '../cli.js';
 import { readResult } from '../runs.js';
@@ -117,6 +118,39 @@ describe('optimlab on a job queue', () => {
     const [made, reference] = [readResult(join(root, 'queued', 'runs', 'lr_0.05'))!, readResult(join(root, 'local', 'runs', 'lr_0.05'))!];
     expect(made.environment.worker).toBe('next');
     expect(made.curve).toEqual(reference.curve);
+  }, 300_000);
+
+  it('a study with a module optimizer: a worker without the module refuses its job with the reason (exit code 1), a worker started with the same file makes it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'optimlab-queue-module-'));
+    const module = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'examples', 'my-optimizer.ts');
+    // One run: Spectral Muon (the module's) at one learning rate on one seed.
+    const study = join(root, 'one.yaml');
+    writeFileSync(study, [
+      'name: one-run', 'title: one run of a module optimizer', `optimizerModule: ${module}`, 'seeds: 1',
+      'grid: { perDecade: 4, window: 0, edgeSteps: 0, maxExtensions: 0 }',
+      'contestants:', '  - { key: spectral, optimizer: { name: spectral-muon+adamw }, adamwRatio: 0.1, lr: { center: 0.05, points: 1 } }',
+      'questions:', '  - { kind: lr-sensitivity, contestants: [spectral] }', '',
+    ].join('\n'));
+    const url = `${redis.url}/4`;
+    const coordinate = (): CliProcess => new CliProcess(['study', 'run', study, '--queue', url, '--preset', 'smoke', '--out', join(root, 'study')], root);
+    const without = new CliProcess(['worker', '--queue', url, '--name', 'plain', '--json'], root);
+    await without.waitFor((e) => e['event'] === 'ready', 'the worker without the module is ready');
+    const refused = coordinate();
+    expect(await refused.exited).toBe(1);
+    expect(refused.stderr.trim()).toMatch(/^run spectral-muon_adamw-lr_0\.0562-short-s2000-[0-9a-f]{10} failed: refused job spectral-muon_adamw-\S+: it needs the optimizer module my-optimizer\.ts \(hash [0-9a-f]{12}\), and this worker was started with no optimizer module: start it with --optimizer-module PATH to the same file\. Fix the cause/);
+    without.child.kill('SIGTERM');
+    expect(await without.exited).toBe(0);
+
+    const withModule = new CliProcess(['worker', '--queue', url, '--name', 'mine', '--optimizer-module', module, '--json'], root);
+    const made = coordinate();
+    expect(await made.exited, made.stderr).toBe(0);
+    withModule.child.kill('SIGTERM');
+    await withModule.exited;
+    const [run] = runsOf(join(root, 'study'));
+    const result = readResult(join(root, 'study', 'runs', run!))!;
+    expect(result.environment.worker).toBe('mine');
+    expect(result.optimizer.name).toBe('spectral-muon+adamw');
+    expect(result.status).toBe('finished');
   }, 300_000);
 
   it('a worker with another corpus: the job fails with the reason in the coordinator’s output, exit code 1', async () => {

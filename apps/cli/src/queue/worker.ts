@@ -31,6 +31,8 @@ export interface WorkerOptions {
   readonly lockSeconds: number;
   readonly json: boolean;
   readonly quiet: boolean;
+  /** The optimizer module this worker loaded (--optimizer-module): jobs that need it must name its hash. */
+  readonly optimizerModule?: { readonly hash: string; readonly path: string };
 }
 
 /** Characters of a failure reason kept (it is stored in Redis with the job and shown by the coordinator). */
@@ -70,7 +72,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   const processor = async (job: Job, token?: string): Promise<JobReturn> => {
     let run: RunJob;
     try {
-      run = checkJob(job.data);
+      run = checkJob(job.data, o.optimizerModule?.hash);
     } catch (err) {
       // A refusal's reason is stored in Redis and printed: cut short, whatever the job held.
       const reason = truncate((err as Error).message, MAX_REASON);

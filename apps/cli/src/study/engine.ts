@@ -10,7 +10,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRESETS, resolveRunConfig, type PresetName, type TrainConfig } from '@optimlab/moe-model';
+import { PRESETS, resolveRunConfig, type MoEConfig, type PresetName, type TrainConfig } from '@optimlab/moe-model';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { configKey } from '../config-key.js';
 import type { Runner } from '../runner.js';
@@ -36,6 +36,8 @@ export interface EngineOptions {
   readonly runner: Runner;
   /** Stop after this phase. */
   readonly only?: string;
+  /** Model fields that differ from the preset's (a study file's `model`). */
+  readonly model?: Partial<MoEConfig>;
 }
 
 /** Runs the study's phases (finished runs are found, not run again). */
@@ -60,7 +62,7 @@ export async function runPhases(def: StudyDefinition, o: EngineOptions): Promise
     },
     async run(phase, request) {
       // No seed asked: the run config's default seed.
-      const train = resolveRunConfig({ preset: o.preset, optimizer: request.optimizer, steps: stepsOf(o.preset, request.horizon), ...(request.seed === undefined ? {} : { seed: request.seed }) });
+      const train = resolveRunConfig({ preset: o.preset, ...(o.model ? { model: o.model } : {}), optimizer: request.optimizer, steps: stepsOf(o.preset, request.horizon), ...(request.seed === undefined ? {} : { seed: request.seed }) });
       const seed = train.seed;
       // One folder per configuration: named by the first label that asked for it, found by its key.
       const key = configKey(train);
@@ -131,11 +133,13 @@ export function studyView(dir: string, preset: PresetName, seeds: number, state:
     const result = readResult(join(dir, 'runs', e.run));
     return result ? [{ ...e, result }] : [];
   });
-  return { preset, seeds, horizons: PRESETS[preset].study, tokensPerStep: tokensPerStep(preset), entries, extensions: state.extensions, records: state.records ?? {} };
+  // A study with model overrides keeps its model in its settings (its sequence length may differ).
+  const seqLen = (state.settings['model'] as Partial<MoEConfig> | undefined)?.seqLen;
+  return { preset, seeds, horizons: PRESETS[preset].study, tokensPerStep: tokensPerStep(preset, seqLen), entries, extensions: state.extensions, records: state.records ?? {} };
 }
 
 /** Tokens one optimizer step of the preset trains on. */
-export function tokensPerStep(preset: PresetName): number {
+export function tokensPerStep(preset: PresetName, seqLen?: number): number {
   const p = PRESETS[preset];
-  return p.batchSize * p.gradAccum * p.model.seqLen;
+  return p.batchSize * p.gradAccum * (seqLen ?? p.model.seqLen);
 }

@@ -8,7 +8,10 @@ import { randomArray } from '@optimlab/tensor-wgpu/testing';
 import { muonWithAdamW } from '../alias.js';
 import { createOptimizer } from '../optimizer.js';
 import { fieldInfo } from './fields.js';
-import { findOptimizer, makeOptimizer, optimizerNames, OPTIMIZERS, resolveHyper, unsupportedParameter } from './registry.js';
+import { defineOptimizer } from './define.js';
+import { findOptimizer, makeOptimizer, optimizerNames, OPTIMIZERS, registerOptimizers, resolveHyper, unsupportedParameter } from './registry.js';
+import { MUON } from '../optimizers/muon.js';
+import { real } from './fields.js';
 
 const SHAPES: Record<string, number[]> = { 'h.w': [6, 5], 'h.experts': [2, 4, 3], 'norm.w': [5], embed: [7, 5] };
 
@@ -30,6 +33,42 @@ async function stepped(make: () => ReturnType<typeof makeOptimizer>, shapes = SH
   for (const p of Object.values(params)) p.dispose();
   return out;
 }
+
+describe('optimizers added by a module (registerOptimizers)', () => {
+  const HALF_MUON = defineOptimizer({
+    name: 'half-muon', learningRate: 0.02, summary: 'Muon at half the step', reference: 'a test', params: 'matrices',
+    hyper: { momentum: real('EMA momentum', { min: 0, max: 1, maxExclusive: true }).default(0.95) },
+    make: (o) => MUON.create({ learningRate: (t: number) => 0.5 * (typeof o.learningRate === 'number' ? o.learningRate : o.learningRate(t)), momentum: o.momentum }),
+  });
+
+  it('join the registry with their +adamw split, build and step, and leave again', async () => {
+    const undo = registerOptimizers([HALF_MUON]);
+    try {
+      expect(optimizerNames()).toEqual(expect.arrayContaining(['half-muon', 'half-muon+adamw']));
+      expect(resolveHyper('half-muon+adamw')).toMatchObject({ momentum: 0.95, adamwWeightDecay: 0.1 });
+      const matrices = { 'h.w': [6, 5] };
+      const half = await stepped(() => makeOptimizer('half-muon', { learningRate: 0.02 }), matrices);
+      const muon = await stepped(() => makeOptimizer('muon', { learningRate: 0.01 }), matrices);
+      expect([...half['h.w']!]).toEqual([...muon['h.w']!]); // half of 0.02 is Muon at 0.01
+      expect(() => registerOptimizers([HALF_MUON])).not.toThrow(); // the same entry again: nothing new
+    } finally {
+      undo();
+    }
+    expect(findOptimizer('half-muon')).toBeUndefined();
+  });
+
+  it('may not shadow a built-in, clash with each other, or use an odd name', () => {
+    expect(() => registerOptimizers([{ ...HALF_MUON, name: 'adamw' }])).toThrow(/"adamw" is a built-in optimizer and cannot be replaced: give yours another name/);
+    const undo = registerOptimizers([HALF_MUON]);
+    try {
+      expect(() => registerOptimizers([{ ...HALF_MUON }])).toThrow(/two optimizers are named "half-muon"/);
+    } finally {
+      undo();
+    }
+    expect(() => registerOptimizers([{ ...HALF_MUON, name: 'Half Muon+adamw' }])).toThrow(/not a usable optimizer name/);
+    expect(findOptimizer('adamw')!.spec).toBe(OPTIMIZERS.adamw);
+  });
+});
 
 describe('optimizer registry', () => {
   it('lists each base optimizer once and the +adamw split of each matrix optimizer', () => {

@@ -37,6 +37,33 @@ export const OPTIMIZERS = byName(
 
 export type BaseOptimizerName = keyof typeof OPTIMIZERS;
 
+/**
+ * Optimizers a user's module added for this process only (`--optimizer-module`): found by name like
+ * the built-ins, never replacing one.
+ */
+const ADDED = new Map<string, OptimizerSpec>();
+
+/** The spec of a base name: a built-in, or one added for this process. */
+const baseSpec = (name: string): OptimizerSpec | undefined => (Object.hasOwn(OPTIMIZERS, name) ? OPTIMIZERS[name as BaseOptimizerName] : ADDED.get(name));
+
+/**
+ * Adds optimizers (defineOptimizer entries) to the registry for this process. A name must be new:
+ * a built-in (or its `+adamw` split) cannot be shadowed, and a name added before only by the same
+ * entry. Throws OptimizerOptionsError naming the clash. Returns a function that removes them again.
+ */
+export function registerOptimizers(specs: readonly OptimizerSpec[]): () => void {
+  for (const s of specs) {
+    if (!/^[a-z][a-z0-9-]{0,39}$/.test(s.name)) throw new OptimizerOptionsError(`"${s.name}" is not a usable optimizer name: use lower-case letters, digits and "-" (at most 40).`);
+    if (Object.hasOwn(OPTIMIZERS, s.name)) throw new OptimizerOptionsError(`"${s.name}" is a built-in optimizer and cannot be replaced: give yours another name.`);
+    const before = ADDED.get(s.name);
+    if (before && before !== s) throw new OptimizerOptionsError(`two optimizers are named "${s.name}": give one another name.`);
+  }
+  const added = specs.filter((s) => !ADDED.has(s.name));
+  for (const s of added) ADDED.set(s.name, s);
+  // Undoes this call (the names it added leave the registry).
+  return () => added.forEach((s) => ADDED.delete(s.name));
+}
+
 /** The AdamW group's knobs in a `<matrix optimizer>+adamw` split. */
 const hybridHyper = {
   adamwLearningRate: real('AdamW group learning rate (default: learning rate / 10)', { min: 0, minExclusive: true, max: KNOB_MAX }).optional(),
@@ -47,7 +74,8 @@ const isMatrix = (kind: ParamKind): kind is MatrixKind => kind !== 'any';
 
 export interface ResolvedOptimizer {
   readonly name: string;
-  readonly base: BaseOptimizerName;
+  /** The base optimizer's name (a built-in, or one a module added). */
+  readonly base: string;
   readonly spec: OptimizerSpec;
   /** `<matrix optimizer>+adamw`. */
   readonly hybrid: boolean;
@@ -58,16 +86,16 @@ export interface ResolvedOptimizer {
 
 /** Every name a user can type: the base optimizers, then the `+adamw` splits of the matrix ones. */
 export function optimizerNames(): string[] {
-  const bases = Object.keys(OPTIMIZERS) as BaseOptimizerName[];
-  return [...bases, ...bases.filter((n) => isMatrix(OPTIMIZERS[n].params)).map((n) => `${n}+adamw`)];
+  const bases = [...Object.keys(OPTIMIZERS), ...ADDED.keys()];
+  return [...bases, ...bases.filter((n) => isMatrix(baseSpec(n)!.params)).map((n) => `${n}+adamw`)];
 }
 
 /** The registry entry for `name`, or undefined. */
 export function findOptimizer(name: string): ResolvedOptimizer | undefined {
   const hybrid = name.endsWith('+adamw');
-  const base = (hybrid ? name.slice(0, -'+adamw'.length) : name) as BaseOptimizerName;
-  if (!Object.hasOwn(OPTIMIZERS, base)) return undefined;
-  const spec: OptimizerSpec = OPTIMIZERS[base];
+  const base = hybrid ? name.slice(0, -'+adamw'.length) : name;
+  const spec = baseSpec(base);
+  if (!spec) return undefined;
   if (hybrid && !isMatrix(spec.params)) return undefined;
   return { name, base, spec, hybrid, params: hybrid ? 'any' : spec.params, hyper: hybrid ? spec.hyper.extend(hybridHyper) : spec.hyper };
 }

@@ -1,0 +1,102 @@
+/**
+ * The question kinds the smoke example does not ask (token-speedup, one-factor at the tuned config,
+ * lr-sensitivity with its claims), run by the engine on a synthetic loss surface: a runner that
+ * computes each run's loss from its learning rate, steps and seed instead of training, so the
+ * phases' choices and the sections' statistics can be checked in milliseconds.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Runner } from '../../runner.js';
+import type { RunResult } from '../../runs.js';
+import { runPhases, stepsOf, studyView, type StudyState } from '../engine.js';
+import { writeStudyReport } from '../report.js';
+import { parseStudyText } from './read.js';
+import { compileStudy } from './compile.js';
+import { studyFileSchema } from './schema.js';
+import { validateStudy } from './validate.js';
+
+/**
+ * Loss: a parabola in log10(lr) around each optimizer's best LR, falling with steps as a power law,
+ * plus a small seed effect. Lion's best is 10× below AdamW's, and it needs half AdamW's tokens.
+ */
+function syntheticLoss(name: string, lr: number, steps: number, seed: number): number {
+  const best = name === 'lion' ? 3e-4 : 3e-3;
+  const tokens = name === 'lion' ? 2 * steps : steps;
+  return 3 + 40 * tokens ** -0.5 + 0.3 * Math.log10(lr / best) ** 2 + 0.002 * ((seed * 7919) % 13);
+}
+
+const study = `
+name: synthetic
+title: Lion against AdamW on a synthetic surface
+seeds: 3
+tuning: { seeds: 3, horizon: long, perDecade: 4, maxExtensions: 3 }
+grid: { perDecade: 4, window: 2, edgeSteps: 1, maxExtensions: 4 }
+contestants:
+  - { key: lion, optimizer: { name: lion }, lr: { from: 0.0001, to: 0.001 }, tune: { b2: [0.9] } }
+  - { key: adamw, optimizer: { name: adamw }, lr: { from: 0.001, to: 0.01 }, tune: { b2: [0.95] } }
+questions:
+  - { kind: token-speedup, contestant: lion, baseline: adamw }
+  - { kind: one-factor, contestant: lion, change: { weightDecay: 0.5 }, label: wd 0.5, baselineLabel: tuned }
+  - { kind: lr-sensitivity, contestants: [lion, adamw], wider: [{ contestant: lion, baseline: adamw }], nearBest: [{ contestant: lion }] }
+`;
+
+describe('study-file questions on a synthetic surface', () => {
+  it('tunes, runs budgets and checks, and reports a speedup with a CI, a one-factor table and LR widths', async () => {
+    const file = studyFileSchema.parse(parseStudyText(study, 'synthetic'));
+    validateStudy(file, 'synthetic');
+    const def = compileStudy(file);
+    expect(def.phases.map((p) => p.name)).toEqual(['grids', 'tune', 'balance', 'final', 'one-factor']);
+    const dir = mkdtempSync(join(tmpdir(), 'optimlab-synthetic-'));
+    mkdirSync(join(dir, 'runs'));
+    // With a model override (a study file's `model`), kept in the settings as makeStudy keeps it.
+    const model = { seqLen: 16 };
+    const state: StudyState = { settings: { model }, entries: [], extensions: [] };
+    let made = 0;
+    const seqLens = new Set<number>();
+    const runner: Runner = {
+      async run(spec, folder) {
+        made++;
+        seqLens.add(spec.train.model.seqLen);
+        const o = spec.train.optimizer;
+        const loss = syntheticLoss(o.name, o.learningRate, spec.train.steps, spec.train.seed) + (o['weightDecay'] === 0.5 ? 0.05 : 0);
+        const result: RunResult = {
+          id: spec.id, phase: spec.phase, label: spec.label, horizon: spec.horizon, optimizer: o, seed: spec.train.seed, status: 'finished', steps: spec.train.steps,
+          bestLoss: loss, finalLoss: loss, finalAccuracy: 0, seconds: 1, optimizerGpuMs: null, curve: [[spec.train.steps, loss]], utilisation: [], environment: { commit: 'test', adapter: 'none' },
+        };
+        mkdirSync(folder, { recursive: true });
+        writeFileSync(join(folder, 'result.json'), JSON.stringify(result));
+        return result;
+      },
+      close: async () => {},
+    };
+    await runPhases(def, { dir, preset: 'smoke', seeds: 3, state, runner, model });
+    expect([...seqLens]).toEqual([16]);
+    const text = await writeStudyReport(dir, def, studyView(dir, 'smoke', 3, state), { model: '', corpus: '', tokenizer: '' });
+    const long = stepsOf('smoke', 'long');
+    // Tuning found each optimum (lattice points nearest 3e-4 and 3e-3).
+    expect(text).toMatch(/\*\*lion\*\*: `\{"name":"lion".*"learningRate":0\.000316\}`/);
+    expect(text).toMatch(/\*\*adamw\*\*: `\{"name":"adamw".*"learningRate":0\.00316\}`/);
+    // Lion needs half AdamW's tokens on this surface: the speedup's CI holds 2× and is above 1.
+    const speedup = /\| 16 steps \(1,024 tokens\) \| [\d.]+ \| ([\d.]+)× \| \[([\d.]+)×, ([\d.]+)×\] \| no \|/.exec(text);
+    expect(speedup, text).not.toBeNull();
+    expect(Number(speedup![2])).toBeGreaterThan(1);
+    expect(Number(speedup![1])).toBeCloseTo(2, 0);
+    expect(text).toMatch(/\| lion needs fewer tokens than adamw for the same loss \| \*\*holds\*\*/);
+    // The one-factor check: +0.05 on every seed pair at the tuned LR.
+    expect(text).toMatch(/\| 0\.000316 \| [\d.]+ ± [\d.]+ \| [\d.]+ ± [\d.]+ \| \+0\.0500, .*3 pairs \|/);
+    // The LR-sensitivity grids: both bracketed, widths reported, claims judged.
+    expect(text).toMatch(/\| lion \| [\d.e-]+–[\d.e-]+ \| 0\.000316 .*\| \d\.\d{4} \|/);
+    expect(text).toMatch(/## lion tolerates a wider LR range than adamw\n\n- 1%: seed-mean widths lion/);
+    expect(text).toMatch(/\| lion reaches the best or near-best loss \| \*\*(holds|does not hold|inconclusive at this scale)\*\*/);
+    // Budgets: AdamW at 4, 8 and 32 steps (16 is the finals), Lion at 8: each an LR check on one seed and 3 fresh seeds.
+    const budgets = state.entries.filter((e) => e.phase === 'budgets' && e.tags['chosen']);
+    expect([...new Set(budgets.map((e) => `${String(e.tags['group'])} ${String(e.horizon)}`))].sort()).toEqual(['adamw 32', 'adamw 4', 'adamw 8', 'lion 8']);
+    expect(budgets.every((e) => typeof e.horizon === 'number' && e.horizon !== long)).toBe(true);
+    // Resumed, nothing is made again (the LR-sensitivity edge steps once took one more step out per resume).
+    const before = made;
+    await runPhases(def, { dir, preset: 'smoke', seeds: 3, state, runner, model });
+    expect(made).toBe(before);
+  }, 60_000);
+});
