@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { setTuningStore, type TuningFile, type TuningStore } from '../ops/autotune.js';
 
 /** The cache file this process uses. */
-export function tuningCachePath(env: NodeJS.ProcessEnv = process.env): string {
+export function tuningCachePath(env: Readonly<Record<string, string | undefined>> = process.env): string {
   const explicit = env['OPTIMLAB_TUNING_CACHE'];
   if (explicit) return explicit;
   const base = env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
