@@ -8,9 +8,10 @@ import { sampleCommand } from './commands/sample.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
 import { workerCommand } from './commands/worker.js';
+import { studyCommand } from './commands/study.js';
 import { RUN_FLAGS } from './run-input.js';
 
-const COMMANDS: CommandSpec[] = [reproduceCommand, trainCommand, sweepCommand, ladderCommand, reportCommand, sampleCommand, doctorCommand, workerCommand];
+const COMMANDS: CommandSpec[] = [reproduceCommand, trainCommand, sweepCommand, ladderCommand, reportCommand, sampleCommand, doctorCommand, workerCommand, studyCommand];
 
 describe('number flags', () => {
   it('every number flag has a lower and an upper bound (run-config flags: the schema’s, see moe-model bounds.test.ts)', () => {

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { checkModelFits, countParameters, InputError, PRESET_NAMES, type MoEConfig, type PresetName } from '@optimlab/moe-model';
 import { totalmem } from 'node:os';
 import { truncate } from '@optimlab/optim';
-import { getGpu, type Gpu } from '@optimlab/tensor-wgpu';
+import { autotuneMode, getGpu, type Gpu } from '@optimlab/tensor-wgpu';
 import { UsageError, type FlagSpec, type FlagSpecs } from '@optimlab/flags';
 import type { RunEnvironment } from './runs.js';
 
@@ -47,6 +47,11 @@ export function checkFits(gpu: Gpu, c: MoEConfig, batchSize: number): void {
 
 /** The GPU, started after input checks; the default preset follows the adapter. */
 export async function startGpu(): Promise<{ gpu: Gpu; defaultPreset: PresetName }> {
+  try {
+    autotuneMode(); // a bad OPTIMLAB_AUTOTUNE is one line now, not a stack at the first matmul
+  } catch (err) {
+    throw new UsageError(`optimlab: ${(err as Error).message}`);
+  }
   const gpu = await getGpu();
   return { gpu, defaultPreset: gpu.info.isSoftware ? 'cpu' : 'thesis' };
 }

@@ -13,7 +13,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { describeBatchPlan, InputError, resolveRunConfig, type OptimizerConfig, type TrainConfig } from '@optimlab/moe-model';
+import { describeBatchPlan, InputError, type OptimizerConfig, type TrainConfig } from '@optimlab/moe-model';
 import { train, type EvalInfo, type StepInfo } from '@optimlab/moe-model/node';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { configKey } from './config-key.js';
@@ -97,9 +97,13 @@ export function warn(text: string): void {
 function mismatch(dir: string, r: RunResult, spec: RunSpec | undefined): string | undefined {
   let train = spec?.train;
   if (!train) {
-    // No run asked for: the folder's own config.json says what the result must be.
+    // No run asked for: the folder's own config.json (the resolved config, as written) says what
+    // the result must be. It is compared as written, not resolved again: a module optimizer's run
+    // is reported by processes that never load the module.
     try {
-      train = resolveRunConfig(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8').replace(/^\uFEFF/, '')));
+      const written: unknown = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8').replace(/^\uFEFF/, ''));
+      if (!written || typeof written !== 'object' || Array.isArray(written)) throw new Error('not an object');
+      train = written as TrainConfig;
     } catch {
       return 'its folder has no valid config.json to check it against';
     }

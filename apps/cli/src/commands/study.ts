@@ -26,7 +26,7 @@ export const studyCommand: CommandSpec = {
   positional: 'init [FILE] | check FILE | run FILE',
   flags: {
     preset: PRESET_FLAG,
-    seeds: { kind: 'int', help: 'fresh seeds of the final comparisons (default: the file’s)', min: 1 },
+    seeds: { kind: 'int', help: 'fresh seeds of the final comparisons (default: the file’s)', min: 1, max: 100 },
     only: { kind: 'string', help: 'stop after this phase (see study check)' },
     out: { kind: 'string', help: 'study folder (default runs/<date>_<name>-<preset>, the latest one resumed)', value: 'DIR' },
     queue: QUEUE_FLAG,

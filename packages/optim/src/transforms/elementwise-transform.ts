@@ -71,13 +71,14 @@ export function runElementwise(
   for (const s of states) s.count++;
   const readsParams = !intoParams && stages.some((s) => s.usesParams);
   const out: Record<string, Tensor> = {};
-  // Parameters whose stages' scalars are equal share dispatches (keyed by the scalars' values).
+  // Parameters whose stages' scalars are equal share dispatches (keyed by the scalars' names, in
+  // their order, and values: the fused body binds them by name in the first member's order).
   const groups = new Map<string, { scalarSets: Readonly<Record<string, number>>[]; members: MapGroupMember[] }>();
   for (const [name, u] of Object.entries(updates)) {
     const scalarSets = stages.map((s, k) => s.scalars(states[k]!.count, u.shape, name));
     const slots = stages.flatMap((s, k) => s.state.map((slot) => states[k]!.slots[slot]![name]!));
     const target = intoParams ? paramOf(params, name) : new Tensor(u.shape); // a new update is fully written
-    const key = scalarSets.map((set) => Object.values(set).map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(',')).join(';');
+    const key = scalarSets.map((set) => Object.entries(set).map(([n, v]) => `${n}=${Object.is(v, -0) ? '-0' : String(v)}`).join(',')).join(';');
     if (!groups.has(key)) groups.set(key, { scalarSets, members: [] });
     groups.get(key)!.members.push({ inputs: readsParams ? [u, paramOf(params, name)] : [u], outputs: [target, ...slots] });
     if (!intoParams) out[name] = target;

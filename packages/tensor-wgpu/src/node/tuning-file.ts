@@ -5,13 +5,13 @@
  * reader never sees half a file and concurrent writers lose at most each other's newest classes.
  * Importing this module registers the file as the tuning store.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTuningStore, type TuningFile, type TuningStore } from '../ops/autotune.js';
 
 /** The cache file this process uses. */
-export function tuningCachePath(env: NodeJS.ProcessEnv = process.env): string {
+export function tuningCachePath(env: Readonly<Record<string, string | undefined>> = process.env): string {
   const explicit = env['OPTIMLAB_TUNING_CACHE'];
   if (explicit) return explicit;
   const base = env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
@@ -31,7 +31,15 @@ export function fileTuningStore(path: string = tuningCachePath()): TuningStore {
       }
       try {
         const file = JSON.parse(text) as TuningFile;
-        return file.version === 1 && typeof file.adapters === 'object' ? file : undefined;
+        const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+        if (!isObject(file) || file.version !== 1 || !isObject(file.adapters)) return undefined;
+        // Only well-formed choices are kept: a damaged entry is tuned again.
+        const adapters = Object.fromEntries(
+          Object.entries(file.adapters)
+            .filter(([, choices]) => isObject(choices))
+            .map(([key, choices]) => [key, Object.fromEntries(Object.entries(choices as Record<string, unknown>).filter(([, c]) => isObject(c) && typeof c['kernel'] === 'string' && isObject(c['ms'])))]),
+        );
+        return { version: 1, adapters } as TuningFile;
       } catch {
         return undefined; // a corrupt cache is re-tuned and overwritten
       }
@@ -39,8 +47,12 @@ export function fileTuningStore(path: string = tuningCachePath()): TuningStore {
     write: (file) => {
       mkdirSync(dirname(path), { recursive: true });
       const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-      writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`);
-      renameSync(tmp, path);
+      try {
+        writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`);
+        renameSync(tmp, path);
+      } finally {
+        rmSync(tmp, { force: true }); // gone after the rename; left behind by a failed write otherwise
+      }
     },
   };
 }

@@ -5,6 +5,7 @@
  * phases' choices and the sections' statistics can be checked in milliseconds.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { configKey } from '../../config-key.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,8 +65,11 @@ describe('study-file questions on a synthetic surface', () => {
         const result: RunResult = {
           id: spec.id, phase: spec.phase, label: spec.label, horizon: spec.horizon, optimizer: o, seed: spec.train.seed, status: 'finished', steps: spec.train.steps,
           bestLoss: loss, finalLoss: loss, finalAccuracy: 0, seconds: 1, optimizerGpuMs: null, curve: [[spec.train.steps, loss]], utilisation: [], environment: { commit: 'test', adapter: 'none' },
+          configKey: configKey(spec.train),
         };
+        // The folder as a real run leaves it: its config and a result that proves it belongs there.
         mkdirSync(folder, { recursive: true });
+        writeFileSync(join(folder, 'config.json'), JSON.stringify(spec.train));
         writeFileSync(join(folder, 'result.json'), JSON.stringify(result));
         return result;
       },
