@@ -17,7 +17,7 @@ import { gpuSync } from '../../device.js';
 import { dispatch, kernel } from '../../runtime.js';
 import { shapeStr, type Tensor } from '../../tensor.js';
 import { f32, grid1d, linearIndex, mainSignature, u32 } from '../common.js';
-import { PARAMS_WGSL, storage } from '../wgsl.js';
+import { bindings } from '../wgsl.js';
 
 export interface MapGroupMember {
   readonly inputs: readonly Tensor[];
@@ -38,13 +38,11 @@ const WORKGROUP = 256;
 const UNIFORM_SLOTS = 64;
 
 function groupedWgsl(body: string, nIn: number, nOut: number, members: number, nScalars: number): string {
-  const perMember = nIn + nOut;
-  const bindings: string[] = [];
+  const buffers: [string, string][] = [];
   const blocks: string[] = [];
   for (let m = 0; m < members; m++) {
-    const base = 1 + m * perMember;
-    for (let k = 0; k < nIn; k++) bindings.push(storage(base + k, `IN${m}_${k}`, 'array<vec4<f32>>', 'read'));
-    for (let k = 0; k < nOut; k++) bindings.push(storage(base + nIn + k, `OUT${m}_${k}`, 'array<vec4<f32>>', 'read_write'));
+    for (let k = 0; k < nIn; k++) buffers.push([`IN${m}_${k}`, 'read vec4<f32>']);
+    for (let k = 0; k < nOut; k++) buffers.push([`OUT${m}_${k}`, 'rw vec4<f32>']);
     const start = m === 0 ? '0u' : `pu(${m}u)`;
     blocks.push(`${m === 0 ? '' : 'else '}if (i < pu(${m + 1}u)) {
     let j = i - ${start};
@@ -57,9 +55,8 @@ function groupedWgsl(body: string, nIn: number, nOut: number, members: number, n
   }
   const scalarBase = 1 + 2 * members;
   return /* wgsl */ `
-${PARAMS_WGSL}
+${bindings(Object.fromEntries(buffers))}
 alias T = vec4<f32>;
-${bindings.join('\n')}
 ${mainSignature(WORKGROUP)} {
   let i = ${linearIndex(WORKGROUP)};
   ${Array.from({ length: nScalars }, (_, k) => `let s${k} = pf(${scalarBase + k}u);`).join(' ')}

@@ -11,8 +11,8 @@
  */
 import { dispatch, kernel } from '../../runtime.js';
 import { Tensor, shapeStr } from '../../tensor.js';
-import { f32, grid1d, linearIndex, mainSignature, u32 } from '../common.js';
-import { PARAMS_WGSL, storage } from '../wgsl.js';
+import { f32, grid1d, u32 } from '../common.js';
+import { bindings, perIndex } from '../wgsl.js';
 
 export interface MapInPlace {
   readonly name: string;
@@ -25,16 +25,11 @@ export interface MapInPlace {
 const MAX_SCALARS = 60;
 
 function mapWgsl(body: string, nIn: number, nOut: number, nScalars: number): string {
-  const ins = Array.from({ length: nIn }, (_, k) => storage(k + 1, `IN${k}`, 'array<vec4<f32>>', 'read'));
-  const outs = Array.from({ length: nOut }, (_, k) => storage(nIn + k + 1, `OUT${k}`, 'array<vec4<f32>>', 'read_write'));
+  const buffers = [...Array.from({ length: nIn }, (_, k) => [`IN${k}`, 'read vec4<f32>']), ...Array.from({ length: nOut }, (_, k) => [`OUT${k}`, 'rw vec4<f32>'])];
   return /* wgsl */ `
-${PARAMS_WGSL}
+${bindings(Object.fromEntries(buffers))}
 alias T = vec4<f32>;
-${ins.join('\n')}
-${outs.join('\n')}
-${mainSignature(256)} {
-  let i = ${linearIndex(256)};
-  if (i >= pu(0u)) { return; }
+${perIndex(256, 'i', 'pu(0u)')}
   ${Array.from({ length: nScalars }, (_, k) => `let s${k} = pf(${k + 1}u);`).join(' ')}
   ${Array.from({ length: nIn }, (_, k) => `let in${k} = IN${k}[i];`).join(' ')}
   ${Array.from({ length: nOut }, (_, k) => `var out${k} = OUT${k}[i];`).join(' ')}
