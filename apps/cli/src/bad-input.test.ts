@@ -207,6 +207,8 @@ const CASES: [string, () => string[], RegExp][] = [
   ['study without action', () => ['study'], /optimlab study: say what to do: init, check, run/],
   ['study file is a folder', () => ['study', 'run', join(root, 'fixtures'), '--out', join(root, 'st')], /study file .*fixtures is a folder: name a \.yaml or \.json study file/],
   ['study file missing', () => ['study', 'check', join(root, 'nowhere.yaml')], /study file .*nowhere\.yaml cannot be read: check the path/],
+  ['study init on /proc', () => ['study', 'init', '/proc/x.yaml'], /optimlab study init: \/proc lies on a proc pseudo file system/],
+  ['study init into a missing folder', () => ['study', 'init', join(root, 'nodir', 'x.yaml')], /optimlab study init: the folder .*nodir does not exist/],
   ['study unknown question kind', () => ['study', 'run', studyFile('kind.yaml', (t) => t.replace('final-comparison', 'best-ever')), '--out', join(root, 'st')], /questions\.0\.kind: unknown question kind "best-ever" \(kinds: final-comparison, token-speedup, lr-sensitivity, one-factor\)/],
   ['study knob the optimizer lacks', () => ['study', 'run', studyFile('knob.yaml', (t) => t.replace('to: 0.01 } }', 'to: 0.01 }, tune: { nsSteps: [3] } }')), '--out', join(root, 'st')], /contestants\.0\.tune\.nsSteps: adamw has no knob "nsSteps" \(its knobs: schedule, warmupRatio, minLrRatio, b1, b2, eps, weightDecay\)/],
   ['study inverted LR range', () => ['study', 'run', studyFile('inverted.yaml', (t) => t.replace('from: 0.001, to: 0.01', 'from: 0.01, to: 0.001')), '--out', join(root, 'st')], /contestants\.0\.lr: the range is inverted \(from 0\.01 is above to 0\.001\): swap them/],

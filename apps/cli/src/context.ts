@@ -109,11 +109,11 @@ function nearestFolder(path: string, flag: string): string {
 }
 
 /**
- * An output folder that can be created or reused: refuses a path that is a file or lies under a
- * file, one on a pseudo file system (/proc, /sys, /dev) or where this user cannot write, and an
- * existing non-empty folder that lacks `marker` (not one of ours). Creates nothing.
+ * Refuses (one line, exit 2) a path that lies on a pseudo file system (/proc, /sys, /dev, …) or
+ * whose nearest existing folder this user cannot write: checked before any work, for folders and
+ * single output files alike.
  */
-export function checkOutputFolder(path: string, flag: string, marker: string): { exists: boolean } {
+export function checkWritablePlace(path: string, flag: string): void {
   const folder = nearestFolder(path, flag);
   const fsType = PSEUDO_FILE_SYSTEMS[statfsSync(folder).type];
   const root = PSEUDO_ROOTS.find((r) => path === r || path.startsWith(`${r}/`) || folder === r || folder.startsWith(`${r}/`));
@@ -123,6 +123,15 @@ export function checkOutputFolder(path: string, flag: string, marker: string): {
   } catch {
     throw new UsageError(`${flag} ${path}: ${folder} is not writable by this user: pick a folder you can write to.`);
   }
+}
+
+/**
+ * An output folder that can be created or reused: refuses a path that is a file or lies under a
+ * file, one on a pseudo file system (/proc, /sys, /dev) or where this user cannot write, and an
+ * existing non-empty folder that lacks `marker` (not one of ours). Creates nothing.
+ */
+export function checkOutputFolder(path: string, flag: string, marker: string): { exists: boolean } {
+  checkWritablePlace(path, flag);
   if (!existsSync(path)) return { exists: false };
   if (readdirSync(path).length > 0 && !existsSync(join(path, marker))) {
     throw new UsageError(`${flag} ${path} is a non-empty folder with no ${marker}: it was not made by this command; pick a new folder.`);

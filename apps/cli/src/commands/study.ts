@@ -6,13 +6,14 @@
  * made with other settings or another study file. The file is read and checked before any GPU or
  * file work.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { fileURLToPath } from 'node:url';
 import { PRESETS, type PresetName } from '@optimlab/moe-model';
 import { profileTrainingSteps } from '@optimlab/moe-model/node';
 import { UsageError, type CommandSpec, type Parsed } from '@optimlab/flags';
-import { DATA_FLAGS, OUTPUT_FLAGS, PRESET_FLAG, QUEUE_FLAG, resolvePath, startGpu } from '../context.js';
+import { checkWritablePlace, DATA_FLAGS, OUTPUT_FLAGS, PRESET_FLAG, QUEUE_FLAG, resolvePath, startGpu } from '../context.js';
 import { plannedRuns } from '../study/file/estimate.js';
 import { readStudyFile, type LoadedStudy } from '../study/file/read.js';
 import { STARTER } from '../study/file/starter.js';
@@ -65,10 +66,12 @@ export async function runStudyCommand({ positional, flags }: Parsed): Promise<vo
   });
 }
 
-function init(file: string, force: boolean): void {
+async function init(file: string, force: boolean): Promise<void> {
   const path = resolvePath(file);
-  if (existsSync(path) && !force) throw new UsageError(`optimlab study init: ${path} exists: pick another name, or --force to overwrite it.`);
-  writeFileSync(path, STARTER.replace('https://optimlab.dev/study-file.schema.json', schemaPath()));
+  checkWritablePlace(dirname(path), 'optimlab study init:');
+  if (!existsSync(dirname(path))) throw new UsageError(`optimlab study init: the folder ${dirname(path)} does not exist: create it, or name a file in an existing folder.`);
+  if (existsSync(path) && (!force || !statSync(path).isFile())) throw new UsageError(`optimlab study init: ${path} exists: pick another name${force ? ' (it is not a file)' : ', or --force to overwrite it'}.`);
+  await writeAtomically(path, STARTER.replace('https://optimlab.dev/study-file.schema.json', schemaPath()));
   console.log(`wrote ${path}: edit it, then optimlab study check ${file}`);
 }
 
