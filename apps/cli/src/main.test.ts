@@ -54,14 +54,14 @@ describe('optimlab CLI', () => {
     for (const q of ['Q1. Does Muon beat AdamW', 'Token speedup', 'Tuning: the same procedure', 'Q2. How sensitive', 'Q3. How do their optimal learning rates', 'Q4. Do schedules and warmup', 'Q5. What do Newton–Schulz', 'Q6. The recommended configuration', "The winner's curse", 'Threats to validity']) expect(summary).toContain(q);
     expect(summary.match(/\*\*Verdict: (holds|does not hold|inconclusive at this scale|threshold-dependent)\.\*\*/g)).toHaveLength(7);
     // The headline: seed pairs on fresh seeds, the test named.
-    expect(summary).toMatch(/\| 16 steps \(the headline\) \| \d\.\d{4} ± \d\.\d{4} \| \d\.\d{4} ± \d\.\d{4} \| [-+]\d\.\d{4} .*(paired t|exact sign-flip \(no spread\)) p = [\d.e-]+, 3 pairs \|/);
+    expect(summary).toMatch(/\| 16 steps \| \d\.\d{4} ± \d\.\d{4} \| \d\.\d{4} ± \d\.\d{4} \| [-+]\d\.\d{4} .*(paired t|exact sign-flip \(no spread\)) p = [\d.e-]+, 3 pairs \|/);
     // The speedup: AdamW's power-law fit over 4 budgets, with a bootstrap CI.
     expect(summary).toMatch(/AdamW's fit: L\(D\) = [\d.e+-]+·D\^\(−[\d.]+\) \+ [\d.]+ over 4 budgets/);
     expect(summary).toMatch(/\| 16 steps \([\d,]+ tokens\) \| \d\.\d{4} \| ([\d.]+×|∞) \| \[([\d.]+×|∞), ([\d.]+×|∞)\] \|/);
     expect(summary).toMatch(/\| Muon\+AdamW \| learning rate \| — \|/); // the tuning path, LR first
     expect(summary).toMatch(/Budgets: Muon\+AdamW \d+ runs, AdamW \d+ runs/);
     expect(summary).toMatch(/optimizer GPU ms \/ step \| \d+\.\d{2} ± \d+\.\d{2} \|/); // Newton–Schulz cost from GPU timestamps
-    for (const f of ['report.html', 'loss-vs-lr.svg', 'validation-curves.svg', 'final-comparison.svg', 'token-speedup.svg', 'study.json', 'runs.csv', 'curves.csv', 'ladder/ladder.md']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['report.html', 'loss-vs-lr.svg', 'validation-curves.svg', 'final-muon-vs-adam.svg', 'speedup-muon-vs-adam.svg', 'study.json', 'runs.csv', 'curves.csv', 'ladder/ladder.md']) expect(existsSync(join(out, f)), f).toBe(true);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toMatch(/<table>/);
     expect(html).toMatch(/<code>[^<]+<\/code>/);

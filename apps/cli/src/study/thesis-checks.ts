@@ -2,9 +2,9 @@
 import type { Section, StudyView } from './engine.js';
 import { losses, pick, table, type Entry } from './select.js';
 import { compare, comparePaired, describeComparison, lowerVerdict, MIN_SEEDS, pm, summarize, type Comparison, type Verdict } from './stats.js';
-import { CHECK_SEEDS, tuningOf } from './thesis-plan.js';
+import { CHECK_SEEDS, finals, paired, tuningOf } from './questions/fair-comparison.js';
+import { KEYS, NAME, type Key } from './thesis-plan.js';
 import type { TuningStep } from './tuning.js';
-import { finals, KEYS, NAME, paired, type Key } from './thesis-common.js';
 
 function check(view: StudyView, key: Key, label: string): Comparison | undefined {
   const runs = pick(view, { group: key, check: label }).sort((x, y) => x.seed - y.seed);

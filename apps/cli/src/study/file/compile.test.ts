@@ -20,12 +20,12 @@ import { validateStudy } from './validate.js';
 
 /**
  * Loss: a parabola in log10(lr) around each optimizer's best LR, falling with steps as a power law,
- * plus a small seed effect. Lion's best is 10× below AdamW's, and it needs half AdamW's tokens.
+ * plus a small seed effect (another per optimizer, so that seed pairs have a spread). Lion's best is 10× below AdamW's, and it needs half AdamW's tokens.
  */
 function syntheticLoss(name: string, lr: number, steps: number, seed: number): number {
   const best = name === 'lion' ? 3e-4 : 3e-3;
   const tokens = name === 'lion' ? 2 * steps : steps;
-  return 3 + 40 * tokens ** -0.5 + 0.3 * Math.log10(lr / best) ** 2 + 0.002 * ((seed * 7919) % 13);
+  return 3 + 40 * tokens ** -0.5 + 0.3 * Math.log10(lr / best) ** 2 + 0.002 * ((seed * (name === 'lion' ? 7919 : 104729)) % 13);
 }
 
 const study = `
@@ -39,6 +39,8 @@ contestants:
   - { key: adamw, optimizer: { name: adamw }, lr: { from: 0.001, to: 0.01 }, tune: { b2: [0.95] } }
 questions:
   - { kind: token-speedup, contestant: lion, baseline: adamw }
+  - { kind: final-comparison, contestant: lion, baseline: adamw }
+  - { kind: final-comparison, contestant: lion, baseline: adamw, question: lion wins on 4 pairs, minPairs: 4 }
   - { kind: one-factor, contestant: lion, change: { weightDecay: 0.5 }, label: wd 0.5, baselineLabel: tuned }
   - { kind: lr-sensitivity, contestants: [lion, adamw], wider: [{ contestant: lion, baseline: adamw }], nearBest: [{ contestant: lion }] }
 `;
@@ -82,12 +84,18 @@ describe('study-file questions on a synthetic surface', () => {
     // Tuning found each optimum (lattice points nearest 3e-4 and 3e-3).
     expect(text).toMatch(/\*\*lion\*\*: `\{"name":"lion".*"learningRate":0\.000316\}`/);
     expect(text).toMatch(/\*\*adamw\*\*: `\{"name":"adamw".*"learningRate":0\.00316\}`/);
-    // Lion needs half AdamW's tokens on this surface: the speedup's CI holds 2× and is above 1.
-    const speedup = /\| 16 steps \(1,024 tokens\) \| [\d.]+ \| ([\d.]+)× \| \[([\d.]+)×, ([\d.]+)×\] \| no \|/.exec(text);
+    // Lion needs half AdamW's tokens on this surface: the speedup's CI holds 2× and is above 1. (Lion's
+    // loss at 16 steps is AdamW's at its top budget, 32: the seed effects put it just inside or outside.)
+    const speedup = /\| 16 steps \(1,024 tokens\) \| [\d.]+ \| ([\d.]+)× \| \[([\d.]+)×, ([\d.]+)×\] \| (no|yes: beyond adamw’s budgets) \|/.exec(text);
     expect(speedup, text).not.toBeNull();
     expect(Number(speedup![2])).toBeGreaterThan(1);
     expect(Number(speedup![1])).toBeCloseTo(2, 0);
     expect(text).toMatch(/\| lion needs fewer tokens than adamw for the same loss \| \*\*holds\*\*/);
+    // Final comparisons on the 3 fresh seeds: lion is lower on every pair; a question that asks for 4 pairs gets no verdict.
+    expect(text).toMatch(/\| lion reaches a lower loss than adamw at equal steps \| \*\*holds\*\* \| at 16 steps, fresh seeds, lion − adamw = -[\d.]+ .*3 pairs/);
+    expect(text).toMatch(/\| lion wins on 4 pairs \| \*\*inconclusive at this scale\*\*/);
+    // ...with a row at the budget both ran for the speedup (8 steps), each LR checked there.
+    expect(text).toMatch(/\| 8 steps \(each with its LR checked there\) \| [\d.]+ ± [\d.]+ \| [\d.]+ ± [\d.]+ \| -[\d.]+ .*3 pairs \|/);
     // The one-factor check: +0.05 on every seed pair at the tuned LR.
     expect(text).toMatch(/\| 0\.000316 \| [\d.]+ ± [\d.]+ \| [\d.]+ ± [\d.]+ \| \+0\.0500, .*3 pairs \|/);
     // The LR-sensitivity grids: both bracketed, widths reported, claims judged.

@@ -5,7 +5,10 @@
  */
 import type { PresetName } from '@optimlab/moe-model';
 import type { Phase, Section, StudyContext, StudyDefinition, StudyView } from '../engine.js';
-import { fairPhases, fairThreats, finalSection, speedupSection, tuningSection, type SpeedupQuestion } from '../questions/fair-comparison.js';
+import { fairPhases, type SpeedupQuestion } from '../questions/fair-comparison.js';
+import { finalSection } from '../questions/final-comparison.js';
+import { speedupSection, speedupThreats } from '../questions/token-speedup.js';
+import { curseSection, curvesSection, fairThreats, tuningSection } from '../questions/tuning-report.js';
 import { lrSensitivityPhase, lrSensitivityThreats, measuredSection, nearBestSection, widerSection, windowDecades, type LrSensitivityQuestion } from '../questions/lr-sensitivity.js';
 import { oneFactorPhase, oneFactorSection } from '../questions/one-factor.js';
 import { planOf, playerOf, type Plan, type Player } from '../questions/plan.js';
@@ -62,6 +65,7 @@ export function compileStudy(file: StudyFile): StudyDefinition {
       const n = q.kind === 'lr-sensitivity' ? 1 + q.wider.length + q.nearBest.length : 1;
       return Array.from({ length: n }, (_, i) => (view: StudyView) => sectionsOf(q, view, planFor(view))[i]!);
     }),
+    ...(tuned.length ? [(view: StudyView) => curseSection(view, tuned), (view: StudyView) => curvesSection(view, tuned)] : []),
   ];
   return {
     name: file.name,
@@ -73,7 +77,7 @@ export function compileStudy(file: StudyFile): StudyDefinition {
     analyses,
     threats: (view) => {
       const plan = planFor(view);
-      return [...grids.flatMap((q) => lrSensitivityThreats(view, q, q.contestants.map((k) => players.get(k)!), plan)), ...(tuned.length ? fairThreats(view, tuned) : []), ...file.threats.map((t) => fill(t, view, plan))];
+      return [...grids.flatMap((q) => lrSensitivityThreats(view, q, q.contestants.map((k) => players.get(k)!), plan)), ...(tuned.length ? fairThreats(view, tuned) : []), ...speedups.flatMap((q) => speedupThreats(view, q, players, plan)), ...file.threats.map((t) => fill(t, view, plan))];
     },
     introduction: (view) => fill(file.introduction ?? `${file.title}, on the \`{preset}\` preset.`, view, planFor(view)),
   };

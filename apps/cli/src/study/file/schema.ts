@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { moeConfigSchema, PRESET_NAMES } from '@optimlab/moe-model';
+import { MIN_SEEDS } from '../stats.js';
 
 const id = (what: string) => z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, `${what} is lower-case letters, digits and "-" (at most 40), starting with a letter`).describe(what);
 const positive = (what: string) => z.number().positive().describe(what);
@@ -41,16 +42,26 @@ export const contestantSchema = z.strictObject({
 export type ContestantFile = z.output<typeof contestantSchema>;
 
 const questionText = z.string().min(1).max(200).optional().describe('how the report asks it');
+const sectionTitle = z.string().min(1).max(200).optional().describe('the report section’s heading (default: the question)');
 const reference = z.string().min(1).max(300).optional().describe('the published finding it checks, for the verdict table');
 
 const question = <const K extends string, const F extends z.ZodRawShape>(kind: K, fields: F, description: string) =>
   z.strictObject({ kind: z.literal(kind), question: questionText, reference, ...fields }).describe(description);
 
 const questionSchema = z.discriminatedUnion('kind', [
-  question('final-comparison', { contestant: id('the contestant'), baseline: id('what it is compared with') }, 'the tuned contestant against the tuned baseline at the tuning horizon, on fresh seeds, as seed pairs'),
+  question(
+    'final-comparison',
+    {
+      contestant: id('the contestant'),
+      baseline: id('what it is compared with'),
+      title: sectionTitle,
+      minPairs: z.int().min(MIN_SEEDS).max(1000).default(MIN_SEEDS).describe(`seed pairs a verdict needs (at least ${MIN_SEEDS}; fewer give "inconclusive")`),
+    },
+    'the tuned contestant against the tuned baseline at the tuning horizon, on fresh seeds, as seed pairs',
+  ),
   question(
     'token-speedup',
-    { contestant: id('the contestant'), baseline: id('the baseline whose loss-vs-tokens curve is fitted') },
+    { contestant: id('the contestant'), baseline: id('the baseline whose loss-vs-tokens curve is fitted'), title: sectionTitle },
     'how many times fewer tokens the tuned contestant needs to reach the tuned baseline’s loss (a power law fitted over 4 budgets of the baseline)',
   ),
   question(
@@ -84,7 +95,7 @@ const questionSchema = z.discriminatedUnion('kind', [
 export type QuestionFile = z.output<typeof questionSchema>;
 export const QUESTION_KINDS = ['final-comparison', 'token-speedup', 'lr-sensitivity', 'one-factor'] as const;
 
-const tuningSchema = z.strictObject({
+export const tuningSchema = z.strictObject({
   seeds: count('tuning seeds (1000 onwards): every choice is made on their mean', 10).default(3),
   horizon: horizon.default('long'),
   perDecade: count('points per decade of the LR lattice', 12).default(4),
@@ -93,7 +104,7 @@ const tuningSchema = z.strictObject({
   balance: z.boolean().default(true).describe('top up the side with fewer tuning runs to within 10% of the other'),
 });
 
-const gridSchema = z.strictObject({
+export const gridSchema = z.strictObject({
   perDecade: count('points per decade of the common lattice', 12).default(4),
   window: z.number().int().min(0).max(12).default(3).describe('lattice steps either side of each optimum'),
   edgeSteps: z.number().int().min(0).max(10).default(2).describe('lattice steps past the window while the 5% range reaches an edge'),

@@ -32,7 +32,7 @@ describe('study files', () => {
     const example = await readStudyFile(join(repo, 'examples', 'normuon-vs-muon.yaml'));
     expect(example.module?.names).toEqual(['spectral-muon']);
     expect(findOptimizer('spectral-muon+adamw')?.spec.summary).toMatch(/spectral-condition/); // joined the registry, with its split
-    expect(example.def.analyses).toHaveLength(4); // tuning, then one section per question
+    expect(example.def.analyses).toHaveLength(6); // tuning, one section per question, the winner's curse, the curves
     expect(STUDIES['robustness']!.phases.map((p) => p.name)).toEqual(['grids', 'sensitivity']);
   });
 

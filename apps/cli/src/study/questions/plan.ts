@@ -35,7 +35,6 @@ export interface Player {
   readonly color: string;
   /** The fixed optimizer config (no learning rate). */
   readonly base: Readonly<Record<string, unknown>>;
-  readonly file: ContestantFile;
   /** The AdamW group's learning rate scaled along with the main one (a +adamw split with adamwRatio). */
   readonly with?: (lr: number) => Readonly<Record<string, unknown>>;
   /** The knobs to tune, in order, at most `maxAlternatives` each. */
@@ -57,7 +56,6 @@ export function playerOf(c: ContestantFile, index: number): Player {
     name: c.name ?? c.key,
     color: c.color ?? PALETTE[index % PALETTE.length]!,
     base: c.optimizer,
-    file: c,
     ...(ratio === undefined ? {} : { with: (lr: number) => ({ adamwLearningRate: Number((lr * ratio).toPrecision(3)) }) }),
     knobs: (max) =>
       Object.entries(c.tune ?? {}).map(([knob, values]) => ({
