@@ -222,6 +222,7 @@ const CASES: [string, () => string[], RegExp][] = [
   ['train module shadows adamw', () => ['train', '--optimizer-module', moduleFile('shadow.mjs', fakeSpec('adamw')), '--optimizer', 'adamw'], /--optimizer-module shadow\.mjs: "adamw" is a built-in optimizer and cannot be replaced: give yours another name/],
   ['train module missing', () => ['train', '--optimizer-module', join(root, 'no-module.ts')], /--optimizer-module .*no-module\.ts cannot be read: check the path/],
   ['worker module missing', () => ['worker', '--queue', 'redis://127.0.0.1:1', '--optimizer-module', join(root, 'no-module.ts')], /--optimizer-module .*no-module\.ts cannot be read: check the path/],
+  ['sweep module missing', () => ['sweep', '--grid', 'lr=0.01,0.02', '--optimizer-module', join(root, 'no-module.ts'), '--optimizer', 'mine'], /--optimizer-module .*no-module\.ts cannot be read: check the path/],
   ['reproduce --out is a file', () => ['reproduce', '--preset', 'smoke', '--out', join(root, 'fixtures', 'a-file')], /--out .*a-file is a file/],
 
   // Issue #25's examples. Hangs and runaway work:
