@@ -108,6 +108,8 @@ export interface VerdictLine {
   readonly evidence: string;
   /** The published finding this checks, e.g. the thesis's. */
   readonly reference?: string;
+  /** The tolerances (in % of the best loss) a claim over thresholds was judged at (default 1, 2 and 5). */
+  readonly thresholds?: readonly number[];
 }
 
 export interface Section {
