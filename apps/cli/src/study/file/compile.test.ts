@@ -9,6 +9,7 @@ import { configKey } from '../../config-key.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PRESETS } from '@optimlab/moe-model';
 import type { Runner } from '../../runner.js';
 import type { RunResult, RunSpec } from '../../runs.js';
 import { runPhases, stepsOf, studyView, type StudyState } from '../engine.js';
@@ -28,16 +29,17 @@ function syntheticLoss(name: string, lr: number, steps: number, seed: number): n
   return 3 + 40 * tokens ** -0.5 + 0.3 * Math.log10(lr / best) ** 2 + 0.002 * ((seed * 7919) % 13);
 }
 
-/** Makes each run from the synthetic surface (weight decay 0.5 costs 0.05) and leaves its folder as a real run does. */
-function syntheticRunner(onRun: (spec: RunSpec) => void = () => {}): Runner {
+/** Makes each run from the synthetic surface (weight decay 0.5 costs 0.05; `diverges` says which diverge) and leaves its folder as a real run does. */
+function syntheticRunner(onRun: (spec: RunSpec) => void = () => {}, diverges: (spec: RunSpec) => boolean = () => false): Runner {
   return {
     async run(spec, folder) {
       onRun(spec);
       const o = spec.train.optimizer;
       const loss = syntheticLoss(o.name, o.learningRate, spec.train.steps, spec.train.seed) + (o['weightDecay'] === 0.5 ? 0.05 : 0);
+      const diverged = diverges(spec);
       const result: RunResult = {
-        id: spec.id, phase: spec.phase, label: spec.label, horizon: spec.horizon, optimizer: o, seed: spec.train.seed, status: 'finished', steps: spec.train.steps,
-        bestLoss: loss, finalLoss: loss, finalAccuracy: 0, seconds: 1, optimizerGpuMs: null, curve: [[spec.train.steps, loss]], utilisation: [], environment: { commit: 'test', adapter: 'none' },
+        id: spec.id, phase: spec.phase, label: spec.label, horizon: spec.horizon, optimizer: o, seed: spec.train.seed, status: diverged ? 'diverged' : 'finished', steps: spec.train.steps,
+        bestLoss: diverged ? null : loss, finalLoss: diverged ? null : loss, finalAccuracy: 0, seconds: 1, optimizerGpuMs: null, curve: [[spec.train.steps, loss]], utilisation: [], environment: { commit: 'test', adapter: 'none' },
         configKey: configKey(spec.train),
       };
       // The folder as a real run leaves it: its config and a result that proves it belongs there.
@@ -146,5 +148,39 @@ questions:
     const dependent = (thresholds?: number[]) => threatsOf(def, studyView(dir, 'smoke', 2, state), [{ title: 'q', markdown: '', verdict: { question: 'q', verdict: 'threshold-dependent', evidence: '', ...(thresholds ? { thresholds } : {}) } }]);
     expect(dependent([0.2, 10]).join('\n')).toContain('the answer changes between the 0.2% and 10% tolerances');
     expect(dependent().join('\n')).toContain('the answer changes between the 1%, 2% and 5% tolerances');
+  }, 60_000);
+
+  it('counts a diverged LR in the excess loss as ln V of the study’s model, vocabSize override included', async () => {
+    const text = `
+name: diverging
+title: Lion diverges at high learning rates
+seeds: 1
+grid: { perDecade: 4, window: 2, edgeSteps: 0, maxExtensions: 4 }
+contestants:
+  - { key: lion, optimizer: { name: lion }, lr: { from: 0.0001, to: 0.001 } }
+questions:
+  - { kind: lr-sensitivity, contestants: [lion] }
+`;
+    const file = studyFileSchema.parse(parseStudyText(text, 'diverging'));
+    const def = compileStudy(file);
+    const dir = mkdtempSync(join(tmpdir(), 'optimlab-diverging-'));
+    mkdirSync(join(dir, 'runs'));
+    const state: StudyState = { settings: {}, entries: [], extensions: [] };
+    // The window's top LR (0.001, half a decade above the best) diverges.
+    await runPhases(def, { dir, preset: 'smoke', seeds: 1, state, runner: syntheticRunner(undefined, (spec) => spec.train.optimizer.learningRate >= 0.001) });
+    const excess = async (model?: { vocabSize: number }): Promise<number> => {
+      const view = studyView(dir, 'smoke', 1, { ...state, settings: model ? { model } : {} });
+      const report = await writeStudyReport(dir, def, view, { model: '', corpus: '', tokenizer: '' });
+      // The row's excess-loss cell, after the best LR, two losses and three widths.
+      const row = /\| lion \| [^|]+ \| [^|]+ \|(?: [^|]+ \|){5} (-?[\d.]+) \| 1 \/ 5 \|/.exec(report);
+      expect(row, report).not.toBeNull();
+      return Number(row![1]);
+    };
+    const preset = PRESETS.smoke.model.vocabSize;
+    expect(studyView(dir, 'smoke', 1, { ...state, settings: { model: { vocabSize: 4096 } } }).vocabSize).toBe(4096);
+    expect(await excess({ vocabSize: preset })).toBe(await excess());
+    // The diverged LR is at the window's end: in the trapezoid mean over its 4 intervals it weighs about 1/8.
+    const [small, large] = [await excess({ vocabSize: 64 }), await excess({ vocabSize: 4096 })];
+    expect(large - small).toBeCloseTo(Math.log(4096 / 64) / 8, 2);
   }, 60_000);
 });

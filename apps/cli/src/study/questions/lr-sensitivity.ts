@@ -8,7 +8,6 @@
  * curves, compared as pairs (every contestant runs on the same seeds). Claims: "A tolerates a wider
  * LR range than B" and "A reaches the best or near-best loss".
  */
-import { PRESETS } from '@optimlab/moe-model';
 import { lineChart } from '../../svg.js';
 import type { Phase, Section, StudyContext, StudyView } from '../engine.js';
 import { latticeIndex, latticeLr } from '../engine.js';
@@ -72,7 +71,7 @@ export function lrSensitivityPhase(q: LrSensitivityQuestion, players: readonly P
 const studySeeds = (view: StudyView, q: LrSensitivityQuestion): number[] => seedsOf(pick(view, { phase: q.id }));
 
 export function measuredSection(view: StudyView, q: LrSensitivityQuestion, players: readonly Player[], plan: Plan, svgName: string): Section {
-  const lnV = Math.log(PRESETS[view.preset].model.vocabSize);
+  const lnV = Math.log(view.vocabSize);
   const seeds = studySeeds(view, q);
   const rows = players.map((c) => {
     const curve = curveFor(view, q, c.key);
@@ -130,7 +129,7 @@ export function nearBestSection(view: StudyView, q: LrSensitivityQuestion, playe
 /** What the evidence cannot carry, from the grids: optima and widths at an edge, partial windows. */
 export function lrSensitivityThreats(view: StudyView, q: LrSensitivityQuestion, players: readonly Player[], plan: Plan): string[] {
   const out: string[] = [];
-  const lnV = Math.log(PRESETS[view.preset].model.vocabSize);
+  const lnV = Math.log(view.vocabSize);
   for (const c of players) {
     const curve = curveFor(view, q, c.key);
     const opt = optimumLr(curve);
