@@ -10,10 +10,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { build } from 'esbuild';
 
 /** The files of `path`'s closure outside node_modules, relative to its folder ('/'-separated, sorted). */
 export async function localImports(path: string): Promise<string[]> {
+  const { build } = await import('esbuild'); // loaded only by a command given a module
   const { metafile } = await build({ entryPoints: [path], absWorkingDir: dirname(path), bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent' });
   return Object.keys(metafile.inputs)
     .filter((file) => !file.split('/').includes('node_modules'))
