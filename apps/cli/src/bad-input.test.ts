@@ -56,7 +56,7 @@ const studyFile = (name: string, edit: (text: string) => string = (t) => t): str
 /** A study file naming an optimizer module beside it. */
 const studyWithModule = (name: string, module: string, text: string): string => (moduleFile(module, text), studyFile(name, (t) => `${t}optimizerModule: ./${module}\n`));
 /** Duck-typed like a defineOptimizer entry (a module in a temporary folder cannot import @optimlab/optim). */
-const fakeSpec = (name: string): string => `export const MINE = { name: '${name}', summary: '', learningRate: 0.01, reference: '', params: 'any', needsLoss: false, hyper: { safeParse: () => ({ success: true, data: {} }) }, build: () => { throw new Error('not built'); }, create: () => { throw new Error('not built'); } };\n`;
+const fakeSpec = (name: string): string => `export const MINE = { name: '${name}', summary: '', learningRate: 0.01, reference: '', params: 'any', needsLoss: false, hyper: { shape: {}, safeParse: () => ({ success: true, data: {} }) }, build: () => { throw new Error('not built'); }, create: () => { throw new Error('not built'); } };\n`;
 const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)].join('\n');
 
 beforeAll(async () => {
@@ -222,6 +222,7 @@ const CASES: [string, () => string[], RegExp][] = [
   ['train module shadows adamw', () => ['train', '--optimizer-module', moduleFile('shadow.mjs', fakeSpec('adamw')), '--optimizer', 'adamw'], /--optimizer-module shadow\.mjs: "adamw" is a built-in optimizer and cannot be replaced: give yours another name/],
   ['train module missing', () => ['train', '--optimizer-module', join(root, 'no-module.ts')], /--optimizer-module .*no-module\.ts cannot be read: check the path/],
   ['worker module missing', () => ['worker', '--queue', 'redis://127.0.0.1:1', '--optimizer-module', join(root, 'no-module.ts')], /--optimizer-module .*no-module\.ts cannot be read: check the path/],
+  ['sweep module missing', () => ['sweep', '--grid', 'lr=0.01,0.02', '--optimizer-module', join(root, 'no-module.ts'), '--optimizer', 'mine'], /--optimizer-module .*no-module\.ts cannot be read: check the path/],
   ['reproduce --out is a file', () => ['reproduce', '--preset', 'smoke', '--out', join(root, 'fixtures', 'a-file')], /--out .*a-file is a file/],
 
   // Issue #25's examples. Hangs and runaway work:
@@ -233,6 +234,8 @@ const CASES: [string, () => string[], RegExp][] = [
   // Stack traces:
   ['dModel 65536', () => ['train', '--config', config('d65536', { ...base, model: { dModel: 65536 } })], /model.dModel: must be an integer in \[1, 16384\], got 65536/],
   ['a model too large for the adapter', () => ['train', '--config', config('too-large', { ...base, model: { dModel: 16384, nHeads: 256 } }), '--corpus', small], /The model does not fit this adapter: the largest tensor, blocks.0.attn.qkv.weight \[49152, 16384\], is 3,072 MiB, over this adapter's [\d,.]+ MiB limit for one buffer/],
+  ['a study file’s model too large for the adapter (run)', () => ['study', 'run', studyFile('too-large.yaml', (t) => `${t}preset: smoke\nmodel: { dModel: 16384, nHeads: 256 }\n`), '--out', join(root, 'st'), '--corpus', small], /The model does not fit this adapter: the largest tensor, blocks.0.attn.qkv.weight \[49152, 16384\], is 3,072 MiB, over this adapter's [\d,.]+ MiB limit for one buffer/],
+  ['a study file’s model too large for the adapter (check)', () => ['study', 'check', studyFile('too-large-check.yaml', (t) => `${t}model: { vocabSize: 1048576, dModel: 1024, nHeads: 16 }\n`)], /The model does not fit this adapter: the largest tensor, [\w.]+ \[1048576, 1024\], is 4,096 MiB, over this adapter's [\d,.]+ MiB limit for one buffer/],
   ['a deeply nested JSON value', () => ['train', '--config', config('deep', `{"preset": "smoke", "optimizer": {"name": "adamw"}, "model": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`)], /deep.json nests values more than 64 levels deep: no file of ours does; check the file\.$/],
   ['report: study.json of {}', () => ['report', join(root, 'fixtures', 'study-empty')], /study-empty\/study.json is not a study record \(settings: .*got nothing/],
   ['report: study.json of null', () => ['report', join(root, 'fixtures', 'study-null')], /study-null\/study.json is not a study record \(.*got null/],

@@ -2,22 +2,21 @@
  * A user's optimizers from a module of theirs (`--optimizer-module ./my-opt.ts`, or a study file's
  * `optimizerModule`): a TypeScript (through tsx, which runs the CLI) or JavaScript file that exports
  * `defineOptimizer(...)` entries. Their names join the registry for this process only and may not
- * shadow a built-in. The module is known by the SHA-256 of its file: with a job queue, no code
- * travels; a worker runs a job that needs the module only when it loaded a file of the same hash.
- * (Only the file itself is hashed: a module that imports other files of yours changes its hash only
- * when it changes.)
+ * shadow a built-in. The module is known by the SHA-256 of its file and the files of yours it
+ * imports (module-hash.ts): with a job queue, no code travels; a worker runs a job that needs the
+ * module only when it loaded one whose closure has the same hash.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '@optimlab/moe-model';
 import { OptimizerOptionsError, registerOptimizers, type OptimizerSpec } from '@optimlab/optim';
+import { moduleHash } from './module-hash.js';
 
 export interface OptimizerModule {
   /** The file's absolute path. */
   readonly path: string;
-  /** SHA-256 of the file (hex). */
+  /** SHA-256 of the file and the local files it imports (hex; module-hash.ts). */
   readonly hash: string;
   /** The optimizer names it added. */
   readonly names: readonly string[];
@@ -25,10 +24,10 @@ export interface OptimizerModule {
 
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 
-/** Duck-typed: an entry made by defineOptimizer (of this or another copy of @optimlab/optim). */
+/** Duck-typed: an entry made by defineOptimizer (of this or another copy of @optimlab/optim), its knobs a zod object (help and checks read their shape). */
 function isSpec(v: unknown): v is OptimizerSpec {
   const s = v as Partial<OptimizerSpec> | null;
-  return typeof s === 'object' && s !== null && typeof s.name === 'string' && typeof s.build === 'function' && typeof s.create === 'function' && typeof s.hyper?.safeParse === 'function' && typeof s.learningRate === 'number';
+  return typeof s === 'object' && s !== null && typeof s.name === 'string' && typeof s.build === 'function' && typeof s.create === 'function' && typeof s.hyper?.safeParse === 'function' && typeof s.hyper.shape === 'object' && s.hyper.shape !== null && typeof s.learningRate === 'number';
 }
 
 /** The entries a module exports (named exports, and arrays of entries), in export order. */
@@ -48,10 +47,9 @@ const loaded = new Map<string, OptimizerModule>();
 export async function loadOptimizerModule(path: string, what: string): Promise<OptimizerModule> {
   const known = loaded.get(path);
   if (known) return known;
-  let bytes: Buffer;
   try {
     if (!statSync(path).isFile()) throw new InputError(`${what} ${path} is a folder, not a module file: name the .ts or .js file.`);
-    bytes = readFileSync(path);
+    accessSync(path, constants.R_OK);
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError(`${what} ${path} cannot be read: check the path.`);
@@ -66,13 +64,21 @@ export async function loadOptimizerModule(path: string, what: string): Promise<O
   }
   const specs = specsOf(exports);
   if (!specs.length) throw new InputError(`${what} ${path} exports no optimizer: export entries made with defineOptimizer from @optimlab/optim (export const MINE = defineOptimizer({ … })).`);
+  let hash: string;
+  try {
+    hash = await moduleHash(path);
+  } catch (err) {
+    // Rare once the import worked: a file esbuild cannot parse, or an import it cannot resolve.
+    const message = String((err as Error)?.message ?? err).split('\n')[0];
+    throw new InputError(`${what} ${path}: its imports cannot be followed to hash them (${message}): fix the module.`);
+  }
   try {
     registerOptimizers(specs);
   } catch (err) {
     if (err instanceof OptimizerOptionsError) throw new InputError(`${what} ${basename(path)}: ${err.message}`);
     throw err;
   }
-  const module: OptimizerModule = { path, hash: createHash('sha256').update(bytes).digest('hex'), names: specs.map((s) => s.name) };
+  const module: OptimizerModule = { path, hash, names: specs.map((s) => s.name) };
   loaded.set(path, module);
   return module;
 }

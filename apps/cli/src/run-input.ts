@@ -6,7 +6,8 @@
 import { InputError, resolveRunConfig, runConfigDefault, SCHEDULES, type PresetName, type RunConfigInput, type TrainConfig } from '@optimlab/moe-model';
 import { describeOptimizers, optimizerNames } from '@optimlab/optim';
 import type { FlagSpec, FlagValue } from '@optimlab/flags';
-import { PRESET_FLAG } from './context.js';
+import { PRESET_FLAG, resolvePath } from './context.js';
+import { loadOptimizerModule, type OptimizerModule } from './optimizer-module.js';
 
 interface RunFlag extends FlagSpec {
   /** The run-config field it sets: "steps" or "optimizer.momentum". */
@@ -31,6 +32,15 @@ export const RUN_FLAGS = {
   'eval-every': { kind: 'int', help: 'evaluate every N steps (default: the preset’s)', field: 'evalEvery' },
   seed: { kind: 'int', help: `seed (default ${String(runConfigDefault('seed'))})`, field: 'seed' },
 } as const satisfies Record<string, RunFlag>;
+
+/** --optimizer-module of train and sweep. */
+export const MODULE_FLAG = { kind: 'string', help: 'a module of yours (.ts or .js) exporting defineOptimizer entries: their names join --optimizer’s', value: 'FILE' } as const satisfies FlagSpec;
+
+/** The module --optimizer-module names, loaded; first, since its names are optimizer names the config is checked against. */
+export async function loadModuleFlag(flags: Readonly<Record<string, FlagValue | undefined>>): Promise<OptimizerModule | undefined> {
+  const path = flags['optimizer-module'];
+  return path === undefined ? undefined : loadOptimizerModule(resolvePath(path as string), '--optimizer-module');
+}
 
 /** `base` (a --config object) with the given flags set on it. */
 export function applyRunFlags(base: Record<string, unknown>, flags: Readonly<Record<string, FlagValue | undefined>>): Record<string, unknown> {

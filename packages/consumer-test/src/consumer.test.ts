@@ -81,6 +81,7 @@ describe('packed tarballs installed with npm', () => {
       "import { makeConfig } from '@optimlab/moe-model';",
       "import { train } from '@optimlab/moe-model/node';",
       "if (typeof writeAtomically !== 'function' || typeof train !== 'function' || makeConfig('smoke').nLayers !== 2) throw new Error('missing exports');",
+      "if (tw.autotuneMode() !== 'off') throw new Error('the autotuner is on: run with OPTIMLAB_AUTOTUNE=off, as the rest of the suite');",
       runSteps,
       'const result = await runSteps(tw, optim);',
       'await tw.destroyDevice();',

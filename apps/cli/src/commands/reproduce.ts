@@ -7,9 +7,10 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { differingFields, InputError, PRESETS, validateConfig, type MoEConfig, type PresetName } from '@optimlab/moe-model';
 import { LADDER, LADDER_STEPS } from '@optimlab/optim/ladder';
+import type { Gpu } from '@optimlab/tensor-wgpu';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '@optimlab/flags';
-import { cacheDir, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, PRESET_FLAG, QUEUE_FLAG, resolvePath, startGpu, workDir } from '../context.js';
+import { cacheDir, checkFits, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, PRESET_FLAG, QUEUE_FLAG, resolvePath, startGpu, workDir } from '../context.js';
 import { prepareData } from '../data.js';
 import { createProgress } from '../progress.js';
 import { checkQueue, queueAddress, queueRunnerFor } from '../queue/options.js';
@@ -55,6 +56,17 @@ export async function runReproduce({ flags }: Parsed): Promise<void> {
   await makeStudy(def, flags, { command: 'reproduce' });
 }
 
+/**
+ * The model a study runs: the preset's with a study file's overrides, checked whole, and checked to
+ * fit `gpu` (this adapter, when the runs are made here; with a queue, the workers' adapters decide).
+ */
+export function studyModel(preset: PresetName, overrides: Partial<MoEConfig> | undefined, gpu: Gpu | undefined): MoEConfig {
+  const model: MoEConfig = { ...PRESETS[preset].model, ...overrides };
+  validateConfig(model);
+  if (gpu) checkFits(gpu, model, PRESETS[preset].batchSize);
+  return model;
+}
+
 /** What a study file adds to `makeStudy`: its data, its identity and its optimizer module. */
 export interface StudyExtras {
   readonly command: string;
@@ -87,8 +99,7 @@ export async function makeStudy(def: StudyDefinition, flags: Parsed['flags'], ex
   // With a queue the runs are made on the workers' GPUs: this machine needs none.
   const local = queue ? undefined : await startGpu();
   const preset = (flags['preset'] as PresetName | undefined) ?? local!.defaultPreset;
-  const model: MoEConfig = { ...PRESETS[preset].model, ...extras.model };
-  validateConfig(model); // a study file's overrides on this preset (before any file work)
+  const model = studyModel(preset, extras.model, local?.gpu); // before any file work
   const corpus = (flags['corpus'] as string | undefined) ?? extras.corpus;
   const data = await prepareData({ corpus, tokenizer: (flags['tokenizer'] as string | undefined) ?? extras.tokenizer ?? 'bpe', vocabSize: model.vocabSize, seqLen: model.seqLen, cacheDir: cacheDir() });
   if (data.tokenizer.vocabSize > model.vocabSize) throw new InputError(`The tokenizer has ${data.tokenizer.vocabSize} tokens but the ${preset} model's vocabulary is ${model.vocabSize}: use --tokenizer bpe or a larger preset.`);

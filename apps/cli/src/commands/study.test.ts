@@ -43,7 +43,8 @@ describe('optimlab study', () => {
     expect(summary).toMatch(/^# NorMuon and Spectral Muon against tuned Muon and AdamW — `smoke` preset/);
     expect(summary.match(/\*\*Verdict: (holds|does not hold|inconclusive at this scale)\.\*\*/g)).toHaveLength(3);
     expect(summary).toMatch(/\| 16 steps \| \d\.\d{4} ± \d\.\d{4} \| \d\.\d{4} ± \d\.\d{4} \| [-+]\d\.\d{4} .*3 pairs \|/); // seed pairs on the 3 fresh seeds
-    expect(summary).toMatch(/## Tuning: the same procedure for every contestant/);
+    expect(summary).toMatch(/## Tuning: the same procedure and budget for every contestant/);
+    expect(summary).toMatch(/## The winner's curse\n\n\| Contestant \|/); // the tuned configs on their tuning seeds against fresh ones
     expect(summary).toMatch(/\| Spectral Muon\+AdamW \| learning rate \| — \| 0\.01: \d\.\d{4}, 0\.0316: \d\.\d{4}, 0\.1: \d\.\d{4}/);
     expect(summary).toMatch(/\*\*Tuning budgets:\*\* NorMuon\+AdamW \d+ runs, Spectral Muon\+AdamW \d+ runs, Muon\+AdamW \d+ runs, AdamW \d+ runs/);
     const settings = (JSON.parse(readFileSync(join(out, 'study.json'), 'utf8')) as { settings: Record<string, unknown> }).settings;

@@ -17,7 +17,7 @@ import { checkWritablePlace, DATA_FLAGS, OUTPUT_FLAGS, PRESET_FLAG, QUEUE_FLAG, 
 import { plannedRuns } from '../study/file/estimate.js';
 import { readStudyFile, type LoadedStudy } from '../study/file/read.js';
 import { STARTER } from '../study/file/starter.js';
-import { makeStudy } from './reproduce.js';
+import { makeStudy, studyModel } from './reproduce.js';
 
 const ACTIONS = ['init', 'check', 'run'] as const;
 
@@ -80,7 +80,7 @@ async function check(study: LoadedStudy, flags: Parsed['flags']): Promise<void> 
   const preset = ((flags['preset'] as string | undefined) ?? study.file.preset ?? defaultPreset) as PresetName;
   const plan = plannedRuns(study.file, preset, flags['seeds'] as number | undefined);
   const p = PRESETS[preset];
-  const model = { ...p.model, ...study.file.model };
+  const model = studyModel(preset, study.file.model, gpu); // before the first step is profiled
   // Time per optimizer step of each optimizer on this adapter: a few steps of each, measured now.
   const names = [...new Set(plan.map((r) => r.optimizer))];
   const profiles = await profileTrainingSteps(model, p.batchSize * p.gradAccum, names, { rounds: 2, profiledSteps: 1, top: 0 });

@@ -5,7 +5,7 @@
  * name (b1, nesterov, coefficients, …). Every combination is validated before the first run.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_OPTIMIZER, differingFields, InputError, PRESETS, type PresetName, type TrainConfig } from '@optimlab/moe-model';
 import { formatIssues, showValue, truncate } from '@optimlab/optim';
@@ -17,7 +17,7 @@ import { createProgress } from '../progress.js';
 import { checkQueue, queueAddress, queueRunnerFor } from '../queue/options.js';
 import { localRunner, type Runner } from '../runner.js';
 import { readResult, type RunResult, type RunSpec } from '../runs.js';
-import { applyRunFlags, resolveWithFlags, RUN_FLAGS } from '../run-input.js';
+import { applyRunFlags, loadModuleFlag, MODULE_FLAG, resolveWithFlags, RUN_FLAGS } from '../run-input.js';
 
 export const sweepCommand: CommandSpec = {
   name: 'sweep',
@@ -25,6 +25,7 @@ export const sweepCommand: CommandSpec = {
   flags: {
     grid: { kind: 'string', help: 'knob=v1,v2 pairs separated by spaces (required)', value: '"lr=0.02,0.05 momentum=0.9"' },
     ...RUN_FLAGS,
+    'optimizer-module': MODULE_FLAG,
     out: { kind: 'string', help: 'sweep folder (default runs/<date>_sweep-<optimizer>-<preset>)', value: 'DIR' },
     queue: QUEUE_FLAG,
     ...DATA_FLAGS,
@@ -76,6 +77,7 @@ export function expandGrid(axes: readonly Axis[], base: Record<string, unknown>,
 export async function runSweep({ flags }: Parsed): Promise<void> {
   if (flags['grid'] === undefined) throw new UsageError('optimlab sweep: --grid is required, e.g. --grid "lr=0.02,0.05 momentum=0.9,0.95".');
   const axes = parseGrid(flags['grid'] as string);
+  const module = await loadModuleFlag(flags);
   // Steps default to the preset's short horizon (the sweep phase of a study).
   const baseFor = (preset: PresetName): Record<string, unknown> => applyRunFlags({ optimizer: { name: DEFAULT_OPTIMIZER }, steps: PRESETS[preset].study.short }, flags);
   expandGrid(axes, baseFor((flags['preset'] as PresetName | undefined) ?? 'cpu'), flags, 'cpu'); // everything checked before the adapter starts
@@ -91,7 +93,7 @@ export async function runSweep({ flags }: Parsed): Promise<void> {
   const dir = out ?? resolvePath(join('runs', `${new Date().toISOString().slice(0, 10)}_sweep-${first.optimizer.name.replace('+', '-')}-${preset}`));
   const data = await prepareData({ corpus: flags['corpus'] as string | undefined, tokenizer: (flags['tokenizer'] as string | undefined) ?? 'bpe', vocabSize: first.model.vocabSize, seqLen: first.model.seqLen, cacheDir: cacheDir() });
   // The folder is tied to every setting: the grid, the resolved config of its first run (optimizer, steps, every knob) and the data.
-  const record: SweepRecord = { command: 'sweep', grid: flags['grid'] as string, preset, corpus: data.corpusName, tokenizer: data.tokenizer.name, data: data.fingerprint, config: first };
+  const record: SweepRecord = { command: 'sweep', grid: flags['grid'] as string, preset, corpus: data.corpusName, tokenizer: data.tokenizer.name, data: data.fingerprint, config: first, ...(module ? { optimizerModule: module.hash } : {}) };
   const previous = checkOutputFolder(dir, '--out', 'sweep.json').exists && existsSync(join(dir, 'sweep.json')) ? readSweepRecord(dir) : undefined;
   const differ = previous ? differingFields(previous, record) : [];
   if (differ.length) {
@@ -102,7 +104,7 @@ export async function runSweep({ flags }: Parsed): Promise<void> {
   const progress = createProgress({ json: Boolean(flags['json']), quiet: Boolean(flags['quiet']) });
   const specs = runs.map(({ label, config }): RunSpec => ({ id: label.replace(/[^a-zA-Z0-9.-]+/g, '_'), phase: 'sweep', label, horizon: 'short', train: config }));
   const todo = specs.filter((spec) => !readResult(join(dir, 'runs', spec.id), spec)).length;
-  const runner: Runner = queue ? await queueRunnerFor(queue, dir, data, first.model.vocabSize, flags) : localRunner({ data, progress, environment: environmentOf(local!.gpu), total: todo });
+  const runner: Runner = queue ? await queueRunnerFor(queue, dir, data, first.model.vocabSize, flags, module ? { hash: module.hash, name: basename(module.path) } : undefined) : localRunner({ data, progress, environment: environmentOf(local!.gpu), total: todo });
   let results: RunResult[];
   try {
     // Every combination at once: the local runner makes them in order, a queue in parallel.
@@ -126,6 +128,8 @@ const sweepRecordSchema = z.looseObject({
   data: z.string(),
   /** The resolved config of the sweep's first combination. */
   config: z.looseObject({ optimizer: z.looseObject({ name: z.string() }), steps: z.number(), preset: z.string() }),
+  /** The --optimizer-module's hash (module-hash.ts), when one was given: its optimizers' code is a setting too. */
+  optimizerModule: z.string().optional(),
 });
 type SweepRecord = z.infer<typeof sweepRecordSchema>;
 

@@ -11,16 +11,15 @@ import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { UsageError, type CommandSpec, type Parsed } from '@optimlab/flags';
 import { cacheDir, checkFits, checkOutputFolder, DATA_FLAGS, describeModel, environmentOf, OUTPUT_FLAGS, readJson, resolvePath, stamp, startGpu } from '../context.js';
 import { prepareData } from '../data.js';
-import { loadOptimizerModule } from '../optimizer-module.js';
 import { executeRun, warn } from '../runs.js';
-import { applyRunFlags, optimizerNotes, resolveWithFlags, RUN_FLAGS } from '../run-input.js';
+import { applyRunFlags, loadModuleFlag, MODULE_FLAG, optimizerNotes, resolveWithFlags, RUN_FLAGS } from '../run-input.js';
 
 export const trainCommand: CommandSpec = {
   name: 'train',
   summary: 'one training run of the MoE model, resumable, in its own folder',
   flags: {
     ...RUN_FLAGS,
-    'optimizer-module': { kind: 'string', help: 'a module of yours (.ts or .js) exporting defineOptimizer entries: their names join --optimizer’s', value: 'FILE' },
+    'optimizer-module': MODULE_FLAG,
     config: { kind: 'string', help: 'a run config (JSON; a run folder’s config.json works); flags override it', value: 'FILE' },
     out: { kind: 'string', help: 'run folder (default runs/<time>_train-<optimizer>)', value: 'DIR' },
     force: { kind: 'switch', help: 'start over in --out even if it holds a run made with other settings' },
@@ -38,7 +37,7 @@ function configFrom(flags: Parsed['flags'], preset: 'cpu' | 'thesis' | 'smoke'):
 }
 
 export async function runTrain({ flags }: Parsed): Promise<void> {
-  if (flags['optimizer-module'] !== undefined) await loadOptimizerModule(resolvePath(flags['optimizer-module'] as string), '--optimizer-module');
+  await loadModuleFlag(flags);
   configFrom(flags, 'cpu'); // the whole input, checked before the adapter starts
   const out = flags['out'] === undefined ? undefined : resolvePath(flags['out'] as string);
   if (out) checkOutputFolder(out, '--out', 'config.json');

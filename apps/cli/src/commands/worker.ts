@@ -18,7 +18,7 @@ export const workerCommand: CommandSpec = {
     queue: { ...QUEUE_FLAG, help: 'the queue to take runs from (required)' },
     name: { kind: 'string', help: 'how this worker appears in the coordinator’s progress (default <host>-<pid>)' },
     out: { kind: 'string', help: 'run folders and checkpoints (default worker-runs)', value: 'DIR' },
-    'optimizer-module': { kind: 'string', help: 'a module of optimizers (.ts or .js): runs a coordinator queued with the same file (by content hash)', value: 'FILE' },
+    'optimizer-module': { kind: 'string', help: 'a module of optimizers (.ts or .js): runs what a coordinator queued with the same module (by the hash of its files)', value: 'FILE' },
     'lock-timeout': { kind: 'number', help: 'seconds a silent worker keeps its run before another takes it over (default 60)', min: 1, max: 86400 },
     ...DATA_FLAGS,
     ...OUTPUT_FLAGS,

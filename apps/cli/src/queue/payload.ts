@@ -33,7 +33,7 @@ const dataSchema = z.strictObject({
 });
 export type DataSpec = z.infer<typeof dataSchema>;
 
-/** The optimizer module a job needs: its content hash (no code travels) and its file name, for messages. */
+/** The optimizer module a job needs: its content hash (module-hash.ts; no code travels) and its file name, for messages. */
 const moduleSchema = z.strictObject({
   hash: z.string().regex(/^[0-9a-f]{64}$/),
   name: z.string().max(200),

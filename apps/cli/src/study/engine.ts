@@ -133,9 +133,9 @@ export function studyView(dir: string, preset: PresetName, seeds: number, state:
     const result = readResult(join(dir, 'runs', e.run));
     return result ? [{ ...e, result }] : [];
   });
-  // A study with model overrides keeps its model in its settings (its sequence length may differ).
-  const seqLen = (state.settings['model'] as Partial<MoEConfig> | undefined)?.seqLen;
-  return { preset, seeds, horizons: PRESETS[preset].study, tokensPerStep: tokensPerStep(preset, seqLen), entries, extensions: state.extensions, records: state.records ?? {} };
+  // A study with model overrides keeps its model in its settings (its sequence length and vocabulary may differ).
+  const model = state.settings['model'] as Partial<MoEConfig> | undefined;
+  return { preset, seeds, horizons: PRESETS[preset].study, tokensPerStep: tokensPerStep(preset, model?.seqLen), vocabSize: model?.vocabSize ?? PRESETS[preset].model.vocabSize, entries, extensions: state.extensions, records: state.records ?? {} };
 }
 
 /** Tokens one optimizer step of the preset trains on. */

@@ -7,13 +7,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomically } from '@optimlab/tensor-wgpu/node';
 import { toHtml } from '../html.js';
-import type { Section, StudyDefinition, StudyView } from './engine.js';
+import type { Section, StudyDefinition, StudyView, VerdictLine } from './engine.js';
 import { table } from './select.js';
+import { DEFAULT_THRESHOLDS, percentList } from './width-claims.js';
 
 export interface ReportMeta {
   readonly model: string;
   readonly corpus: string;
   readonly tokenizer: string;
+}
+
+/** "1%, 2% and 5%" when the verdicts share their tolerances, else "their". */
+function tolerancesOf(verdicts: readonly VerdictLine[]): string {
+  const lists = new Set(verdicts.map((v) => percentList(v.thresholds ?? DEFAULT_THRESHOLDS)));
+  return lists.size === 1 ? [...lists][0]! : 'their';
 }
 
 /** The study's own threats, then the verdicts that depend on a threshold or cannot decide. */
@@ -23,7 +30,7 @@ export function threatsOf(def: StudyDefinition, view: StudyView, sections: reado
   const open = verdicts.filter((v) => v.verdict === 'inconclusive at this scale');
   return [
     ...(def.threats?.(view) ?? []),
-    dependent.length ? `**Threshold-dependent verdicts:** ${dependent.map((v) => `"${v.question}"`).join(', ')}: the answer changes between the 1%, 2% and 5% tolerances (see their sections), so neither "holds" nor "does not hold" is claimed.` : '**Threshold-dependent verdicts:** none.',
+    dependent.length ? `**Threshold-dependent verdicts:** ${dependent.map((v) => `"${v.question}"`).join(', ')}: the answer changes between the ${tolerancesOf(dependent)} tolerances (see their sections), so neither "holds" nor "does not hold" is claimed.` : '**Threshold-dependent verdicts:** none.',
     open.length ? `**Inconclusive:** ${open.map((v) => `"${v.question}"`).join(', ')}: the evidence cannot decide (too few seeds, a CI across zero, a bound at a grid edge, or runs not made; see each section).` : '**Inconclusive:** none.',
   ];
 }

@@ -96,6 +96,8 @@ export interface StudyView {
   readonly horizons: { readonly short: number; readonly long: number };
   /** Tokens one optimizer step trains on (batch × sequence × accumulation). */
   readonly tokensPerStep: number;
+  /** The model's vocabulary V: ln V, a uniform guess's loss, is what a diverged run counts as. */
+  readonly vocabSize: number;
   readonly entries: readonly (StudyEntry & { readonly result: RunResult })[];
   readonly extensions: readonly GridExtension[];
   /** What phases recorded (ctx.record), by name. */
@@ -108,6 +110,8 @@ export interface VerdictLine {
   readonly evidence: string;
   /** The published finding this checks, e.g. the thesis's. */
   readonly reference?: string;
+  /** The tolerances (in % of the best loss) a claim over thresholds was judged at (default 1, 2 and 5). */
+  readonly thresholds?: readonly number[];
 }
 
 export interface Section {

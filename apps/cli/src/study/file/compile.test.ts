@@ -9,10 +9,11 @@ import { configKey } from '../../config-key.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PRESETS } from '@optimlab/moe-model';
 import type { Runner } from '../../runner.js';
-import type { RunResult } from '../../runs.js';
+import type { RunResult, RunSpec } from '../../runs.js';
 import { runPhases, stepsOf, studyView, type StudyState } from '../engine.js';
-import { writeStudyReport } from '../report.js';
+import { threatsOf, writeStudyReport } from '../report.js';
 import { parseStudyText } from './read.js';
 import { compileStudy } from './compile.js';
 import { studyFileSchema } from './schema.js';
@@ -26,6 +27,29 @@ function syntheticLoss(name: string, lr: number, steps: number, seed: number): n
   const best = name === 'lion' ? 3e-4 : 3e-3;
   const tokens = name === 'lion' ? 2 * steps : steps;
   return 3 + 40 * tokens ** -0.5 + 0.3 * Math.log10(lr / best) ** 2 + 0.002 * ((seed * (name === 'lion' ? 7919 : 104729)) % 13);
+}
+
+/** Makes each run from the synthetic surface (weight decay 0.5 costs 0.05; `diverges` says which diverge) and leaves its folder as a real run does. */
+function syntheticRunner(onRun: (spec: RunSpec) => void = () => {}, diverges: (spec: RunSpec) => boolean = () => false): Runner {
+  return {
+    async run(spec, folder) {
+      onRun(spec);
+      const o = spec.train.optimizer;
+      const loss = syntheticLoss(o.name, o.learningRate, spec.train.steps, spec.train.seed) + (o['weightDecay'] === 0.5 ? 0.05 : 0);
+      const diverged = diverges(spec);
+      const result: RunResult = {
+        id: spec.id, phase: spec.phase, label: spec.label, horizon: spec.horizon, optimizer: o, seed: spec.train.seed, status: diverged ? 'diverged' : 'finished', steps: spec.train.steps,
+        bestLoss: diverged ? null : loss, finalLoss: diverged ? null : loss, finalAccuracy: 0, seconds: 1, optimizerGpuMs: null, curve: [[spec.train.steps, loss]], utilisation: [], environment: { commit: 'test', adapter: 'none' },
+        configKey: configKey(spec.train),
+      };
+      // The folder as a real run leaves it: its config and a result that proves it belongs there.
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, 'config.json'), JSON.stringify(spec.train));
+      writeFileSync(join(folder, 'result.json'), JSON.stringify(result));
+      return result;
+    },
+    close: async () => {},
+  };
 }
 
 const study = `
@@ -58,25 +82,10 @@ describe('study-file questions on a synthetic surface', () => {
     const state: StudyState = { settings: { model }, entries: [], extensions: [] };
     let made = 0;
     const seqLens = new Set<number>();
-    const runner: Runner = {
-      async run(spec, folder) {
-        made++;
-        seqLens.add(spec.train.model.seqLen);
-        const o = spec.train.optimizer;
-        const loss = syntheticLoss(o.name, o.learningRate, spec.train.steps, spec.train.seed) + (o['weightDecay'] === 0.5 ? 0.05 : 0);
-        const result: RunResult = {
-          id: spec.id, phase: spec.phase, label: spec.label, horizon: spec.horizon, optimizer: o, seed: spec.train.seed, status: 'finished', steps: spec.train.steps,
-          bestLoss: loss, finalLoss: loss, finalAccuracy: 0, seconds: 1, optimizerGpuMs: null, curve: [[spec.train.steps, loss]], utilisation: [], environment: { commit: 'test', adapter: 'none' },
-          configKey: configKey(spec.train),
-        };
-        // The folder as a real run leaves it: its config and a result that proves it belongs there.
-        mkdirSync(folder, { recursive: true });
-        writeFileSync(join(folder, 'config.json'), JSON.stringify(spec.train));
-        writeFileSync(join(folder, 'result.json'), JSON.stringify(result));
-        return result;
-      },
-      close: async () => {},
-    };
+    const runner = syntheticRunner((spec) => {
+      made++;
+      seqLens.add(spec.train.model.seqLen);
+    });
     await runPhases(def, { dir, preset: 'smoke', seeds: 3, state, runner, model });
     expect([...seqLens]).toEqual([16]);
     const text = await writeStudyReport(dir, def, studyView(dir, 'smoke', 3, state), { model: '', corpus: '', tokenizer: '' });
@@ -110,5 +119,76 @@ describe('study-file questions on a synthetic surface', () => {
     const before = made;
     await runPhases(def, { dir, preset: 'smoke', seeds: 3, state, runner, model });
     expect(made).toBe(before);
+  }, 60_000);
+
+  it('an lr-sensitivity question at thresholds of its own: its width columns and claims, and the grid followed out to the largest', async () => {
+    const text = `
+name: thresholds
+title: LR widths at thresholds of our own
+seeds: 2
+grid: { perDecade: 4, window: 2, edgeSteps: 1, maxExtensions: 4 }
+contestants:
+  - { key: lion, optimizer: { name: lion }, lr: { from: 0.0001, to: 0.001 } }
+  - { key: adamw, optimizer: { name: adamw }, lr: { from: 0.001, to: 0.01 } }
+questions:
+  - { kind: lr-sensitivity, id: wide, contestants: [lion, adamw], thresholds: [0.2, 10], wider: [{ contestant: lion, baseline: adamw }] }
+  - { kind: lr-sensitivity, id: narrow, contestants: [lion], thresholds: [0.2] }
+`;
+    const file = studyFileSchema.parse(parseStudyText(text, 'thresholds'));
+    validateStudy(file, 'thresholds');
+    const def = compileStudy(file);
+    const dir = mkdtempSync(join(tmpdir(), 'optimlab-thresholds-'));
+    mkdirSync(join(dir, 'runs'));
+    const state: StudyState = { settings: {}, entries: [], extensions: [] };
+    await runPhases(def, { dir, preset: 'smoke', seeds: 2, state, runner: syntheticRunner() });
+    const report = await writeStudyReport(dir, def, studyView(dir, 'smoke', 2, state), { model: '', corpus: '', tokenizer: '' });
+    // Its columns, its claim's lines and its bounds are at 0.2% and 10%, not at 1%, 2% and 5%.
+    expect(report).toContain('| Best loss per seed | Width within 0.2% (decades) | within 10% | Mean excess loss');
+    expect(report).toMatch(/\| lion \| 0\.0000562–0\.00178 \| [^|]+ \| [\d.]+ \| [\d.]+ ± [\d.]+ \| \d\.\d\d \| ≥ \d\.\d\d \| [\d.]+ \| 0 \/ 14 \|\n/);
+    expect(report).toMatch(/## lion tolerates a wider LR range than adamw\n\n- 0\.2%: seed-mean widths lion [\d.]+, adamw [\d.]+ decades; .*\n- 10%: seed-mean widths lion ≥ [\d.]+, adamw ≥ [\d.]+ decades; [^\n]*\n\n/);
+    expect(report).toContain("**Bounds:** lion's width at 10% reaches the edge of what ran");
+    expect(report).not.toMatch(/within 5%|[^.]5%:/);
+    // The grid goes out while the range at the largest threshold reaches an edge: on this surface the
+    // 10% range does (one edge step each side: 7 LRs), the 0.2% range does not (the window's 5 LRs).
+    const lrs = (phase: string) => new Set(state.entries.filter((e) => e.phase === phase && e.tags['contestant'] === 'lion').map((e) => e.label)).size;
+    expect([lrs('wide'), lrs('narrow')]).toEqual([7, 5]);
+    // A threshold-dependent verdict names the tolerances it was judged at.
+    const dependent = (thresholds?: number[]) => threatsOf(def, studyView(dir, 'smoke', 2, state), [{ title: 'q', markdown: '', verdict: { question: 'q', verdict: 'threshold-dependent', evidence: '', ...(thresholds ? { thresholds } : {}) } }]);
+    expect(dependent([0.2, 10]).join('\n')).toContain('the answer changes between the 0.2% and 10% tolerances');
+    expect(dependent().join('\n')).toContain('the answer changes between the 1%, 2% and 5% tolerances');
+  }, 60_000);
+
+  it('counts a diverged LR in the excess loss as ln V of the study’s model, vocabSize override included', async () => {
+    const text = `
+name: diverging
+title: Lion diverges at high learning rates
+seeds: 1
+grid: { perDecade: 4, window: 2, edgeSteps: 0, maxExtensions: 4 }
+contestants:
+  - { key: lion, optimizer: { name: lion }, lr: { from: 0.0001, to: 0.001 } }
+questions:
+  - { kind: lr-sensitivity, contestants: [lion] }
+`;
+    const file = studyFileSchema.parse(parseStudyText(text, 'diverging'));
+    const def = compileStudy(file);
+    const dir = mkdtempSync(join(tmpdir(), 'optimlab-diverging-'));
+    mkdirSync(join(dir, 'runs'));
+    const state: StudyState = { settings: {}, entries: [], extensions: [] };
+    // The window's top LR (0.001, half a decade above the best) diverges.
+    await runPhases(def, { dir, preset: 'smoke', seeds: 1, state, runner: syntheticRunner(undefined, (spec) => spec.train.optimizer.learningRate >= 0.001) });
+    const excess = async (model?: { vocabSize: number }): Promise<number> => {
+      const view = studyView(dir, 'smoke', 1, { ...state, settings: model ? { model } : {} });
+      const report = await writeStudyReport(dir, def, view, { model: '', corpus: '', tokenizer: '' });
+      // The row's excess-loss cell, after the best LR, two losses and three widths.
+      const row = /\| lion \| [^|]+ \| [^|]+ \|(?: [^|]+ \|){5} (-?[\d.]+) \| 1 \/ 5 \|/.exec(report);
+      expect(row, report).not.toBeNull();
+      return Number(row![1]);
+    };
+    const preset = PRESETS.smoke.model.vocabSize;
+    expect(studyView(dir, 'smoke', 1, { ...state, settings: { model: { vocabSize: 4096 } } }).vocabSize).toBe(4096);
+    expect(await excess({ vocabSize: preset })).toBe(await excess());
+    // The diverged LR is at the window's end: in the trapezoid mean over its 4 intervals it weighs about 1/8.
+    const [small, large] = [await excess({ vocabSize: 64 }), await excess({ vocabSize: 4096 })];
+    expect(large - small).toBeCloseTo(Math.log(4096 / 64) / 8, 2);
   }, 60_000);
 });

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { moeConfigSchema, PRESET_NAMES } from '@optimlab/moe-model';
 import { MIN_SEEDS } from '../stats.js';
+import { DEFAULT_THRESHOLDS } from '../width-claims.js';
 
 const id = (what: string) => z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, `${what} is lower-case letters, digits and "-" (at most 40), starting with a letter`).describe(what);
 const positive = (what: string) => z.number().positive().describe(what);
@@ -24,6 +25,14 @@ const lrStart = z
   .describe('where the learning-rate search starts: { from, to } on the lattice, or { center, points }');
 
 const knobValue = z.union([z.number(), z.string(), z.boolean()]);
+
+/** Tolerances of an lr-sensitivity question: LR widths are measured, and claims judged, within each % of the best loss. */
+const thresholds = z
+  .array(z.number().positive().max(100))
+  .min(1)
+  .max(5)
+  .refine((ts) => ts.every((t, i) => i === 0 || t > ts[i - 1]!), 'must be strictly increasing, e.g. [1, 2, 5]')
+  .describe(`tolerances in % of the best loss (1 to 5 values in (0, 100], increasing; default [${DEFAULT_THRESHOLDS.join(', ')}]): LR widths within each, claims judged at each, the grid followed out to the largest`);
 
 export const contestantSchema = z.strictObject({
   key: id('the contestant’s key (questions name it)'),
@@ -55,7 +64,8 @@ const questionSchema = z.discriminatedUnion('kind', [
       contestant: id('the contestant'),
       baseline: id('what it is compared with'),
       title: sectionTitle,
-      minPairs: z.int().min(MIN_SEEDS).max(1000).default(MIN_SEEDS).describe(`seed pairs a verdict needs (at least ${MIN_SEEDS}; fewer give "inconclusive")`),
+      // Optional, not defaulted here: a default would enter the parsed file, and with it the hash that ties study folders.
+      minPairs: z.int().min(MIN_SEEDS).max(1000).optional().describe(`seed pairs a verdict needs (default and least ${MIN_SEEDS}; fewer give "inconclusive")`),
     },
     'the tuned contestant against the tuned baseline at the tuning horizon, on fresh seeds, as seed pairs',
   ),
@@ -70,10 +80,12 @@ const questionSchema = z.discriminatedUnion('kind', [
       id: id('its phase name').default('grids'),
       contestants: z.array(id('a contestant')).min(1).describe('contestants swept over the common lattice at their fixed knobs'),
       horizon: horizon.default('short'),
-      wider: z.array(z.strictObject({ contestant: id('the contestant'), baseline: id('the other'), question: questionText, reference })).default([]).describe('claims "contestant tolerates a wider LR range than baseline", judged at 1%, 2% and 5%'),
+      // Optional rather than defaulted: a default would enter the parsed file, and with it the hash that ties existing study folders.
+      thresholds: thresholds.optional(),
+      wider: z.array(z.strictObject({ contestant: id('the contestant'), baseline: id('the other'), question: questionText, reference })).default([]).describe('claims "contestant tolerates a wider LR range than baseline", judged at each threshold'),
       nearBest: z.array(z.strictObject({ contestant: id('the contestant'), question: questionText, reference })).default([]).describe('claims "contestant reaches the best or near-best (within 1%) loss"'),
     },
-    'the loss-vs-LR curve of each contestant over seeds (until bracketed, a window around the optimum, out to its 5% range): LR widths at 1%, 2% and 5%',
+    'the loss-vs-LR curve of each contestant over seeds (until bracketed, a window around the optimum, out to its range at the largest threshold): LR widths at each threshold',
   ),
   question(
     'one-factor',
@@ -107,7 +119,7 @@ export const tuningSchema = z.strictObject({
 export const gridSchema = z.strictObject({
   perDecade: count('points per decade of the common lattice', 12).default(4),
   window: z.number().int().min(0).max(12).default(3).describe('lattice steps either side of each optimum'),
-  edgeSteps: z.number().int().min(0).max(10).default(2).describe('lattice steps past the window while the 5% range reaches an edge'),
+  edgeSteps: z.number().int().min(0).max(10).default(2).describe('lattice steps past the window while the range at the largest threshold reaches an edge'),
   maxExtensions: z.number().int().min(0).max(12).default(6).describe('points added at most until the optimum is bracketed'),
 });
 

@@ -7,7 +7,7 @@ import { dotChart } from '../../svg.js';
 import type { Section, StudyView } from '../engine.js';
 import type { QuestionFile } from '../file/schema.js';
 import { losses, pick, table } from '../select.js';
-import { describeComparison, lowerVerdict, pm, summarize, type Verdict } from '../stats.js';
+import { describeComparison, lowerVerdict, MIN_SEEDS, pm, summarize, type Verdict } from '../stats.js';
 import { budgetRuns, divergedIn, finals, paired, tuningHorizonSteps } from './fair-comparison.js';
 import type { Plan, Player } from './plan.js';
 
@@ -25,6 +25,7 @@ export function finalSection(view: StudyView, q: FinalQuestion, players: Readonl
   const question = q.question ?? `${a.name} reaches a lower loss than ${b.name} at equal steps`;
   const [fa, fb] = [finals(view, a.key), finals(view, b.key)];
   const steps = tuningHorizonSteps(view, plan);
+  const minPairs = q.minPairs ?? MIN_SEEDS;
   let verdict: Verdict = 'inconclusive at this scale';
   let evidence = 'no final runs yet';
   const rows: string[][] = [];
@@ -32,7 +33,7 @@ export function finalSection(view: StudyView, q: FinalQuestion, players: Readonl
     const c = paired(fa, fb);
     const [da, db] = [divergedIn(fa), divergedIn(fb)];
     // Fewer pairs than asked for give no verdict; a diverged run of the contestant counts against it: no "holds" then.
-    verdict = c.a.n < q.minPairs || (da > 0 && lowerVerdict(c) === 'holds') ? 'inconclusive at this scale' : lowerVerdict(c);
+    verdict = c.a.n < minPairs || (da > 0 && lowerVerdict(c) === 'holds') ? 'inconclusive at this scale' : lowerVerdict(c);
     evidence = `at ${steps} steps, fresh seeds, ${a.name} − ${b.name} = ${describeComparison(c)}${da + db ? ` (diverged: ${a.name} ${da}, ${b.name} ${db}; their pairs left out)` : ''}`;
     rows.push([`${steps} steps`, pm(c.a), pm(c.b), describeComparison(c)]);
   }
@@ -49,7 +50,7 @@ export function finalSection(view: StudyView, q: FinalQuestion, players: Readonl
     markdown: [
       table(['Horizon', `${a.name} (mean ± std)`, `${b.name} (mean ± std)`, `${a.name} − ${b.name} (95% CI, test, pairs)`], rows),
       '',
-      `Each tuned configuration on the fresh seeds (2000 onwards), never used for a choice. Runs with the same seed share the initialisation and the order of the data, so they compare as seed pairs: a paired t-test on the per-seed differences, the exact sign-flip test when every pair agrees. The verdict is read at ${steps} steps; fewer than ${q.minPairs} pairs give none.`,
+      `Each tuned configuration on the fresh seeds (2000 onwards), never used for a choice. Runs with the same seed share the initialisation and the order of the data, so they compare as seed pairs: a paired t-test on the per-seed differences, the exact sign-flip test when every pair agrees. The verdict is read at ${steps} steps; fewer than ${minPairs} pairs give none.`,
     ].join('\n'),
     svgs: [[`final-${a.key}-vs-${b.key}.svg`, dotChart(`Final comparison: mean ± std over fresh seeds (${steps} steps)`, dots, 'validation loss')]],
     verdict: { question, verdict, evidence, ...(q.reference ? { reference: q.reference } : {}) },
