@@ -5,6 +5,9 @@
  * out (the top-up), and the tuned configs run on fresh seeds, seed-matched, so that they compare as
  * pairs. A token speedup also runs the baseline at 4 token budgets and the contestant at 2, each
  * with its learning rate checked at that budget on a tuning seed, on 3 fresh seeds.
+ *
+ * Here: the phases that ask for those runs, and the lookups every section of them reads. The sections
+ * are in final-comparison.ts, token-speedup.ts and tuning-report.ts.
  */
 import type { Horizon } from '../../runs.js';
 import type { Phase, StudyContext, StudyView, Tags } from '../engine.js';
@@ -94,7 +97,7 @@ export function fairPhases(tuned: readonly Player[], speedups: readonly SpeedupQ
 }
 
 /** Seed-matched losses of two groups of runs: the seeds both have (and where neither diverged), in order. */
-export function pairs(a: readonly Entry[], b: readonly Entry[]): [number[], number[]] {
+function pairs(a: readonly Entry[], b: readonly Entry[]): [number[], number[]] {
   const at = (es: readonly Entry[], s: number) => score(es.find((e) => e.seed === s)!.result);
   const seeds = a.map((e) => e.seed).filter((s) => b.some((x) => x.seed === s)).filter((s) => Number.isFinite(at(a, s)) && Number.isFinite(at(b, s)));
   return [seeds.map((s) => at(a, s)), seeds.map((s) => at(b, s))];
