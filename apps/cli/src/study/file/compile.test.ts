@@ -4,7 +4,7 @@
  * computes each run's loss from its learning rate, steps and seed instead of training, so the
  * phases' choices and the sections' statistics can be checked in milliseconds.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { configKey } from '../../config-key.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,6 +148,10 @@ questions:
     expect(report).toMatch(/## lion tolerates a wider LR range than adamw\n\n- 0\.2%: seed-mean widths lion [\d.]+, adamw [\d.]+ decades; .*\n- 10%: seed-mean widths lion ≥ [\d.]+, adamw ≥ [\d.]+ decades; [^\n]*\n\n/);
     expect(report).toContain("**Bounds:** lion's width at 10% reaches the edge of what ran");
     expect(report).not.toMatch(/within 5%|[^.]5%:/);
+    // Two such questions: each its own plot and heading.
+    expect(report).toContain('## Robustness to the learning rate, measured\n');
+    expect(report).toContain('## Robustness to the learning rate, measured (narrow)\n');
+    expect(existsSync(join(dir, 'thresholds-loss-vs-lr.svg')) && existsSync(join(dir, 'thresholds-narrow-loss-vs-lr.svg'))).toBe(true);
     // The grid goes out while the range at the largest threshold reaches an edge: on this surface the
     // 10% range does (one edge step each side: 7 LRs), the 0.2% range does not (the window's 5 LRs).
     const lrs = (phase: string) => new Set(state.entries.filter((e) => e.phase === phase && e.tags['contestant'] === 'lion').map((e) => e.label)).size;

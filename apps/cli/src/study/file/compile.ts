@@ -45,7 +45,8 @@ export function compileStudy(file: StudyFile): StudyDefinition {
       case 'lr-sensitivity': {
         const ps = q.contestants.map((k) => players.get(k)!);
         return [
-          measuredSection(view, q, ps, plan, `${file.name}-loss-vs-lr.svg`),
+          // The first keeps the plain names; another gets its id in them, so that no plot or heading is written twice.
+          grids[0] === q ? measuredSection(view, q, ps, plan, `${file.name}-loss-vs-lr.svg`) : measuredSection(view, q, ps, plan, `${file.name}-${q.id}-loss-vs-lr.svg`, `Robustness to the learning rate, measured (${q.id})`),
           ...q.wider.map((w) => widerSection(view, q, w.question ?? `${players.get(w.contestant)!.name} tolerates a wider LR range than ${players.get(w.baseline)!.name}`, w.contestant, w.baseline, w.reference)),
           ...q.nearBest.map((n) => nearBestSection(view, q, ps, n.question ?? `${players.get(n.contestant)!.name} reaches the best or near-best loss`, n.contestant, n.reference)),
         ];

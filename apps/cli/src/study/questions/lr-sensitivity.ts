@@ -70,7 +70,8 @@ export function lrSensitivityPhase(q: LrSensitivityQuestion, players: readonly P
 /** The seeds the grids ran on. */
 const studySeeds = (view: StudyView, q: LrSensitivityQuestion): number[] => seedsOf(pick(view, { phase: q.id }));
 
-export function measuredSection(view: StudyView, q: LrSensitivityQuestion, players: readonly Player[], plan: Plan, svgName: string): Section {
+/** `svgName` and `heading` are the file's to choose: a study may ask several such questions (compile.ts names each). */
+export function measuredSection(view: StudyView, q: LrSensitivityQuestion, players: readonly Player[], plan: Plan, svgName: string, heading = 'Robustness to the learning rate, measured'): Section {
   const lnV = Math.log(view.vocabSize);
   const seeds = studySeeds(view, q);
   const rows = players.map((c) => {
@@ -96,7 +97,7 @@ export function measuredSection(view: StudyView, q: LrSensitivityQuestion, playe
   const g = plan.grid;
   const horizonSteps = typeof q.horizon === 'number' ? q.horizon : view.horizons[q.horizon];
   return {
-    title: 'Robustness to the learning rate, measured',
+    title: heading,
     markdown: [
       table(['Optimizer', 'LRs run', 'Best LR (seed mean; ≈ parabola)', 'Best seed-mean loss', 'Best loss per seed', ...thresholdsOf(q).map((t, i) => (i ? `within ${t}%` : `Width within ${t}% (decades)`)), `Mean excess loss, best ÷ 10^${windowDecades(plan)} to best × 10^${windowDecades(plan)}`, 'Diverged runs'], rows),
       '',
