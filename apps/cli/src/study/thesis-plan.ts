@@ -11,7 +11,7 @@
  */
 import type { PresetName } from '@optimlab/moe-model';
 import { THESIS_FINAL } from '../thesis-figures.js';
-import type { Phase, StudyContext } from './engine.js';
+import type { Phase } from './engine.js';
 import { latticeAround } from './engine.js';
 import { gridSchema, tuningSchema } from './file/schema.js';
 import { CHECK_SEEDS, fairPhases, tuningOf, type SpeedupQuestion } from './questions/fair-comparison.js';
@@ -22,7 +22,7 @@ import type { Knob } from './tuning.js';
 /** The study's LR lattice: 4 points per decade (0.25 decades apart) for both optimizers. */
 export const PER_DECADE = 4;
 /** The headline rests on at least this many seed pairs. */
-export const HEADLINE_SEEDS = 5;
+const HEADLINE_SEEDS = 5;
 
 /** The thesis's bases (its muon_optimal and adam_optimal before tuning, in our registry's terms). */
 const MUON_BASE = { name: 'muon+adamw', momentum: 0.9, nesterov: true, nsSteps: 5, adamwWeightDecay: 0.1, schedule: 'cosine', warmupRatio: 0.05, minLrRatio: 0.1 };
@@ -54,7 +54,7 @@ export const playersOn = (preset: PresetName): Record<Key, Player> => ({
   muon: player('muon', 'Muon+AdamW', '#d62728', MUON_BASE, 0.07, [SCHEDULES, WARMUP, { name: 'momentum', alternatives: [{ label: 'momentum 0.95', change: { momentum: 0.95 } }] }], preset, withAdamW),
   adam: player('adam', 'AdamW', '#1f77b4', ADAM_BASE, 0.003, [SCHEDULES, WARMUP, { name: 'β2', alternatives: [{ label: 'β2 0.95', change: { b2: 0.95 } }] }], preset),
 });
-export const PLAYERS = playersOn('thesis');
+const PLAYERS = playersOn('thesis');
 export const NAME: Record<Key, string> = { muon: PLAYERS.muon.name, adam: PLAYERS.adam.name };
 export const COLOR: Record<Key, string> = { muon: PLAYERS.muon.color, adam: PLAYERS.adam.color };
 /** The players by key, as the question kinds' sections take them. */
@@ -104,9 +104,5 @@ const CHECKS: Phase = {
   },
 };
 
-/** The fair protocol's phases for the preset a run is on, then the checks. */
-const fairOn = (ctx: StudyContext): Phase[] => fairPhases(Object.values(playersOn(ctx.preset)), [SPEEDUP], (c) => planOn(c.preset, c.seeds));
-export const THESIS_PHASES: Phase[] = [
-  ...fairPhases(Object.values(PLAYERS), [SPEEDUP], (c) => planOn(c.preset, c.seeds)).map((p, i) => ({ ...p, run: (ctx: StudyContext) => fairOn(ctx)[i]!.run(ctx) })),
-  CHECKS,
-];
+/** The fair protocol's phases (the players of the preset a run is on), then the checks. */
+export const THESIS_PHASES: Phase[] = [...fairPhases((preset) => Object.values(playersOn(preset)), [SPEEDUP], (c) => planOn(c.preset, c.seeds)), CHECKS];

@@ -67,6 +67,10 @@ describe('study files', () => {
     await expect(readStudyFile(write(base.replace('adamwRatio: 0.1', 'adamwRatio: 0.1\n    bogus: 1')))).rejects.toThrow(/contestants\.0: Unrecognized key: "bogus"/);
     await expect(readStudyFile(write(base.replace('name: normuon+adamw', 'name: adamw')))).rejects.toThrow(/contestants\.0\.adamwRatio: only a \+adamw split has an AdamW group/);
     await expect(readStudyFile(write(base.replace('{ momentum: [0.9, 0.98] }', '{ momentum: [1.5] }')))).rejects.toThrow(/contestants\.0\.tune\.momentum: must be a number in \[0, 1\), got 1\.5/);
+    const final = (extra: string) => write(`${base}  - { kind: final-comparison, contestant: normuon, baseline: muon${extra} }\n`);
+    expect((await readStudyFile(final(', minPairs: 5'))).file.questions[1]).toMatchObject({ kind: 'final-comparison', minPairs: 5 });
+    await expect(readStudyFile(final(', minPairs: 6'))).rejects.toThrow(/: questions\.1\.minPairs: 6 pairs need at least as many fresh seeds, and seeds is 5: raise seeds or lower minPairs\./);
+    await expect(readStudyFile(final(', minPairs: 2'))).rejects.toThrow(/: questions\.1\.minPairs: Too small: expected number to be >=3/);
     const grid = (thresholds: string) => write(`${base}  - { kind: lr-sensitivity, contestants: [muon], thresholds: ${thresholds} }\n`);
     expect((await readStudyFile(grid('[3, 10]'))).file.questions[1]).toMatchObject({ kind: 'lr-sensitivity', thresholds: [3, 10] });
     await expect(readStudyFile(grid('[5, 2]'))).rejects.toThrow(/: questions\.1\.thresholds: must be strictly increasing, e\.g\. \[1, 2, 5\]/);

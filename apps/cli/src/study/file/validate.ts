@@ -56,6 +56,9 @@ export function validateStudy(file: StudyFile, where: string): void {
         known(`${at}.contestant`, q.contestant);
         known(`${at}.baseline`, q.baseline);
         if (q.contestant === q.baseline) throw new InputError(`${where}: ${at}: the contestant and the baseline are both "${q.contestant}": compare two contestants.`);
+        // A verdict needs that many seed pairs: fewer fresh seeds could never give one. (A preset's own
+        // seeds, e.g. a thin smoke plan, may be fewer: its verdicts are then inconclusive, as meant.)
+        if (q.kind === 'final-comparison' && q.minPairs !== undefined && q.minPairs > file.seeds) throw new InputError(`${where}: ${at}.minPairs: ${q.minPairs} pairs need at least as many fresh seeds, and seeds is ${file.seeds}: raise seeds or lower minPairs.`);
         break;
       case 'lr-sensitivity':
         q.contestants.forEach((k, j) => known(`${at}.contestants.${j}`, k));

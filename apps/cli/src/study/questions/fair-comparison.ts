@@ -3,12 +3,14 @@
  * contestant such a question names goes through the same tuning procedure at the tuning horizon on
  * the tuning seeds (LR lattice until bracketed, then its knobs one at a time), budgets are evened
  * out (the top-up), and the tuned configs run on fresh seeds, seed-matched, so that they compare as
- * pairs. A token speedup also runs the baseline at 4 token budgets and the contestant at 2, each
- * with its learning rate checked at that budget on a tuning seed, on 3 fresh seeds.
+ * pairs. A token speedup also runs the baseline at 3 more token budgets and the contestant at 1 (the
+ * tuning horizon's are the finals), each with its learning rate checked at that budget on a tuning
+ * seed, on 3 fresh seeds.
  *
  * Here: the phases that ask for those runs, and the lookups every section of them reads. The sections
  * are in final-comparison.ts, token-speedup.ts and tuning-report.ts.
  */
+import type { PresetName } from '@optimlab/moe-model';
 import type { Horizon } from '../../runs.js';
 import type { Phase, StudyContext, StudyView, Tags } from '../engine.js';
 import type { QuestionFile } from '../file/schema.js';
@@ -43,16 +45,20 @@ async function atBudget(ctx: StudyContext, p: Player, plan: Plan, config: Record
   await Promise.all(seeds.map((seed) => ctx.run('budgets', { label: `${label}, lr ${lr}`, horizon: steps, optimizer: withLr(p)(config, lr), seed, tags: { ...tags, chosen: true } })));
 }
 
-/** The phases of the tuned contestants: tune, balance, final (finals and token budgets). */
-export function fairPhases(tuned: readonly Player[], speedups: readonly SpeedupQuestion[], planFor: (ctx: StudyContext) => Plan): Phase[] {
-  if (!tuned.length) return [];
+/**
+ * The phases of the tuned contestants: tune, balance, final (finals and token budgets). `players` may
+ * depend on the preset (the thesis thins its grids on smoke); a study file's are fixed.
+ */
+export function fairPhases(players: readonly Player[] | ((preset: PresetName) => readonly Player[]), speedups: readonly SpeedupQuestion[], planFor: (ctx: StudyContext) => Plan): Phase[] {
+  if (Array.isArray(players) && !players.length) return [];
+  const playersOn = (ctx: StudyContext): readonly Player[] => (typeof players === 'function' ? players(ctx.preset) : players);
   const options = (plan: Plan) => ({ horizon: plan.tuning.horizon as Horizon, seeds: tuningSeeds(plan.tuning.seeds), perDecade: plan.tuning.perDecade, maxExtensions: plan.tuning.maxExtensions });
   return [
     {
       name: 'tune',
       summary: 'fair tuning at the tuning horizon on the tuning seeds: LR lattice until bracketed, then each knob in order',
       async run(ctx) {
-        const plan = planFor(ctx);
+        const [plan, tuned] = [planFor(ctx), playersOn(ctx)];
         await Promise.all(tuned.map((p) => tune(ctx, 'tune', contestantFor(p, plan), options(plan))));
       },
     },
@@ -60,7 +66,7 @@ export function fairPhases(tuned: readonly Player[], speedups: readonly SpeedupQ
       name: 'balance',
       summary: 'equal tuning budgets (±10%): a side with fewer runs gets more learning rates around its tuned config',
       async run(ctx) {
-        const plan = planFor(ctx);
+        const [plan, tuned] = [planFor(ctx), playersOn(ctx)];
         if (!plan.tuning.balance || tuned.length < 2) return;
         const o = options(plan);
         // Budgets before any top-up decide how many points each side gets (the same on a resume).
@@ -77,7 +83,7 @@ export function fairPhases(tuned: readonly Player[], speedups: readonly SpeedupQ
       name: 'final',
       summary: 'the tuned configs on fresh seeds at the tuning horizon, and the token budgets of speedup questions',
       async run(ctx) {
-        const plan = planFor(ctx);
+        const [plan, tuned] = [planFor(ctx), playersOn(ctx)];
         const view = ctx.view();
         const fresh = freshSeeds(ctx.seeds);
         const steps = tuningHorizonSteps(view, plan);

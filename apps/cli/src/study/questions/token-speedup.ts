@@ -27,7 +27,7 @@ function tryTokenSpeedup(o: Parameters<typeof tokenSpeedup>[0]): TokenSpeedup | 
 }
 
 /** The baseline's curve (budgets with ≥ 3 seeds and no diverged run) and the contestant's speedups on it. */
-export function speedupsOf(view: StudyView, q: SpeedupQuestion, long: number): { curve: { steps: number; losses: number[] }[]; at: SpeedupAt[] } {
+function speedupsOf(view: StudyView, q: SpeedupQuestion, long: number): { curve: { steps: number; losses: number[] }[]; at: SpeedupAt[] } {
   // A budget with a diverged baseline run is left out of the curve (its mean would hide the divergence).
   const curve = BASELINE_BUDGETS.map((f) => Math.round(long * f)).map((steps) => ({ steps, runs: budgetRuns(view, q.baseline, steps, long) })).filter((b) => !divergedIn(b.runs)).map(({ steps, runs }) => ({ steps, losses: losses(runs) })).filter((b) => b.losses.length >= MIN_SEEDS);
   const at: SpeedupAt[] = [];
@@ -79,7 +79,7 @@ export function speedupSection(view: StudyView, q: SpeedupQuestion, players: Rea
   return {
     title: q.title ?? question,
     markdown: [
-      `After Wen et al. 2025: ${b.name}'s end-of-training loss at each token budget (each a full run with its own schedule, its learning rate checked at that budget on a tuning seed, on ${CHECK_SEEDS} fresh seeds) is fitted with L(D) = α·D^(−β) + γ; ${a.name}'s speedup at a budget D is D_${b.key}(L_${a.key}) / D. The 95% CI is a percentile bootstrap over seeds (2000 resamples, seeds drawn with replacement within every budget and within ${a.name}'s runs). Only end-of-training losses are compared.`,
+      `After Wen et al. 2025: ${b.name}'s end-of-training loss at each token budget (each a full run with its own schedule; at ${long} steps its tuned finals, at the others its learning rate checked at that budget on a tuning seed and run on ${CHECK_SEEDS} fresh seeds) is fitted with L(D) = α·D^(−β) + γ; ${a.name}'s speedup at a budget D is D_${b.name}(L_${a.name}) / D. The 95% CI is a percentile bootstrap over seeds (2000 resamples, seeds drawn with replacement within every budget and within ${a.name}'s runs). Only end-of-training losses are compared.`,
       '',
       table([`${a.name} budget`, 'its loss (mean)', 'Speedup', '95% CI', 'Extrapolated', `Resamples with ${a.name} below γ`, 'Resamples whose refit failed'], rows),
       '',

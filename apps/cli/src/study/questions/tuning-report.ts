@@ -17,8 +17,16 @@ const ratioOf = (budgets: readonly number[]) => Math.max(...budgets) / Math.max(
 const tried = (s: TuningStep): string =>
   s.tried.map((v) => `${v.label}${v.label.startsWith('lr ') ? '' : ` (lr ${v.learningRate}${v.lrBracketed === false ? ', at the edge of its check' : ''})`}: ${f4(v.mean)}`).join('; ');
 
+/** The knobs tuned, in order of first appearance: "schedule (each alternative with its own learning rate), warmup, momentum". */
+function knobList(tuned: readonly Player[], plan: Plan): string {
+  const knobs = tuned.flatMap((p) => p.knobs(plan.tuning.maxAlternatives));
+  const names = [...new Set(knobs.map((k) => k.name))];
+  return names.map((n) => `${n}${knobs.some((k) => k.name === n && k.ownLr) ? ' (each alternative with its own learning rate)' : ''}`).join(', ');
+}
+
 export function tuningSection(view: StudyView, tuned: readonly Player[], plan: Plan): Section {
   const budgets = budgetsOf(view, tuned);
+  const knobs = knobList(tuned, plan);
   const rows = tuned.flatMap((p) => {
     const t = tuningOf(view, p.key);
     if (!t) return [];
@@ -30,7 +38,7 @@ export function tuningSection(view: StudyView, tuned: readonly Player[], plan: P
   return {
     title: 'Tuning: the same procedure and budget for every contestant',
     markdown: [
-      `Every contestant went through the same procedure at the tuning horizon (${tuningHorizonSteps(view, plan)} steps) on the same tuning seed${plan.tuning.seeds === 1 ? '' : 's'} (${tuningSeeds(plan.tuning.seeds).join(', ')}): a learning-rate grid on one lattice of ${plan.tuning.perDecade} points per decade, every point on every seed, extended until the best seed mean was inside the grid; then one knob at a time in order (a schedule with its own learning rate), every alternative on every tuning seed, kept only when its mean beat the incumbent's by more than the seed noise (the pooled seed std near the best learning rate)${plan.tuning.balance ? '; last, when one side had made fewer than 90% of another’s runs, more learning rates around its tuned config (the top-up)' : ''}. Means are over the tuning seeds.`,
+      `Every contestant went through the same procedure at the tuning horizon (${tuningHorizonSteps(view, plan)} steps) on the same tuning seed${plan.tuning.seeds === 1 ? '' : 's'} (${tuningSeeds(plan.tuning.seeds).join(', ')}): a learning-rate grid on one lattice of ${plan.tuning.perDecade} points per decade, every point on every seed, extended until the best seed mean was inside the grid; ${knobs ? `then one knob at a time, in order (${knobs}), every alternative on every tuning seed, kept only when its mean beat the incumbent's by more than the seed noise (the pooled seed std near the best learning rate)` : 'no other knob was tuned'}${plan.tuning.balance ? '; last, when one side had made fewer than 90% of another’s runs, more learning rates around its tuned config (the top-up)' : ''}. Means are over the tuning seeds.`,
       '',
       table(['Contestant', 'Knob', 'Incumbent (mean)', 'Tried (mean)', 'Decision', 'Noise threshold'], rows),
       '',
@@ -45,7 +53,7 @@ export function tuningSection(view: StudyView, tuned: readonly Player[], plan: P
 }
 
 /** The tuned config on its tuning seeds (where it was chosen) against the fresh seeds (Welch). */
-export function winnersCurse(view: StudyView, tuned: readonly Player[]): { player: Player; selection: number; fresh: Comparison }[] {
+function winnersCurse(view: StudyView, tuned: readonly Player[]): { player: Player; selection: number; fresh: Comparison }[] {
   return tuned.flatMap((p) => {
     const t = tuningOf(view, p.key);
     const fresh = finals(view, p.key);
