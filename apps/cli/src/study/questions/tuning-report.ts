@@ -97,6 +97,13 @@ export function fairThreats(view: StudyView, tuned: readonly Player[], untuned =
     for (const v of t?.path.flatMap((s) => s.tried) ?? []) if (v.lrBracketed === false) out.push(`**Bound:** ${p.name}'s learning rate for "${v.label}" (${v.learningRate}) is at the edge of its check (three lattice points on one seed, extended once): that value may be under-tuned.`);
     for (const s of t?.path ?? []) if (s.kept && s.tried.some((v) => v.lrBracketed !== undefined)) out.push(`**LR after the ${s.knob} change:** ${p.name}'s learning rate for "${s.kept}" was chosen on one tuning seed from three lattice points (extended once when the best was at an edge), then run on all tuning seeds; the incumbent's came from the full grid on every seed.`);
   }
+  // A learning rate tied to the tuned one is searched jointly, never on its own: a comparison between
+  // contestants whose tuned rates differ also compares their tied rates.
+  const tied = tuned.filter((p) => p.with);
+  if (tied.length) {
+    const rule = (p: Player) => Object.entries(p.with!(1)).map(([k, v]) => `${k} = ${v}× the learning rate`).join(', ');
+    out.push(`**Tied learning rates:** ${tied.map((p) => `${p.name} (${rule(p)})`).join('; ')}. These were not tuned on their own: a contestant whose best learning rate is lower also runs its tied group lower, so a comparison with it changes both.`);
+  }
   for (const { player, selection, fresh } of winnersCurse(view, tuned)) out.push(`**Winner's curse:** ${player.name} ${f4(selection)} on its tuning seeds, ${f4(fresh.a.mean)} on fresh seeds (${fresh.difference >= 0 ? '+' : ''}${f4(fresh.difference)}).`);
   const budgetSteps = (p: Player) => [...new Set(pick(view, { group: p.key, chosen: true }).map((e) => e.tags['budget'] as number))].sort((x, y) => x - y);
   const withBudgets = tuned.filter((p) => budgetSteps(p).length);
