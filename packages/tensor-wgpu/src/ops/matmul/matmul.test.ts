@@ -99,6 +99,8 @@ const ADD_SHAPES: [string, number[], number[], boolean, boolean][] = [
   ['vec4 A·B ragged blocks', [2, 20, 12], [2, 12, 36], false, false],
   ['vec4 Aᵀ·B', [8, 12], [8, 20], true, false],
   ['vec4 A·Bᵀ batched', [3, 36, 20], [3, 24, 20], false, true],
+  // vec4 operands, N not a multiple of 4: the subgroup kernel stores C by scalars.
+  ['vec4 A·Bᵀ, N = 2 mod 4', [2, 20, 12], [2, 10, 12], false, true],
 ];
 
 describe.each(['register', 'subgroup', 'tiled'] as MatmulVariant[])('matmulAdd (α·AB + β·D), %s variant', (variant) => {

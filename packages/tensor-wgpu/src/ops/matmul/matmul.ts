@@ -88,7 +88,9 @@ export const MATMUL_KERNELS: readonly KernelRow<MatmulProblem>[] = [
     serves: ['subgroup'],
     eligible: (p) => p.vec4,
     dispatch: (p) => {
-      const k = kernel(`matmul-subgroup:${tag(p)}`, () => matmulSubgroupWgsl(!p.transA, !p.transB, p.epilogue));
+      // Rows of C in whole vec4s when N allows (one 16-byte store per row instead of four).
+      const vec4Out = p.N % 4 === 0;
+      const k = kernel(`matmul-subgroup:${tag(p)}${vec4Out ? ':vec4-store' : ''}`, () => matmulSubgroupWgsl(!p.transA, !p.transB, p.epilogue, vec4Out));
       dispatch(k, p.uniforms, p.buffers, [Math.ceil(p.N / SUBGROUP_BLOCK.cols), Math.ceil(p.M / SUBGROUP_BLOCK.rows), p.batch]);
     },
   },

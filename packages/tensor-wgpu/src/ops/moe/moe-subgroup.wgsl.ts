@@ -15,25 +15,28 @@
  * strides (m, k), [7] B stride per expert (by row) or per batch, [8..9] B strides (k, n).
  */
 import { storage, PARAMS_WGSL } from '../wgsl.js';
-import { SUBGROUP_BLOCK, SUBGROUP_ENTRY, SUBGROUP_PROLOGUE, SUBGROUP_STORE, aRowOfLoad, subgroupKLoop } from '../matmul/matmul-subgroup.wgsl.js';
+import { SUBGROUP_BLOCK, SUBGROUP_ENTRY, SUBGROUP_PROLOGUE, subgroupStore, aRowOfLoad, subgroupKLoop } from '../matmul/matmul-subgroup.wgsl.js';
 
-const bindings = (extra: string): string => `
+const bindings = (extra: string, vec4Out: boolean): string => `
 enable subgroups;
 ${PARAMS_WGSL}
 ${storage(1, 'A', 'array<vec4<f32>>', 'read')}
 ${storage(2, 'B', 'array<vec4<f32>>', 'read')}
-${storage(3, 'C', 'array<f32>', 'read_write')}
+${storage(3, 'C', vec4Out ? 'array<vec4<f32>>' : 'array<f32>', 'read_write')}
 ${storage(4, extra, 'array<i32>', 'read')}`;
 
-/** A (rows, K) along K; B per expert, along N (`bAlongN`, dX) or along K (Wᵀ, forward). */
-export const groupedByRowWgsl = (bAlongN: boolean): string => {
+/**
+ * A (rows, K) along K; B per expert, along N (`bAlongN`, dX) or along K (Wᵀ, forward). `vec4Out`:
+ * C's rows in whole vec4s (N % 4 = 0; see subgroupStore).
+ */
+export const groupedByRowWgsl = (bAlongN: boolean, vec4Out: boolean): string => {
   // The rows this lane loads A from (see loadA in matmul-subgroup).
   const oks = Array.from(
     { length: (SUBGROUP_BLOCK.rows * SUBGROUP_BLOCK.kSlice) / 4 / SUBGROUP_BLOCK.lanes },
     (_, p) => `let ok${p} = u32(rowExpert[min(m0 + ${aRowOfLoad(p)}, M - 1u)]) == e;`,
   ).join('\n    ');
   return /* wgsl */ `
-${bindings('rowExpert')}
+${bindings('rowExpert', vec4Out)}
 ${SUBGROUP_ENTRY} {
   ${SUBGROUP_PROLOGUE}
   let aBase = 0u; let cRow0 = 0u;
@@ -45,18 +48,18 @@ ${SUBGROUP_ENTRY} {
     ${oks}
     ${subgroupKLoop(true, bAlongN, true)}
   }
-  ${SUBGROUP_STORE}
+  ${subgroupStore(false, vec4Out)}
 }`;
 };
 
 /** dW[e] (out, in) = dYᵀ · X over e's rows: A = dYᵀ (along M), B = X (along N). */
 export const groupedBySegmentWgsl = /* wgsl */ `
-${bindings('offsets')}
+${bindings('offsets', true)}
 ${SUBGROUP_ENTRY} {
   ${SUBGROUP_PROLOGUE}
   let e = wid.z;
   let aBase = 0u; let bBase = 0u; let cRow0 = e * M;
   let kBegin = u32(offsets[e]); let kEnd = u32(offsets[e + 1u]);
   ${subgroupKLoop(false, true)}
-  ${SUBGROUP_STORE}
+  ${subgroupStore(false, true)}
 }`;

@@ -81,14 +81,14 @@ export const GROUPED_MATMUL_KERNELS: readonly KernelRow<GroupedProblem>[] = [
         // Y = X · W[e]ᵀ: A = X along K = in, B(k, n) = W[e][n][k] along K.
         const [x, w, y, rowExpert] = buffers as [PooledBuffer, PooledBuffer, PooledBuffer, PooledBuffer];
         const uniforms = [R, O, I, E, 0, I, 1, O * I, 1, I].map(u32);
-        if (R > 0) dispatch(kernel('grouped-matmul-subgroup', () => groupedByRowWgsl(false)), uniforms, [x, w, y, rowExpert], subgroupGrid(R, O));
+        if (R > 0) dispatch(kernel(`grouped-matmul-subgroup${O % 4 === 0 ? ':vec4-store' : ''}`, () => groupedByRowWgsl(false, O % 4 === 0)), uniforms, [x, w, y, rowExpert], subgroupGrid(R, O));
         return;
       }
       const [g, x, w, dx, dw, rowExpert, offsets] = buffers as PooledBuffer[];
       // dX = dY · W[e]: A = dY along K = out, B(k, n) = W[e][k][n] along N = in.
       if (R > 0) {
         const uniforms = [R, I, O, E, 0, O, 1, O * I, I, 1].map(u32);
-        dispatch(kernel('grouped-matmul-dx-subgroup', () => groupedByRowWgsl(true)), uniforms, [g!, w!, dx!, rowExpert!], subgroupGrid(R, I));
+        dispatch(kernel('grouped-matmul-dx-subgroup', () => groupedByRowWgsl(true, true)), uniforms, [g!, w!, dx!, rowExpert!], subgroupGrid(R, I));
       }
       // dW[e] = dY[rows of e]ᵀ · X[rows of e]: A(m = o, k = r) = dY[r][o] along M, B = X along N.
       const uniforms = [O, I, R, E, 0, 1, O, 0, I, 1].map(u32);
