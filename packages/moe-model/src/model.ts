@@ -9,7 +9,7 @@
  */
 import {
   activationDropout, add, addRmsNorm, addScalar, causalAttention, dropout, embedding, linearCrossEntropyWithStats, matmul, mulScalar,
-  qkvHeads, reshape, rmsNorm, slice, transpose, type DropoutOptions, type Tensor,
+  qkvHeads, reshape, rmsNorm, slice, type DropoutOptions, type Tensor,
 } from '@optimlab/tensor-wgpu';
 import type { MoEConfig } from './config.js';
 import { moeForward, type Randomness } from './moe.js';
@@ -104,7 +104,7 @@ export function forwardHidden(c: MoEConfig, params: Readonly<Record<string, Tens
     const h = reshape(normed, [N, d]);
     const qkv = reshape(matmul(h, p(`${pre}.attn.qkv.weight`), { transB: true }), [B, T, 3 * d]);
     const [q, k, v] = qkvHeads(qkv, { heads: H, rope: { base: c.ropeBase } }); // (B, H, T, dk) each, q and k rotated
-    const attn = reshape(transpose(causalAttention(q, k, v), [0, 2, 1, 3]), [N, d]); // (B·T, d)
+    const attn = reshape(causalAttention(q, k, v, { mergeHeads: true }), [N, d]); // (B·T, d): the kernel writes (B, T, H, dk)
     const o = matmul(attn, p(`${pre}.attn.wo.weight`), { transB: true });
     const [afterAttention, normed2] = residual(x, o, `${pre}.norm2.weight`, stream);
     x = afterAttention;

@@ -59,6 +59,7 @@ export type { DropoutOptions } from './ops/dropout/dropout.js';
 export { rope } from './ops/rope/rope.js';
 export type { RopeOptions } from './ops/rope/rope.js';
 export { causalAttention } from './ops/attention/attention.js';
+export type { AttentionOptions } from './ops/attention/attention.js';
 export { globalNorm } from './ops/global-norm/global-norm.js';
 export { mapInPlace } from './ops/map/map.js';
 export type { MapInPlace } from './ops/map/map.js';

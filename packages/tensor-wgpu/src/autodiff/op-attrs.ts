@@ -38,7 +38,7 @@ export interface OpAttrs {
   dropout: { readonly p: number; readonly seed: number; readonly stream?: number };
   activationDropout: { readonly fn: UnaryFn; readonly param: number; readonly dropout: DropoutOptions };
   rope: { readonly base: number; readonly offset: number };
-  causalAttention: Record<string, never>;
+  causalAttention: { readonly mergeHeads: boolean };
   groupedMatmul: { readonly rowExpert: Tensor; readonly offsets: Tensor };
   combineExperts: { readonly order: Tensor; readonly position: Tensor };
 }

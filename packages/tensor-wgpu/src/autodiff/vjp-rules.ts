@@ -146,7 +146,7 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
   // Flash-attention backward from the saved lse.
   causalAttention: (g, node, out) => {
     const [q, k, v] = inputs(node) as [Tensor, Tensor, Tensor];
-    return causalAttentionBackward(g, q, k, v, out, node.saved[0]!);
+    return causalAttentionBackward(g, q, k, v, out, node.saved[0]!, node.attrs.mergeHeads);
   },
   // dX[r] = dY[r]·W[e(r)]; dW[e] = Σ_{r ∈ e} dY[r]ᵀ X[r].
   groupedMatmul: (g, node) => {

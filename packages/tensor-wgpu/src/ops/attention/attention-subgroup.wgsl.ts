@@ -5,9 +5,11 @@
  * forward and dq, Q and dO rows in dk/dv — are loaded once across the subgroup, one vec4 per lane,
  * and shared by `subgroupBroadcast`; the causal mask is applied per lane. Each kernel is generated
  * for one head dim D (a multiple of 4), so the per-row vectors live in registers.
- * Grid: (⌈T / 8⌉, B·H). Uniforms: [0] BH, [1] T, [2] D, [3] scale. Arrays are read as vec4s.
+ * Grid: (⌈T / 8⌉, B·H). Uniforms: [0] BH, [1] T, [2] D, [3] scale, [4] H (o and dO with heads
+ * merged, see attention.wgsl.ts). Arrays are read as vec4s.
  */
 import { bindings } from '../wgsl.js';
+import { OUT_ROW_WGSL } from './attention.wgsl.js';
 
 const LANES = 8;
 /** log(0) for the mask: exp(MASKED − m) is 0 for any finite running max m. */
@@ -26,13 +28,15 @@ const shared = (name: string, c: number): string => `subgroupBroadcast(${name}L$
 const header = (buffers: Record<string, string>): string => `
 enable subgroups;
 ${bindings(buffers)}
+${OUT_ROW_WGSL}
 @compute @workgroup_size(${LANES})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
   let T = pu(1u); let scale = pf(3u);
   let head = wid.y * T;                // first row of this head
   let r0 = wid.x * ${LANES}u;          // first of this subgroup's rows (query i or key j)
   let mine = r0 + lane;
-  let rowC = head + min(mine, T - 1u); // clamped: lanes past T compute a copy and store nothing`;
+  let rowC = head + min(mine, T - 1u); // clamped: lanes past T compute a copy and store nothing
+  let oRow = outRow(wid.y, min(mine, T - 1u), T); // rowC's row of o and dO`;
 
 export function attentionForwardSubgroupWgsl(D: number): string {
   const dv = D / 4;
@@ -56,7 +60,7 @@ export function attentionForwardSubgroupWgsl(D: number): string {
     m = mNew;
   }
   if (mine >= T) { return; }
-  ${each(dv, (c) => `O[rowC * ${dv}u + ${c}u] = o${c} / l;`)}
+  ${each(dv, (c) => `O[oRow * ${dv}u + ${c}u] = o${c} / l;`)}
   lse[rowC] = m + log(l);
 }`;
 }
@@ -65,10 +69,10 @@ export function attentionBackwardQuerySubgroupWgsl(D: number): string {
   const dv = D / 4;
   return /* wgsl */ `${header({ Q: 'read vec4<f32>', K: 'read vec4<f32>', V: 'read vec4<f32>', O: 'read vec4<f32>', dO: 'read vec4<f32>', lse: 'read', delta: 'rw', dQ: 'rw vec4<f32>' })}
   ${each(dv, (c) => `let q${c} = Q[rowC * ${dv}u + ${c}u] * scale;`)}
-  ${each(dv, (c) => `let g${c} = dO[rowC * ${dv}u + ${c}u];`)}
+  ${each(dv, (c) => `let g${c} = dO[oRow * ${dv}u + ${c}u];`)}
   ${each(dv, (c) => `var dq${c} = vec4<f32>(0.0);`)}
   var dlt = 0.0;
-  ${each(dv, (c) => `dlt += dot(g${c}, O[rowC * ${dv}u + ${c}u]);`)}
+  ${each(dv, (c) => `dlt += dot(g${c}, O[oRow * ${dv}u + ${c}u]);`)}
   let l = lse[rowC];
   let jEnd = min(r0 + ${LANES}u, T);
   for (var j = 0u; j < jEnd; j++) {
@@ -94,7 +98,7 @@ export function attentionBackwardKeyValueSubgroupWgsl(D: number): string {
   ${each(dv, (c) => `var dv${c} = vec4<f32>(0.0);`)}
   for (var i = r0; i < T; i++) {
     ${shareRow('q', 'Q', `(head + i) * ${dv}u`, dv)}
-    ${shareRow('g', 'dO', `(head + i) * ${dv}u`, dv)}
+    ${shareRow('g', 'dO', `outRow(wid.y, i, T) * ${dv}u`, dv)}
     var s = 0.0; var dp = 0.0;
     ${each(dv, (c) => `s += dot(${shared('q', c)}, k${c}); dp += dot(${shared('g', c)}, v${c});`)}
     let p = select(exp(s * scale - lse[head + i]), 0.0, i < mine);

@@ -1,6 +1,8 @@
 /**
  * causalAttention(q, k, v): softmax(q·kᵀ/√D + causal mask)·v over (..., T, D), fused
- * (see attention.wgsl.ts). Heads are leading dims: pass (B, H, T, D). Kernels: ATTENTION_KERNELS.
+ * (see attention.wgsl.ts). Heads are leading dims: pass (B, H, T, D). With `mergeHeads` the
+ * output is (B, T, H·D) instead, the heads side by side as an output projection reads them, written
+ * so by the kernel (no transpose). Kernels: ATTENTION_KERNELS.
  */
 import { record } from '../../autodiff/record.js';
 import { gpuSync } from '../../device.js';
@@ -73,28 +75,38 @@ function dims(q: Tensor): [number, number, number] {
   return [q.size / (T * D), T, D];
 }
 
-export function causalAttention(q: Tensor, k: Tensor, v: Tensor): Tensor {
+export interface AttentionOptions {
+  /** Output (..., T, H·D) from q, k, v of (..., H, T, D): the heads merged per position. */
+  readonly mergeHeads?: boolean;
+}
+
+/** Heads per merged output row (1: the output keeps q's layout). */
+const headsOf = (q: Tensor, mergeHeads: boolean): number => (mergeHeads ? q.shape[q.ndim - 3]! : 1);
+
+export function causalAttention(q: Tensor, k: Tensor, v: Tensor, { mergeHeads = false }: AttentionOptions = {}): Tensor {
   for (const t of [q, k, v]) assertF32(t, 'causalAttention');
   if (q.ndim < 2 || !sameShape(q.shape, k.shape) || !sameShape(q.shape, v.shape)) {
     throw new RangeError(`causalAttention: q, k, v must share one (..., T, D) shape, got ${[q, k, v].map((t) => shapeStr(t.shape)).join(', ')}.`);
   }
+  if (mergeHeads && q.ndim < 3) throw new RangeError(`causalAttention: mergeHeads needs (..., H, T, D), got ${shapeStr(q.shape)}.`);
   const [BH, T, D] = dims(q);
   if (D > MAX_HEAD_DIM) throw new RangeError(`causalAttention: head dim ${D} exceeds ${MAX_HEAD_DIM}.`);
-  const o = new Tensor(q.shape);
+  const H = headsOf(q, mergeHeads);
+  const o = new Tensor(mergeHeads ? [...q.shape.slice(0, -3), T, H * D] : q.shape);
   const lse = new Tensor([BH, T]);
-  const uniforms = [u32(BH), u32(T), u32(D), f32(1 / Math.sqrt(D))];
+  const uniforms = [u32(BH), u32(T), u32(D), f32(1 / Math.sqrt(D)), u32(H)];
   run({ pass: 'forward', BH, T, D, uniforms, buffers: [[q.buffer, k.buffer, v.buffer, o.buffer, lse.buffer]] });
-  return record('causalAttention', [q, k, v], {}, o, [lse]);
+  return record('causalAttention', [q, k, v], { mergeHeads }, o, [lse]);
 }
 
-/** [dq, dk, dv] from the upstream gradient, the inputs, the output and the saved lse. */
-export function causalAttentionBackward(g: Tensor, q: Tensor, k: Tensor, v: Tensor, o: Tensor, lse: Tensor): Tensor[] {
+/** [dq, dk, dv] from the upstream gradient, the inputs, the output and the saved lse (g and o in the output's layout). */
+export function causalAttentionBackward(g: Tensor, q: Tensor, k: Tensor, v: Tensor, o: Tensor, lse: Tensor, mergeHeads: boolean): Tensor[] {
   const [BH, T, D] = dims(q);
   const delta = new Tensor([BH, T]);
   const dq = new Tensor(q.shape);
   const dk = new Tensor(q.shape);
   const dv = new Tensor(q.shape);
-  const uniforms = [u32(BH), u32(T), u32(D), f32(1 / Math.sqrt(D))];
+  const uniforms = [u32(BH), u32(T), u32(D), f32(1 / Math.sqrt(D)), u32(headsOf(q, mergeHeads))];
   const forQ = [q.buffer, k.buffer, v.buffer, o.buffer, g.buffer, lse.buffer, delta.buffer, dq.buffer];
   const forKV = [q.buffer, k.buffer, v.buffer, g.buffer, lse.buffer, delta.buffer, dk.buffer, dv.buffer];
   run({ pass: 'backward', BH, T, D, uniforms, buffers: [forQ, forKV] });

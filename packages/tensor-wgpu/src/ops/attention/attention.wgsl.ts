@@ -5,7 +5,10 @@
  *   forward: s_ij = scale·q_i·k_j (j ≤ i), online softmax, o_i = Σ_j p_ij v_j, lse_i
  *   dq:      δ_i = dO_i·o_i; ds_ij = p_ij (dO_i·v_j − δ_i); dq_i = scale Σ_j ds_ij k_j
  *   dk, dv:  dv_j = Σ_{i≥j} p_ij dO_i; dk_j = scale Σ_{i≥j} ds_ij q_i
- * Shapes: q, k, v, o (BH, T, D); lse, δ (BH, T). Uniforms: [0] BH, [1] T, [2] D, [3] scale.
+ * Shapes: q, k, v (BH, T, D); lse, δ (BH, T); o and dO (BH, T, D), or with H > 1 heads merged,
+ * (B, T, H, D): row (b·H + h, t) of a head is row (b·T + t)·H + h there (`outRow`), so the model's
+ * projection reads o without a transpose. Uniforms: [0] BH, [1] T, [2] D, [3] scale, [4] H (1:
+ * o in the heads' layout).
  */
 import { bindings, perIndex } from '../wgsl.js';
 
@@ -14,11 +17,16 @@ export const MAX_HEAD_DIM = 128;
 const load = (into: string, from: string, base: string, factor = ''): string =>
   `for (var d = 0u; d < D; d++) { ${into}[d] = ${from}[${base} + d]${factor}; }`;
 
+/** The row of o and dO that holds position t of head bh (see above). */
+export const OUT_ROW_WGSL = /* wgsl */ `
+fn outRow(bh: u32, t: u32, T: u32) -> u32 { let H = pu(4u); return ((bh / H) * T + t) * H + bh % H; }`;
+
 /** Opens main, one invocation per row of every head; `pos` is its index in the head's block. */
-const HEAD = /* wgsl */ `
+const HEAD = /* wgsl */ `${OUT_ROW_WGSL}
 ${perIndex(64, 'row', 'pu(0u) * T', 'let T = pu(1u); let D = pu(2u); let scale = pf(3u);')}
   let pos = row % T;          // query index i (or key index j)
   let kv0 = (row - pos) * D;  // start of this head's (T, D) block
+  let bh = row / T;
 `;
 
 export const attentionForwardWgsl = /* wgsl */ `
@@ -41,7 +49,8 @@ ${HEAD}
     for (var d = 0u; d < D; d++) { o[d] = o[d] * correction + p * V[kv0 + j * D + d]; }
     m = mNew;
   }
-  for (var d = 0u; d < D; d++) { O[row * D + d] = o[d] / l; }
+  let oRow = outRow(bh, pos, T) * D;
+  for (var d = 0u; d < D; d++) { O[oRow + d] = o[d] / l; }
   lse[row] = m + log(l);
 }`;
 
@@ -52,9 +61,10 @@ ${HEAD}
   var g: array<f32, ${MAX_HEAD_DIM}>;
   var dq: array<f32, ${MAX_HEAD_DIM}>;
   ${load('q', 'Q', 'row * D', ' * scale')}
-  ${load('g', 'dO', 'row * D')}
+  let oRow = outRow(bh, pos, T) * D;
+  ${load('g', 'dO', 'oRow')}
   var dlt = 0.0;
-  for (var d = 0u; d < D; d++) { dlt += g[d] * O[row * D + d]; }
+  for (var d = 0u; d < D; d++) { dlt += g[d] * O[oRow + d]; }
   delta[row] = dlt;
   let l = lse[row];
   for (var j = 0u; j <= pos; j++) {
@@ -78,12 +88,13 @@ ${HEAD}
   ${load('v', 'V', 'row * D')}
   let first = row - pos; // row index of query 0 of this head
   for (var i = pos; i < T; i++) {
+    let gRow = outRow(bh, i, T) * D;
     var s = 0.0; var dp = 0.0;
-    for (var d = 0u; d < D; d++) { s += Q[q0 + i * D + d] * k[d]; dp += dO[q0 + i * D + d] * v[d]; }
+    for (var d = 0u; d < D; d++) { s += Q[q0 + i * D + d] * k[d]; dp += dO[gRow + d] * v[d]; }
     let p = exp(s * scale - lse[first + i]);
     let ds = p * (dp - delta[first + i]);
     for (var d = 0u; d < D; d++) {
-      dv[d] += p * dO[q0 + i * D + d];
+      dv[d] += p * dO[gRow + d];
       dk[d] += ds * Q[q0 + i * D + d];
     }
   }
