@@ -5,8 +5,8 @@
  * load-balancing loss w·E·Σ_e f_e·P_e.
  */
 import {
-  activationDropout, add, combineExperts, gatherRows, groupedMatmul, matmul, mean, mul, mulScalar, randNormal, routeByExpert, routerGates,
-  silu, sumAll, type Tensor,
+  activationDropout, add, balanceLoss, combineExperts, gatherRows, groupedMatmul, matmul, randNormal, routeByExpert, routerGates, silu,
+  type Tensor,
 } from '@optimlab/tensor-wgpu';
 import type { MoEConfig } from './config.js';
 
@@ -51,6 +51,6 @@ export function moeForward(c: MoEConfig, h: Tensor, weights: MoEWeights, rnd: Ra
   const ys = groupedMatmul(hidden, weights.w2, routing); // (R, d)
   const out = combineExperts(ys, gates, routing); // (N, d): Σ_j gate_j · expert output j, in token order
   // aux = w·E·Σ_e f_e·P_e, f from the routing counts (no gradient), P = mean router probability.
-  const aux = mulScalar(sumAll(mul(balanceFraction ?? routing.fraction, mean(probs, 0))), c.loadBalancingWeight * E);
+  const aux = balanceLoss(probs, balanceFraction ?? routing.fraction, c.loadBalancingWeight * E); // one kernel (backward: one)
   return { out, aux, fraction: routing.fraction, probs };
 }

@@ -71,6 +71,7 @@ export type { HostTensor } from './io/safetensors.js';
 export { rng } from './rng.js';
 export { groupedMatmul, routeByExpert } from './ops/moe/moe.js';
 export { combineExperts } from './ops/moe/combine.js';
+export { balanceLoss } from './ops/moe/balance.js';
 export { routerGates, type RouterGates } from './ops/moe/router.js';
 export { qkvHeads, type QkvHeadsOptions } from './ops/heads/heads.js';
 export { addRmsNorm, type AddRmsNormOptions } from './ops/norm/add-norm.js';

@@ -41,6 +41,7 @@ export interface OpAttrs {
   causalAttention: { readonly mergeHeads: boolean };
   groupedMatmul: { readonly rowExpert: Tensor; readonly offsets: Tensor };
   combineExperts: { readonly order: Tensor; readonly position: Tensor };
+  balanceLoss: { readonly scale: number };
 }
 
 export type OpName = keyof OpAttrs;

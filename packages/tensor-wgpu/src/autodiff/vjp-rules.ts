@@ -19,6 +19,7 @@ import { rotate } from '../ops/rope/rope.js';
 import { causalAttentionBackward } from '../ops/attention/attention.js';
 import { groupedMatmulBackward } from '../ops/moe/moe.js';
 import { combineExpertsBackward } from '../ops/moe/combine.js';
+import { balanceLossBackward } from '../ops/moe/balance.js';
 import { qkvHeadsBackward } from '../ops/heads/heads.js';
 import { addRmsNormBackward } from '../ops/norm/add-norm.js';
 import { activationDropoutBackward } from '../ops/dropout/activation-dropout.js';
@@ -158,6 +159,8 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
     const [ys, gates] = inputs(node) as [Tensor, Tensor];
     return combineExpertsBackward(g, ys, gates, node.attrs.order, node.attrs.position);
   },
+  // dprobs = g · scale · f_e / N (the shares were saved).
+  balanceLoss: (g, node) => [balanceLossBackward(g, inputs(node)[0]!, node.saved[0]!, node.attrs.scale)],
 };
 
 export const multiVjpRules: { [K in MultiOpName]: MultiVjpRule<K> } = {
