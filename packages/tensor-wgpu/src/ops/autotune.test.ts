@@ -51,6 +51,8 @@ const PRODUCTS: [string, number[], number[], boolean, boolean, boolean][] = [
   ['vec4 Aᵀ·Bᵀ batched', [2, 20, 36], [2, 44, 20], true, true, false],
   ['vec4 A·Bᵀ + D (Newton–Schulz)', [3, 36, 20], [3, 24, 20], false, true, true],
   ['odd A·B', [13, 7], [7, 9], false, false, false],
+  // Three row blocks of the 32-row subgroup kernel, the last ragged; N = 2 mod 4 (scalar stores).
+  ['vec4 A·Bᵀ, 70 rows', [70, 8], [10, 8], false, true, false],
 ];
 
 describe.each(PRODUCTS)('matmul, %s: every row the tuner may pick', (_name, sa, sb, transA, transB, add) => {
@@ -138,6 +140,36 @@ describe('autotune()', () => {
     // Only float32 summation-order noise between the default row and the tuned one.
     expect(tuned).toBeAllclose(matmulRef(await a.read(), sa, await b.read(), sb), { rtol: 1e-5, atol: 1e-5 });
     expect(tuned).toBeAllclose(first, { rtol: 1e-5, atol: 1e-5 });
+  });
+});
+
+describe('a cached choice and new rows', () => {
+  const a = () => tensor(new Array(37 * 16).fill(0.5), [37, 16]);
+  const b = () => tensor(new Array(16 * 44).fill(0.25), [16, 44]);
+  const problem = { M: 37, N: 44, K: 16, batch: 1, transA: false, transB: false, vec4: true, epilogue: false, uniforms: [], buffers: [], sizes: [] };
+  const timedChoice = (key: string, rows: string[]): void => {
+    const ms = Object.fromEntries(rows.map((r, i) => [r, 1 + i]));
+    setTuningStore(memoryTuningStore({ version: 1, adapters: { [adapter]: { [key]: { kernel: rows[0]!, ms, timedOn: 'seeded', at: '2026-12-02' } } } }));
+    setAutotuneMode('on');
+  };
+  it('a choice that timed every candidate is used and not tuned again', () => {
+    const [key] = classOf(() => void matmul(a(), b()));
+    const rows = tuningCandidates(MATMUL_TUNABLE, problem, gpu).map((r) => r.name);
+    timedChoice(key!, rows);
+    const before = picked(`matmul/${rows[0]}`);
+    matmul(a(), b());
+    expect(picked(`matmul/${rows[0]}`)).toBe(before + 1);
+    expect(pendingTuning()).toEqual([]);
+  });
+  it('a choice made before a candidate row existed still runs, and its class is tuned again', () => {
+    const [key] = classOf(() => void matmul(a(), b()));
+    const rows = tuningCandidates(MATMUL_TUNABLE, problem, gpu).map((r) => r.name);
+    expect(rows.length).toBeGreaterThan(1);
+    timedChoice(key!, rows.slice(0, -1)); // the last row was never timed
+    const before = picked(`matmul/${rows[0]}`);
+    matmul(a(), b());
+    expect(picked(`matmul/${rows[0]}`)).toBe(before + 1);
+    expect(pendingTuning()).toEqual([key]);
   });
 });
 

@@ -108,7 +108,8 @@ export function tuningCandidates<P>(tunable: Tunable<P>, problem: P, gpu: Gpu = 
 
 /**
  * The row to run for `problem` when no variant is forced: the cached choice of its class when that
- * row is still a candidate, else the default row (noting the class for `autotune()` in mode `on`).
+ * row is still a candidate, else the default row. In mode `on` the class is noted for `autotune()`
+ * when it has no choice, or when a candidate has no timing in it (a row added since).
  */
 export function pickTunedKernel<P>(tunable: Tunable<P>, problem: P): KernelRow<P> {
   const gpu = gpuSync();
@@ -117,8 +118,11 @@ export function pickTunedKernel<P>(tunable: Tunable<P>, problem: P): KernelRow<P
   if (mode !== 'off') {
     const key = `${tunable.op}:${tunable.classKey(problem)}`;
     const choice = tunedChoices(gpu)[key];
-    row = choice ? tuningCandidates(tunable, problem, gpu).find((r) => r.name === choice.kernel) : undefined;
-    if (!row && mode === 'on' && !pending.has(key)) pending.set(key, { tunable, problem });
+    const candidates = tuningCandidates(tunable, problem, gpu);
+    row = choice ? candidates.find((r) => r.name === choice.kernel) : undefined;
+    // A choice made before a candidate existed (a row added since) is timed again.
+    const untimed = choice !== undefined && candidates.some((r) => choice.ms[r.name] === undefined);
+    if ((!row || untimed) && mode === 'on' && !pending.has(key)) pending.set(key, { tunable, problem });
   }
   row ??= pickKernel(tunable.op, tunable.rows, preferredVariant(gpu), problem);
   notePick(tunable.op, row.name);

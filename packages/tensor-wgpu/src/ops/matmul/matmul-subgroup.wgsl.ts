@@ -23,13 +23,16 @@ import { SUBGROUP_LANES } from '../variants.js';
 /**
  * A subgroup owns `rows` × `cols` of C (cols = 8 lanes × 4) and steps K by `kSlice`. Measured at
  * 1024² here: 16 rows × slices of 4 gave 21–25 GFLOP/s, 8 × 8 gave 14–15, 8 × 4 14–17, 32 × 4 18.
+ * The dense matmul also has a 32-row form (`TALL_SUBGROUP_ROWS`) for the autotuner: on lavapipe it
+ * was 10–25% faster on some of the model's small products (64×64 Gram matrices over K = 256,
+ * 512×1024 over K = 64) and slower on others, so the tuner picks per shape class.
  */
 export const SUBGROUP_BLOCK = { rows: 16, cols: 4 * SUBGROUP_LANES, lanes: SUBGROUP_LANES, kSlice: 4 } as const;
+export const TALL_SUBGROUP_ROWS = 32;
 
 const { rows: ROWS, lanes: LANES, kSlice: KS } = SUBGROUP_BLOCK;
-/** vec4s of the A block per slice, and per lane. */
-const A_VEC4S = (ROWS * KS) / 4;
-const A_LOADS = A_VEC4S / LANES;
+/** vec4s of a `rows` × kSlice A block per lane. */
+const aLoads = (rows: number): number => (rows * KS) / 4 / LANES;
 
 /**
  * Statements loading this lane's share of the slice's A block into `a0..`, zeros at k ≥ kEnd (and,
@@ -37,16 +40,16 @@ const A_LOADS = A_VEC4S / LANES;
  * q / (kSlice/4) at k offset 4·(q % (kSlice/4)); along M, k offset q / (rows/4) and rows
  * 4·(q % (rows/4)) .. +3 (M % 4 = 0, so a quad is all in or all out).
  */
-function loadA(aAlongK: boolean, rowOk: boolean): string {
+function loadA(aAlongK: boolean, rowOk: boolean, rows: number): string {
   const lines: string[] = [];
-  for (let p = 0; p < A_LOADS; p++) {
+  for (let p = 0; p < aLoads(rows); p++) {
     const q = `(${p}u * ${LANES}u + lane)`;
     lines.push(
       aAlongK
         ? `let ka${p} = k + (${q} % ${KS / 4}u) * 4u;
     let a${p} = select(vec4<f32>(0.0), A[(aBase + min(m0 + ${q} / ${KS / 4}u, M - 1u) * sam + ka${p}) / 4u], ka${p} < kEnd${rowOk ? ` && ok${p}` : ''});`
-        : `let ka${p} = k + ${q} / ${ROWS / 4}u;
-    let a${p} = select(vec4<f32>(0.0), A[(aBase + ka${p} * sak + min(m0 + (${q} % ${ROWS / 4}u) * 4u, M - 4u)) / 4u], ka${p} < kEnd);`,
+        : `let ka${p} = k + ${q} / ${rows / 4}u;
+    let a${p} = select(vec4<f32>(0.0), A[(aBase + ka${p} * sak + min(m0 + (${q} % ${rows / 4}u) * 4u, M - 4u)) / 4u], ka${p} < kEnd);`,
     );
   }
   return lines.join('\n    ');
@@ -56,11 +59,11 @@ function loadA(aAlongK: boolean, rowOk: boolean): string {
 export const aRowOfLoad = (p: number): string => `(${p}u * ${LANES}u + lane) / ${KS / 4}u`;
 
 /** Statements accumulating the broadcast A block times this lane's B rows `b[0 .. kSlice-1]`. */
-function accumulate(aAlongK: boolean): string {
+function accumulate(aAlongK: boolean, rows: number): string {
   const lines: string[] = [];
   const from = (q: number): string => `subgroupBroadcast(a${Math.floor(q / LANES)}, ${q % LANES}u)`;
   if (aAlongK) {
-    for (let r = 0; r < ROWS; r++) {
+    for (let r = 0; r < rows; r++) {
       for (let h = 0; h < KS / 4; h++) {
         const av = `av${r}_${h}`;
         lines.push(`let ${av} = ${from(r * (KS / 4) + h)};`);
@@ -69,9 +72,9 @@ function accumulate(aAlongK: boolean): string {
     }
   } else {
     for (let kk = 0; kk < KS; kk++) {
-      for (let g = 0; g < ROWS / 4; g++) {
+      for (let g = 0; g < rows / 4; g++) {
         const av = `av${kk}_${g}`;
-        lines.push(`let ${av} = ${from(kk * (ROWS / 4) + g)};`);
+        lines.push(`let ${av} = ${from(kk * (rows / 4) + g)};`);
         for (let i = 0; i < 4; i++) lines.push(`acc[${4 * g + i}] += ${av}[${i}] * b[${kk}];`);
       }
     }
@@ -99,12 +102,12 @@ function loadB(bAlongN: boolean): string {
 }
 
 /** The k loop over slices of kSlice in [kBegin, kEnd), accumulating into `acc`. */
-export function subgroupKLoop(aAlongK: boolean, bAlongN: boolean, rowOk = false): string {
+export function subgroupKLoop(aAlongK: boolean, bAlongN: boolean, rowOk = false, rows: number = ROWS): string {
   return `for (var k = kBegin; k < kEnd; k += ${KS}u) {
-    ${loadA(aAlongK, rowOk)}
+    ${loadA(aAlongK, rowOk, rows)}
     var b: array<vec4<f32>, ${KS}>;
     ${loadB(bAlongN)}
-    ${accumulate(aAlongK)}
+    ${accumulate(aAlongK, rows)}
   }`;
 }
 
@@ -115,11 +118,11 @@ export function subgroupKLoop(aAlongK: boolean, bAlongN: boolean, rowOk = false)
  * over the lanes, so four masked scalar stores per row cost four such loops. Timed alternately on
  * lavapipe (16 × 64×64·64×64 with D, 16 × 64×64·64×256 with D, 1024×64·64×256): 5–15% faster.
  */
-export const subgroupStore = (epilogue = false, vec4Out = false): string =>
+export const subgroupStore = (epilogue = false, vec4Out = false, rows: number = ROWS): string =>
   vec4Out
     ? /* wgsl */ `
   if (n0 >= N) { return; }
-  for (var i = 0u; i < ${SUBGROUP_BLOCK.rows}u; i++) {
+  for (var i = 0u; i < ${rows}u; i++) {
     let m = m0 + i;
     if (m >= M) { break; }
     let at = ((cRow0 + m) * N + n0) / 4u;
@@ -127,7 +130,7 @@ export const subgroupStore = (epilogue = false, vec4Out = false): string =>
   }`
     : /* wgsl */ `
   if (n0 >= N) { return; }
-  for (var i = 0u; i < ${SUBGROUP_BLOCK.rows}u; i++) {
+  for (var i = 0u; i < ${rows}u; i++) {
     let m = m0 + i;
     if (m >= M) { break; }
     let row = (cRow0 + m) * N;
@@ -136,18 +139,20 @@ export const subgroupStore = (epilogue = false, vec4Out = false): string =>
     }
   }`;
 
-/** The shared prologue: sizes, strides and this lane's block. */
-export const SUBGROUP_PROLOGUE = /* wgsl */ `
+/** The shared prologue: sizes, strides and this lane's block of `rows` rows. */
+const subgroupPrologue = (rows: number): string => /* wgsl */ `
   let M = pu(0u); let N = pu(1u); let K = pu(2u);
   let sam = pu(5u); let sak = pu(6u); let sbk = pu(8u); let sbn = pu(9u);
-  let m0 = wid.y * ${SUBGROUP_BLOCK.rows}u;
+  let m0 = wid.y * ${rows}u;
   let n0 = wid.x * ${SUBGROUP_BLOCK.cols}u + lane * 4u;
-  var acc: array<vec4<f32>, ${SUBGROUP_BLOCK.rows}>;`;
+  var acc: array<vec4<f32>, ${rows}>;`;
+
+export const SUBGROUP_PROLOGUE = subgroupPrologue(ROWS);
 
 export const SUBGROUP_ENTRY = `@compute @workgroup_size(${SUBGROUP_BLOCK.lanes})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32)`;
 
-export const matmulSubgroupWgsl = (aAlongK: boolean, bAlongN: boolean, epilogue = false, vec4Out = false): string => /* wgsl */ `
+export const matmulSubgroupWgsl = (aAlongK: boolean, bAlongN: boolean, epilogue = false, vec4Out = false, rows: number = ROWS): string => /* wgsl */ `
 enable subgroups;
 ${PARAMS_WGSL}
 ${storage(1, 'A', 'array<vec4<f32>>', 'read')}
@@ -155,11 +160,11 @@ ${storage(2, 'B', 'array<vec4<f32>>', 'read')}
 ${storage(3, 'C', vec4Out ? 'array<vec4<f32>>' : 'array<f32>', 'read_write')}
 ${vec4Out && epilogue ? storage(4, 'D', 'array<vec4<f32>>', 'read') : epilogueBinding(epilogue)}
 ${SUBGROUP_ENTRY} {
-  ${SUBGROUP_PROLOGUE}
+  ${subgroupPrologue(rows)}
   let aBase = wid.z * pu(4u); let bBase = wid.z * pu(7u);
   let cRow0 = wid.z * M;
   let kBegin = 0u; let kEnd = K;
   // No early exit before the loop: every lane must take part in the broadcasts.
-  ${subgroupKLoop(aAlongK, bAlongN)}
-  ${subgroupStore(epilogue, vec4Out)}
+  ${subgroupKLoop(aAlongK, bAlongN, false, rows)}
+  ${subgroupStore(epilogue, vec4Out, rows)}
 }`;

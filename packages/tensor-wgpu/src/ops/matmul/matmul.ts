@@ -11,7 +11,7 @@ import { Tensor, sameShape, shapeStr } from '../../tensor.js';
 import { assertF32, broadcastShapes, f32, prod, u32 } from '../common.js';
 import { availableVariants, pickKernel, preferredVariant, type KernelRow, type MatmulVariant } from '../variants.js';
 import { notePick, pickTunedKernel, type Tunable } from '../autotune.js';
-import { SUBGROUP_BLOCK, matmulSubgroupWgsl } from './matmul-subgroup.wgsl.js';
+import { SUBGROUP_BLOCK, TALL_SUBGROUP_ROWS, matmulSubgroupWgsl } from './matmul-subgroup.wgsl.js';
 import { REGISTER_BLOCK, TILED, VEC4_ROWS, matmulRegisterWgsl, matmulTiledWgsl, matmulVec4Wgsl } from './matmul.wgsl.js';
 
 export type { MatmulVariant } from '../variants.js';
@@ -81,19 +81,28 @@ export interface MatmulProblem {
 
 const tag = (p: MatmulProblem): string => `${!p.transA}:${!p.transB}${p.epilogue ? ':epilogue' : ''}`;
 
-/** The matmul kernels in order of preference; the scalar register kernel takes any shape. */
-export const MATMUL_KERNELS: readonly KernelRow<MatmulProblem>[] = [
-  {
-    name: 'subgroup',
+/** A subgroup kernel with blocks of `rows` rows; rows of C stored as vec4s when N allows (one 16-byte store per row instead of four). */
+function subgroupRow(name: string, rows: number): KernelRow<MatmulProblem> {
+  const suffix = rows === SUBGROUP_BLOCK.rows ? '' : `:rows${rows}`;
+  return {
+    name,
     serves: ['subgroup'],
     eligible: (p) => p.vec4,
     dispatch: (p) => {
-      // Rows of C in whole vec4s when N allows (one 16-byte store per row instead of four).
       const vec4Out = p.N % 4 === 0;
-      const k = kernel(`matmul-subgroup:${tag(p)}${vec4Out ? ':vec4-store' : ''}`, () => matmulSubgroupWgsl(!p.transA, !p.transB, p.epilogue, vec4Out));
-      dispatch(k, p.uniforms, p.buffers, [Math.ceil(p.N / SUBGROUP_BLOCK.cols), Math.ceil(p.M / SUBGROUP_BLOCK.rows), p.batch]);
+      const k = kernel(`matmul-subgroup:${tag(p)}${vec4Out ? ':vec4-store' : ''}${suffix}`, () => matmulSubgroupWgsl(!p.transA, !p.transB, p.epilogue, vec4Out, rows));
+      dispatch(k, p.uniforms, p.buffers, [Math.ceil(p.N / SUBGROUP_BLOCK.cols), Math.ceil(p.M / rows), p.batch]);
     },
-  },
+  };
+}
+
+/**
+ * The matmul kernels in order of preference; the scalar register kernel takes any shape. Under a
+ * forced variant the first eligible row serving it runs; the autotuner times every candidate.
+ */
+export const MATMUL_KERNELS: readonly KernelRow<MatmulProblem>[] = [
+  subgroupRow('subgroup', SUBGROUP_BLOCK.rows),
+  subgroupRow('subgroup (32 rows)', TALL_SUBGROUP_ROWS),
   {
     name: 'register (vec4)',
     serves: ['register'],
