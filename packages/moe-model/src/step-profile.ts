@@ -33,8 +33,8 @@ export const KERNEL_KINDS: readonly (readonly [string, RegExp])[] = [
   ['softmax + cross-entropy', /^softmax|^ce-/],
   ['dropout + random', /^dropout|^random|^activation-dropout/],
   ['layout (transpose, slice, concat)', /^gather-strided|^scatter-strided/],
+  ['Newton–Schulz kernels', /^ns-|^map:ns-/],
   ['optimizer elementwise', /^map:|^sum-squares|^sqrt-of-sum/],
-  ['Newton–Schulz kernels', /^ns-/],
   ['reductions', /^reduce-/],
 ];
 export const OTHER_KIND = 'other elementwise';

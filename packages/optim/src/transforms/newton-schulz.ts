@@ -142,10 +142,10 @@ export function newtonSchulz(g: Tensor, { steps = 5, coefficients = 'keller', ep
  * segment's a's along near-null directions of G, and rounding with it, so each segment starts
  * afresh from the X it reached (with Keller's a = 3.4445, at most a³ ≈ 41).
  *
- * P is carried as p₀·I + Q: p₀ ← a·p₀, Q ← a·Q + B·P. Every product that feeds Q or X then has G,
- * B or Q on the side of the rows being combined, so rows of X₀ that are bitwise equal (duplicated
- * rows of a gradient: tied or copied neurons) give bitwise-equal rows of A, B, Q and X, as the
- * direct iteration does. Summed as P·X₀ instead, the two rows would add the same terms in another
+ * P is carried as p₀·I + Q: p₀ ← a·p₀, Q ← a·Q + B·P. Every product that feeds Q or X then has one
+ * of G, H, A, B or Q on the side of the rows being combined, and each of those keeps rows (and
+ * columns) i, j bitwise equal when rows i, j of X₀ are (duplicated rows of a gradient: tied or
+ * copied neurons); so A, B, Q and X keep them equal, as the direct iteration does. Summed as P·X₀ instead, the two rows would add the same terms in another
  * order, and the next segments would amplify that rounding gap (a zero singular value) by ≈ a per
  * step: 5e-4 from the float64 rule at 10 steps on a 16 × 64 gradient of duplicated rows.
  * P itself is never formed: G·Pᵀ = G·Qᵀ + p₀G and B·P = B·Q + p₀B, the p₀ terms in the products'

@@ -53,6 +53,8 @@ const PRODUCTS: [string, number[], number[], boolean, boolean, boolean][] = [
   ['odd A·B', [13, 7], [7, 9], false, false, false],
   // Three row blocks of the 32-row subgroup kernel, the last ragged; N = 2 mod 4 (scalar stores).
   ['vec4 A·Bᵀ, 70 rows', [70, 8], [10, 8], false, true, false],
+  // A along M, B along N, with an addend: the tall Newton–Schulz products (XᵀX, Qᵀ·G + p₀G).
+  ['vec4 Aᵀ·B + D batched', [3, 20, 36], [3, 20, 24], true, false, true],
 ];
 
 describe.each(PRODUCTS)('matmul, %s: every row the tuner may pick', (_name, sa, sb, transA, transB, add) => {
@@ -155,20 +157,20 @@ describe('a cached choice and new rows', () => {
   it('a choice that timed every candidate is used and not tuned again', () => {
     const [key] = classOf(() => void matmul(a(), b()));
     const rows = tuningCandidates(MATMUL_TUNABLE, problem, gpu).map((r) => r.name);
-    timedChoice(key!, rows);
-    const before = picked(`matmul/${rows[0]}`);
+    timedChoice(key!, [rows[1]!, ...rows.filter((r) => r !== rows[1])]); // a choice other than the default row
+    const before = picked(`matmul/${rows[1]}`);
     matmul(a(), b());
-    expect(picked(`matmul/${rows[0]}`)).toBe(before + 1);
+    expect(picked(`matmul/${rows[1]}`)).toBe(before + 1);
     expect(pendingTuning()).toEqual([]);
   });
   it('a choice made before a candidate row existed still runs, and its class is tuned again', () => {
     const [key] = classOf(() => void matmul(a(), b()));
     const rows = tuningCandidates(MATMUL_TUNABLE, problem, gpu).map((r) => r.name);
-    expect(rows.length).toBeGreaterThan(1);
-    timedChoice(key!, rows.slice(0, -1)); // the last row was never timed
-    const before = picked(`matmul/${rows[0]}`);
+    expect(rows.length).toBeGreaterThan(2);
+    timedChoice(key!, [rows[1]!, ...rows.slice(0, -1).filter((r) => r !== rows[1])]); // chose rows[1]; the last row was never timed
+    const before = picked(`matmul/${rows[1]}`);
     matmul(a(), b());
-    expect(picked(`matmul/${rows[0]}`)).toBe(before + 1);
+    expect(picked(`matmul/${rows[1]}`)).toBe(before + 1);
     expect(pendingTuning()).toEqual([key]);
   });
 });

@@ -21,8 +21,8 @@ describe.each(variants)('fused causal attention, %s kernels', (variant) => {
       ref: ([q, k, v]) => causalAttentionRef(q!, k!, v!, T, D),
     });
   });
-  // (B, H, T, D) in, (B, T, H·D) out: T past a subgroup block, D = 4 and 12.
-  it.each([[[2, 3, 5, 4]], [[1, 2, 11, 12]]])('%j with mergeHeads: the output is the heads side by side, VJP of q, k, v', async (shape) => {
+  // (B, H, T, D) in, (B, T, H·D) out: T past a subgroup block, D = 4, 12 and 36 (more vec4s than lanes).
+  it.each([[[2, 3, 5, 4]], [[1, 2, 11, 12]], [[2, 2, 11, 36]]])('%j with mergeHeads: the output is the heads side by side, VJP of q, k, v', async (shape) => {
     setMatmulVariant(variant);
     const [B, H, T, D] = shape as [number, number, number, number];
     const merged = (o: Float64Array): Float64Array => {
